@@ -1,0 +1,40 @@
+"""The JSON API at /api/v1/, described by OpenAPI at /api/v1/openapi.json."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from ninja import NinjaAPI
+
+from equalfooting.registry.api import router as registry_router
+
+api = NinjaAPI(
+    title="Equal Footing API",
+    version="1",
+    description=(
+        "Public data of the mechanism, and writes for authenticated users with a bearer token. "
+        "Every route applies the same permission rules as the web pages."
+    ),
+    urls_namespace="api",
+)
+api.add_router("/", registry_router)
+
+
+@api.exception_handler(PermissionDenied)
+def permission_denied(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
+    return api.create_response(request, {"detail": str(exc) or "Forbidden"}, status=403)
+
+
+@api.exception_handler(Http404)
+def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+    return api.create_response(request, {"detail": str(exc) or "Not found"}, status=404)
+
+
+@api.exception_handler(ValidationError)
+def invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    """A service refused the input: name each field and what is wrong with it."""
+    if hasattr(exc, "error_dict"):
+        detail = "; ".join(f"{field}: {' '.join(msgs)}" for field, msgs in exc.message_dict.items())
+    else:
+        detail = " ".join(exc.messages)
+    return api.create_response(request, {"detail": detail}, status=422)

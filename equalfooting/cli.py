@@ -1,0 +1,254 @@
+"""The `equalfooting` command line.
+
+Every subcommand has --help. Exit codes: 0 success, 1 a check failed, 2 bad input.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import os
+import sys
+from collections.abc import Callable, Sequence
+
+DEMO_PASSWORD = "equal-footing-demo"  # noqa: S105 - printed by the demo; only on its synthetic accounts
+
+
+def _setup() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "equalfooting.settings")
+    import django
+
+    django.setup()
+
+
+def _migrate(*, verbosity: int = 1) -> None:
+    from django.core.management import call_command
+
+    print("Applying database migrations…", flush=True)
+    call_command("migrate", interactive=False, verbosity=verbosity)
+
+
+def _load_reference_data(*, data_dir: str | None = None) -> int:
+    from pathlib import Path
+
+    from equalfooting.registry.reference import ReferenceDataError
+    from equalfooting.registry.services import reference_data_load
+
+    print("Loading reference data (States, regions, groups, organisations)…", flush=True)
+    try:
+        summary = reference_data_load(
+            actor="system:load-reference-data", data_dir=Path(data_dir) if data_dir else None
+        )
+    except ReferenceDataError as exc:
+        print(f"error: {exc}. Nothing was changed.", file=sys.stderr)
+        return 2
+    kinds = sorted(set(summary.created) | set(summary.updated) | set(summary.unchanged))
+    for kind in kinds:
+        print(
+            f"  {kind:<13} {summary.created.get(kind, 0):>4} created"
+            f" {summary.updated.get(kind, 0):>4} updated"
+            f" {summary.unchanged.get(kind, 0):>4} unchanged"
+        )
+    print(
+        "Reference data are up to date."
+        if not summary.changed
+        else f"{summary.changed} change(s) audited."
+    )
+    return 0
+
+
+def cmd_load_reference_data(args: argparse.Namespace) -> int:
+    _setup()
+    return _load_reference_data(data_dir=args.data_dir)
+
+
+def cmd_audit_verify(args: argparse.Namespace) -> int:
+    _setup()
+    from equalfooting.transparency.selectors import audit_verify
+
+    result = audit_verify()
+    if result.ok:
+        print(f"OK {result.count} entries {result.head}")
+        return 0
+    print(f"BROKEN at entry {result.broken_seq}: {result.reason}", file=sys.stderr)
+    print(
+        f"(the first {result.count} entries hold; the last good hash is {result.head})",
+        file=sys.stderr,
+    )
+    return 1
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    if not 0 < args.port < 65536:
+        print(f"error: --port must be between 1 and 65535, not {args.port}", file=sys.stderr)
+        return 2
+    _setup()
+    from django.conf import settings
+
+    from equalfooting import demo
+
+    print(f"Equal Footing demo — data in {settings.DATABASES['default']['NAME']}", flush=True)
+    _migrate(verbosity=0)
+    if _load_reference_data() != 0:
+        return 2
+    print("Building the synthetic demo scenario…", flush=True)
+    logins = demo.build(password=DEMO_PASSWORD)
+    url = f"http://{args.host}:{args.port}/"
+    print()
+    print(f"Open {url}")
+    print(f"Demo logins (synthetic accounts; password for each: {DEMO_PASSWORD}):")
+    for role, username, note in logins:
+        print(f"  {role:<22} {username:<28} {note}")
+    print()
+    if args.no_serve:
+        return 0
+    from django.core.management import call_command
+
+    call_command("runserver", f"{args.host}:{args.port}", use_reloader=False, use_threading=True)
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    _setup()
+    from django.core.management import call_command
+
+    if args.migrate:
+        _migrate()
+    call_command("collectstatic", interactive=False, verbosity=0)
+    argv = [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "equalfooting.wsgi:application",
+        "--bind",
+        args.bind,
+        "--workers",
+        str(args.workers),
+        "--access-logfile",
+        "-",
+    ]
+    os.execv(sys.executable, argv)  # noqa: S606 - replaces this process with gunicorn
+    return 0  # pragma: no cover
+
+
+def cmd_create_secretariat(args: argparse.Namespace) -> int:
+    _setup()
+    from django.contrib.auth.password_validation import validate_password
+    from django.core.exceptions import ValidationError
+    from django.db import transaction
+
+    from equalfooting.accounts.models import Role, User
+    from equalfooting.accounts.services import role_grant_system
+
+    password = os.environ.get("EF_PASSWORD") or getpass.getpass("Password: ")
+    user = User(username=args.username, email=args.email)
+    try:
+        validate_password(password, user)
+    except ValidationError as exc:
+        print("error: password: " + " ".join(exc.messages), file=sys.stderr)
+        return 2
+    if User.objects.filter(username=args.username).exists():
+        print(f"error: username {args.username!r} is taken", file=sys.stderr)
+        return 2
+    with transaction.atomic():
+        user.set_password(password)
+        user.save()
+        role_grant_system(actor="system:create-secretariat", user=user, kind=Role.Kind.SECRETARIAT)
+    print(f"Created Secretariat account {args.username}. It must enrol 2FA at first sign-in.")
+    return 0
+
+
+def cmd_manage(args: argparse.Namespace) -> int:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "equalfooting.settings")
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["equalfooting manage", *args.rest])
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="equalfooting",
+        description="Equal Footing: a universal mechanism for ICT-security capacity-building.",
+        epilog="Configuration comes from the environment: DATABASE_URL, EF_HOME, SECRET_KEY, "
+        "EF_ENV=production, ALLOWED_HOSTS. See docs/operations.md.",
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    demo = sub.add_parser(
+        "demo",
+        help="set up the embedded database with reference and synthetic demo data, then serve",
+        description="Create and migrate the database (SQLite under ./var/ or $EF_HOME unless "
+        "DATABASE_URL is set), load the reference data, build the synthetic demo scenario, print "
+        "one login per role and serve on 127.0.0.1. Safe to run again.",
+    )
+    demo.add_argument("--port", type=int, default=8000, help="port to serve on (default 8000)")
+    demo.add_argument("--host", default="127.0.0.1", help="address to serve on (default 127.0.0.1)")
+    demo.add_argument("--no-serve", action="store_true", help="set up and exit without serving")
+    demo.set_defaults(func=cmd_demo)
+
+    serve = sub.add_parser(
+        "serve",
+        help="run the production server (gunicorn, WhiteNoise) on DATABASE_URL",
+        description="Collect static files and run gunicorn. Set EF_ENV=production, SECRET_KEY "
+        "and ALLOWED_HOSTS first.",
+    )
+    serve.add_argument(
+        "--bind", default="127.0.0.1:8000", help="address:port (default 127.0.0.1:8000)"
+    )
+    serve.add_argument(
+        "--workers", type=int, default=3, help="gunicorn worker processes (default 3)"
+    )
+    serve.add_argument("--migrate", action="store_true", help="apply migrations before serving")
+    serve.set_defaults(func=cmd_serve)
+
+    load = sub.add_parser(
+        "load-reference-data",
+        help="load the packaged reference data (idempotent, audited)",
+        description="Load States, regions, groups and organisations from the data files in the "
+        "package. A second run changes nothing; changed files update rows and are audited. A "
+        "malformed file stops the load, names the file and line, and changes nothing.",
+    )
+    load.add_argument("--data-dir", help="read the files from this folder instead of the package")
+    load.set_defaults(func=cmd_load_reference_data)
+
+    audit = sub.add_parser("audit", help="the audit chain")
+    audit_sub = audit.add_subparsers(dest="audit_command", required=True, metavar="ACTION")
+    verify = audit_sub.add_parser(
+        "verify",
+        help="recompute the whole chain",
+        description="Recompute every hash. Prints 'OK <n> entries <head hash>' and exits 0, or "
+        "names the first broken entry and exits 1.",
+    )
+    verify.set_defaults(func=cmd_audit_verify)
+
+    secretariat = sub.add_parser(
+        "create-secretariat",
+        help="create a Secretariat account (the first one, or more)",
+        description="Create an account with a verified Secretariat role. The password is read "
+        "from EF_PASSWORD or asked for. The account must enrol 2FA before any privileged action.",
+    )
+    secretariat.add_argument("--username", required=True)
+    secretariat.add_argument("--email", required=True)
+    secretariat.set_defaults(func=cmd_create_secretariat)
+
+    manage = sub.add_parser(
+        "manage",
+        help="run a Django management command",
+        add_help=False,
+        description="Pass everything after 'manage' to Django's manage.py.",
+    )
+    manage.add_argument("rest", nargs=argparse.REMAINDER)
+    manage.set_defaults(func=cmd_manage)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    func: Callable[[argparse.Namespace], int] = args.func
+    return func(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,38 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.http import HttpRequest
+from django.urls import translate_url
+from django.utils.translation import get_language, get_language_bidi
+
+from equalfooting import permissions
+
+
+def site(request: HttpRequest) -> dict[str, Any]:
+    """What every page needs: the language links, the text direction, the user's roles."""
+    path = request.get_full_path()
+    current = get_language()
+    return {
+        "language_links": [
+            {
+                "code": code,
+                "name": name,
+                "url": translate_url(path, code),
+                "current": code == current,
+            }
+            for code, name in settings.LANGUAGES
+        ],
+        "text_direction": "rtl" if get_language_bidi() else "ltr",
+        "user_roles": permissions.verified_roles(request.user) if hasattr(request, "user") else [],
+        "is_secretariat": hasattr(request, "user")
+        and permissions.has_role(request.user, permissions.SECRETARIAT),
+        "demo_installation": _demo_installation(),
+    }
+
+
+def _demo_installation() -> bool:
+    from equalfooting.core.models import Installation
+
+    return Installation.objects.filter(pk=1, has_synthetic_data=True).exists()

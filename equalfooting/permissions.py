@@ -1,0 +1,143 @@
+"""Who may do what: the one place that decides every access.
+
+Every view and API route calls `require` (or wears `guard`), and every write service calls
+`require` again, so a rule is stated once and enforced on every path to the data.
+
+A rule maps an action to the roles that grant it and, for each, a test against the object
+acted on. Rights come only from *verified* roles. Secretariat and reviewer roles are
+privileged: they grant nothing until the session has passed TOTP two-factor authentication.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
+
+Kind = str
+Test = Callable[[Any, Any], bool]
+
+FOCAL_POINT, PROVIDER, REVIEWER, SECRETARIAT = "focal_point", "provider", "reviewer", "secretariat"
+PRIVILEGED = {SECRETARIAT, REVIEWER}
+
+
+def _any(role: Any, obj: Any) -> bool:
+    return True
+
+
+def _own_state(role: Any, state: Any) -> bool:
+    return state is not None and role.state_id == state.pk
+
+
+RULES: dict[str, dict[Kind, Test]] = {
+    # A State's public profile: its own focal points, or the Secretariat.
+    "state.profile.edit": {FOCAL_POINT: _own_state, SECRETARIAT: _any},
+    # Nominating a focal point for a State: a verified colleague, or the Secretariat.
+    "role.nominate.focal_point": {FOCAL_POINT: _own_state, SECRETARIAT: _any},
+    # Nominating reviewers, provider representatives and Secretariat staff.
+    "role.nominate.other": {SECRETARIAT: _any},
+    # Verifying, rejecting or revoking a nomination.
+    "role.decide": {SECRETARIAT: _any},
+    # Seeing who holds which role, and pending nominations.
+    "role.list": {SECRETARIAT: _any},
+    # The stored state behind each audit digest (may hold confidential data).
+    "audit.payload.view": {SECRETARIAT: _any},
+}
+
+
+class TwoFactorRequired(PermissionDenied):
+    """The user holds the right through a privileged role but has not passed 2FA."""
+
+
+def verified_roles(user: Any) -> list[Any]:
+    """The user's verified roles, read once per request and kept on the user object."""
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return []
+    cached = getattr(user, "_ef_roles", None)
+    if cached is None:
+        from equalfooting.accounts.models import Role
+
+        cached = list(Role.objects.filter(user=user, status=Role.Status.VERIFIED))
+        user._ef_roles = cached
+    return cached
+
+
+def forget_roles(user: Any) -> None:
+    """Drop the per-request cache after a user's roles changed."""
+    if hasattr(user, "_ef_roles"):
+        del user._ef_roles
+
+
+def has_role(user: Any, kind: Kind) -> bool:
+    return any(role.kind == kind for role in verified_roles(user))
+
+
+def is_two_factor_verified(user: Any) -> bool:
+    check = getattr(user, "is_verified", None)
+    return bool(check()) if callable(check) else False
+
+
+def focal_point_states(user: Any) -> set[int]:
+    return {r.state_id for r in verified_roles(user) if r.kind == FOCAL_POINT}
+
+
+def _decide(user: Any, action: str, obj: Any) -> str:
+    """'allow', 'two_factor' or 'deny'."""
+    rule = RULES[action]  # an unknown action is a programming error, never a silent allow
+    needs_two_factor = False
+    for role in verified_roles(user):
+        test = rule.get(role.kind)
+        if test is None or not test(role, obj):
+            continue
+        if role.kind in PRIVILEGED and not is_two_factor_verified(user):
+            needs_two_factor = True
+            continue
+        return "allow"
+    return "two_factor" if needs_two_factor else "deny"
+
+
+def can(user: Any, action: str, obj: Any = None) -> bool:
+    return _decide(user, action, obj) == "allow"
+
+
+def require(user: Any, action: str, obj: Any = None) -> None:
+    decision = _decide(user, action, obj)
+    if decision == "two_factor":
+        raise TwoFactorRequired(_("This action needs two-factor authentication."))
+    if decision == "deny":
+        raise PermissionDenied(_("You are not allowed to do this."))
+
+
+def guard(action: str, load: Callable[..., Any] | None = None) -> Callable[..., Any]:
+    """Decorate a view: load the object from the URL arguments, then `require` the action.
+
+    The action is recorded on the view (`ef_action`), so tests can find every guarded route
+    from the URL configuration alone.
+    """
+
+    def decorate(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+        @wraps(view)
+        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            obj = load(**kwargs) if load else None
+            require(request.user, action, obj)
+            if obj is not None:
+                kwargs["obj"] = obj
+            return view(request, *args, **kwargs)
+
+        wrapped.ef_action = action  # type: ignore[attr-defined]
+        return wrapped
+
+    return decorate
+
+
+def state_from_iso3(*, iso3: str, **_ignored: Any) -> Any:
+    from equalfooting.registry.selectors import state_get
+
+    state = state_get(iso3=iso3)
+    if state is None:
+        raise Http404(_("No State has the ISO 3166 alpha-3 code “%(code)s”.") % {"code": iso3})
+    return state

@@ -1,0 +1,43 @@
+"""Reads of the audit chain."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from django.db.models import QuerySet
+
+from equalfooting.domain.audit import GENESIS_HASH, StoredEntry, Verification, verify
+
+from .models import AuditEntry, AuditHead
+
+
+def audit_entries() -> QuerySet[AuditEntry]:
+    return AuditEntry.objects.order_by("seq")
+
+
+def audit_head() -> tuple[int, str]:
+    head = AuditHead.objects.filter(pk=1).first()
+    return (head.seq, head.hash) if head else (0, GENESIS_HASH)
+
+
+def _stored_entries() -> Iterator[StoredEntry]:
+    for row in audit_entries().iterator(chunk_size=2000):
+        yield row.to_domain()
+
+
+def audit_verify() -> Verification:
+    """Recompute the whole chain from storage; memory stays flat whatever its length.
+
+    The head row must also name the last entry, so entries removed from the end are caught.
+    """
+    result = verify(_stored_entries())
+    seq, head_hash = audit_head()
+    if result.ok and (seq, head_hash) != (result.count, result.head):
+        return Verification(
+            False,
+            result.count,
+            result.head,
+            result.count + 1,
+            f"the recorded head is entry {seq}, but the chain ends at entry {result.count}",
+        )
+    return result

@@ -1,0 +1,51 @@
+"""Writes to the audit chain. Every state-changing service calls `audit_append`."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from django.db import transaction
+
+from equalfooting.domain.audit import GENESIS_HASH, Entry, digest
+
+from .models import AuditEntry, AuditHead
+
+
+def actor_label(user: Any) -> str:
+    """How an actor is written into the chain: a user's number, or a named system process."""
+    if isinstance(user, str):
+        return user
+    if user is None or not getattr(user, "is_authenticated", False):
+        return "anonymous"
+    return f"user:{user.pk}"
+
+
+def audit_append(
+    *, actor: Any, action: str, object_type: str, object_id: str, state: dict[str, Any]
+) -> AuditEntry:
+    """Append one entry; must run inside the caller's transaction so both commit together.
+
+    The head row is locked (SELECT ... FOR UPDATE on PostgreSQL; SQLite's IMMEDIATE
+    transactions already serialise writers), so two appends can never share a predecessor.
+    The unique constraints on seq and prev_hash make a fork impossible even so.
+    """
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("audit_append must be called inside transaction.atomic()")
+    head, _created = AuditHead.objects.select_for_update().get_or_create(
+        pk=1, defaults={"seq": 0, "hash": GENESIS_HASH}
+    )
+    entry = Entry(
+        seq=head.seq + 1,
+        at=datetime.now(UTC).isoformat(timespec="microseconds"),
+        actor=actor_label(actor),
+        action=action,
+        object_type=object_type,
+        object_id=str(object_id),
+        digest=digest(state),
+        prev_hash=head.hash,
+    )
+    row = AuditEntry.objects.create(**entry.fields(), hash=entry.hash(), payload=state)
+    head.seq, head.hash = entry.seq, row.hash
+    head.save(update_fields=["seq", "hash"])
+    return row

@@ -1,0 +1,112 @@
+"""The command line, run as a user runs it: in a subprocess, on its own SQLite database."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def run(*args: str, home: Path) -> subprocess.CompletedProcess[str]:
+    env = {
+        k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "DJANGO_SETTINGS_MODULE"}
+    }
+    env["EF_HOME"] = str(home)
+    return subprocess.run(
+        [sys.executable, "-m", "equalfooting.cli", *args],
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+
+
+@pytest.fixture(scope="module")
+def demo_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    home = tmp_path_factory.mktemp("efhome")
+    first = run("demo", "--no-serve", home=home)
+    assert first.returncode == 0, first.stderr
+    return home
+
+
+def test_demo_sets_up_prints_logins_and_is_safe_to_run_twice(demo_home: Path) -> None:
+    second = run("demo", "--no-serve", home=demo_home)
+    assert second.returncode == 0, second.stderr
+    assert "http://127.0.0.1:8000/" in second.stdout
+    for role in ("Secretariat", "Reviewer", "State focal point", "Provider"):
+        assert role in second.stdout
+    assert "Reference data are up to date." in second.stdout
+    assert (demo_home / "equalfooting.sqlite3").exists()
+
+
+def test_audit_verify_passes_after_the_demo_and_names_an_altered_entry(demo_home: Path) -> None:
+    ok = run("audit", "verify", home=demo_home)
+    assert ok.returncode == 0, ok.stderr
+    words = ok.stdout.split()
+    assert words[0] == "OK" and words[2] == "entries" and len(words[3]) == 64
+
+    database = sqlite3.connect(demo_home / "equalfooting.sqlite3")
+    original = database.execute(
+        "SELECT actor FROM transparency_auditentry WHERE seq = 7"
+    ).fetchone()
+    database.execute("UPDATE transparency_auditentry SET actor = 'someone-else' WHERE seq = 7")
+    database.commit()
+    try:
+        broken = run("audit", "verify", home=demo_home)
+        assert broken.returncode == 1
+        assert "BROKEN at entry 7" in broken.stderr
+    finally:
+        database.execute("UPDATE transparency_auditentry SET actor = ? WHERE seq = 7", original)
+        database.commit()
+        database.close()
+
+
+def test_a_malformed_reference_file_stops_the_load_naming_file_and_line(
+    demo_home: Path, tmp_path: Path
+) -> None:
+    import shutil
+
+    from equalfooting.registry.reference import DATA_DIR
+
+    data = tmp_path / "data"
+    shutil.copytree(DATA_DIR, data)
+    (data / "lldc.csv").write_text("iso3\nAFG\nNOPE\n", encoding="utf-8")
+    result = run("load-reference-data", "--data-dir", str(data), home=demo_home)
+    assert result.returncode == 2
+    assert "lldc.csv, line 3" in result.stderr and "Nothing was changed" in result.stderr
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        [],
+        ["demo"],
+        ["serve"],
+        ["load-reference-data"],
+        ["audit"],
+        ["audit", "verify"],
+        ["create-secretariat"],
+    ],
+)
+def test_every_command_has_help(command: list[str], tmp_path: Path) -> None:
+    result = run(*command, "--help", home=tmp_path)
+    assert result.returncode == 0
+    assert "usage: equalfooting" in result.stdout
+
+
+def test_manage_passes_through_to_django(tmp_path: Path) -> None:
+    result = run("manage", "check", home=tmp_path)
+    assert result.returncode == 0 and "no issues" in result.stdout
+
+
+def test_a_bad_port_is_refused(tmp_path: Path) -> None:
+    result = run("demo", "--no-serve", "--port", "0", home=tmp_path)
+    assert result.returncode == 2 and "--port" in result.stderr
