@@ -249,7 +249,6 @@ WHITENOISE_USE_FINDERS = not PRODUCTION
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 NINJA_PAGINATION_MAX_LIMIT = 500
-FORMS_URLFIELD_ASSUME_HTTPS = True
 
 LOGGING = {
     "version": 1,

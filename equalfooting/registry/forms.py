@@ -25,6 +25,8 @@ class StateFilterForm(forms.Form):
 
 
 class StateProfileForm(forms.ModelForm):
+    website = forms.URLField(label=_("official website"), required=False, assume_scheme="https")
+
     class Meta:
         model = StateProfile
         fields = ["summary", "national_cert", "strategy", "website"]
