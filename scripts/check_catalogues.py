@@ -31,9 +31,22 @@ def main() -> int:
         shutil.copytree(PACKAGE, copy, ignore=shutil.ignore_patterns("__pycache__", "*.mo"))
         env = dict(os.environ, EF_HOME=str(Path(tmp) / "home"), PYTHONPATH=tmp)
         subprocess.run(
-            [sys.executable, "-m", "django", "makemessages", "--settings=equalfooting.settings",
-             "-l", "fr", "--no-location", "--ignore", "static/*"],
-            cwd=copy, env=env, check=True, capture_output=True,
+            [
+                sys.executable,
+                "-m",
+                "django",
+                "makemessages",
+                "--settings=equalfooting.settings",
+                "-l",
+                "fr",
+                "--no-location",
+                "--ignore",
+                "static/*",
+            ],
+            cwd=copy,
+            env=env,
+            check=True,
+            capture_output=True,
         )
         fresh = ids(copy / "locale/fr/LC_MESSAGES/django.po")
     problems = 0

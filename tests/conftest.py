@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import os
+
 import pytest
 from django.db import connection
 from django.test import Client
@@ -10,6 +12,15 @@ from equalfooting.registry.models import State
 from equalfooting.registry.services import reference_data_load
 
 PASSWORD = "a-long-test-password-1"
+
+
+def subprocess_env(**overrides: str) -> dict[str, str]:
+    """The environment for running `equalfooting` as a user would: its own database and
+    settings, none of the test session's (the browser tests relax Django's async guard)."""
+    drop = {"DATABASE_URL", "DJANGO_SETTINGS_MODULE", "DJANGO_ALLOW_ASYNC_UNSAFE", "SECRET_KEY"}
+    env = {k: v for k, v in os.environ.items() if k not in drop}
+    env.update(overrides)
+    return env
 
 
 @pytest.fixture(scope="session")

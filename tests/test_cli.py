@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import sqlite3
 import subprocess
 import sys
@@ -10,14 +9,13 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import subprocess_env
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
 def run(*args: str, home: Path) -> subprocess.CompletedProcess[str]:
-    env = {
-        k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "DJANGO_SETTINGS_MODULE"}
-    }
-    env["EF_HOME"] = str(home)
+    env = subprocess_env(EF_HOME=str(home))
     return subprocess.run(
         [sys.executable, "-m", "equalfooting.cli", *args],
         env=env,

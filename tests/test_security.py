@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import os
 import re
 import subprocess
 import sys
@@ -8,6 +7,8 @@ from pathlib import Path
 
 import pytest
 from django.test import Client
+
+from tests.conftest import subprocess_env
 
 PACKAGE = Path(__file__).resolve().parent.parent / "equalfooting"
 
@@ -39,8 +40,7 @@ def test_no_template_or_static_file_loads_from_another_host() -> None:
 
 
 def test_production_settings_pass_the_deploy_check(tmp_path: Path) -> None:
-    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
-    env.update(
+    env = subprocess_env(
         EF_ENV="production",
         SECRET_KEY="x" * 20 + "-not-a-real-secret-but-long-enough-for-the-check-1234",
         ALLOWED_HOSTS="mechanism.example.org",
@@ -66,8 +66,9 @@ def test_production_settings_pass_the_deploy_check(tmp_path: Path) -> None:
 
 
 def test_production_refuses_to_start_without_a_secret_key(tmp_path: Path) -> None:
-    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "SECRET_KEY"}}
-    env.update(EF_ENV="production", ALLOWED_HOSTS="mechanism.example.org", EF_HOME=str(tmp_path))
+    env = subprocess_env(
+        EF_ENV="production", ALLOWED_HOSTS="mechanism.example.org", EF_HOME=str(tmp_path)
+    )
     result = subprocess.run(
         [sys.executable, "-m", "equalfooting.cli", "manage", "check"],
         env=env,

@@ -123,7 +123,7 @@ def _send_welcome(user: User, request: Any) -> None:
 def role_decide(*, actor: Any, role: Role, status: str, reason: str = "") -> Role:
     """Verify, reject or revoke a role, as the transition table allows."""
     permissions.require(actor, "role.decide")
-    role = Role.objects.select_for_update().select_related("state").get(pk=role.pk)
+    role = Role.objects.select_for_update(of=("self",)).select_related("state").get(pk=role.pk)
     workflow.check_transition(role.status, status, reason)
     role.status, role.reason = status, reason
     role.decided_by = actor if getattr(actor, "pk", None) else None

@@ -25,13 +25,16 @@ def page(browser: Any, live_server: Any) -> Any:
 def foreign_requests(page: Any, server_url: str) -> list[str]:
     own = urlsplit(server_url).netloc
     return [
-        url for url in page.requests_seen
+        url
+        for url in page.requests_seen
         if urlsplit(url).scheme in {"http", "https", "ws", "wss"} and urlsplit(url).netloc != own
     ]
 
 
 @pytest.mark.parametrize(("lang", "direction"), [("ar", "rtl"), ("en", "ltr")])
-def test_home_states_and_a_state_profile(page: Any, live_server: Any, lang: str, direction: str) -> None:
+def test_home_states_and_a_state_profile(
+    page: Any, live_server: Any, lang: str, direction: str
+) -> None:
     for path in (f"/{lang}/", f"/{lang}/states/", f"/{lang}/states/KEN/"):
         response = page.goto(live_server.url + path)
         assert response is not None and response.status == 200, path
@@ -52,7 +55,9 @@ def test_home_states_and_a_state_profile(page: Any, live_server: Any, lang: str,
         assert box["x"] + box["width"] > width / 2
 
     assert foreign_requests(page, live_server.url) == []
-    assert not [e for e in page.console_errors if "Content Security Policy" in e], page.console_errors
+    assert not [e for e in page.console_errors if "Content Security Policy" in e], (
+        page.console_errors
+    )
 
 
 def test_search_and_language_switch_work_without_javascript(browser: Any, live_server: Any) -> None:
