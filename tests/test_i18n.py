@@ -57,3 +57,18 @@ def test_error_pages_are_translated(client: Client, lang: str) -> None:
     body = response.content.decode()
     assert response.status_code == 404 and title != "Not found" and f"<h1>{title}</h1>" in body
     assert f'dir="{"rtl" if lang == "ar" else "ltr"}"' in body
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_server_error_page_is_translated_without_touching_the_database(lang: str) -> None:
+    from django.test import RequestFactory
+
+    from equalfooting.core.views import error_500
+
+    with translation.override(lang):
+        title = translation.gettext("Server error")
+        response = error_500(RequestFactory().get(f"/{lang}/"))
+    body = response.content.decode()
+    assert response.status_code == 500
+    assert f"<title>{title}</title>" in body
+    assert f'<html lang="{lang}" dir="{"rtl" if lang == "ar" else "ltr"}">' in body

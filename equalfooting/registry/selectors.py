@@ -12,7 +12,10 @@ from .models import Group, Organisation, ReferenceSource, Region, State
 def state_get(*, iso3: str) -> State | None:
     return (
         State.objects.select_related("region", "subregion")
-        .prefetch_related("groups", "organisations")
+        .prefetch_related(
+            Prefetch("groups", queryset=Group.objects.select_related("source_file")),
+            "organisations",
+        )
         .filter(iso3=iso3.upper())
         .first()
     )
