@@ -116,6 +116,8 @@ TEMPLATES = [
 ]
 
 # --- Database: embedded SQLite by default, anything dj-database-url reads by DATABASE_URL.
+if "DATABASE_URL" not in os.environ:
+    EF_HOME.mkdir(parents=True, exist_ok=True)
 DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL", f"sqlite:///{EF_HOME / 'equalfooting.sqlite3'}"),

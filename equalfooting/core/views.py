@@ -2,13 +2,13 @@ from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from equalfooting.registry import selectors as registry
 from equalfooting.transparency.selectors import audit_head
 
 
-@require_GET
+@require_safe
 def home(request: HttpRequest) -> HttpResponse:
     seq, head = audit_head()
     return render(

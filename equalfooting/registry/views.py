@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from equalfooting import permissions
 
@@ -24,7 +24,7 @@ def _filter_choices() -> dict[str, list[tuple[str, str]]]:
     }
 
 
-@require_GET
+@require_safe
 def state_list(request: HttpRequest) -> HttpResponse:
     form = StateFilterForm(request.GET or None, choices=_filter_choices())
     filters: dict[str, Any] = form.cleaned_data if form.is_valid() else {}
@@ -36,7 +36,7 @@ def state_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_GET
+@require_safe
 def state_detail(request: HttpRequest, iso3: str) -> HttpResponse:
     state = permissions.state_from_iso3(iso3=iso3)
     profile = StateProfile.objects.filter(state=state).first()
@@ -69,7 +69,7 @@ def state_profile_edit(request: HttpRequest, iso3: str, obj: State) -> HttpRespo
     return render(request, "registry/state_profile_edit.html", {"state": obj, "form": form})
 
 
-@require_GET
+@require_safe
 def organisation_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
@@ -78,7 +78,7 @@ def organisation_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_GET
+@require_safe
 def organisation_detail(request: HttpRequest, code: str) -> HttpResponse:
     org = selectors.organisation_get(code=code)
     if org is None:
@@ -87,7 +87,7 @@ def organisation_detail(request: HttpRequest, code: str) -> HttpResponse:
     return render(request, "registry/organisation_detail.html", {"org": org, "members": members})
 
 
-@require_GET
+@require_safe
 def coverage(request: HttpRequest) -> HttpResponse:
     uncovered = sorted(selectors.uncovered_states(), key=lambda s: (s.subregion.name, s.name))
     programmes = sorted(
@@ -100,6 +100,6 @@ def coverage(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_GET
+@require_safe
 def sources(request: HttpRequest) -> HttpResponse:
     return render(request, "registry/sources.html", {"sources": selectors.sources()})

@@ -3,12 +3,12 @@ from __future__ import annotations
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from . import selectors
 
 
-@require_GET
+@require_safe
 def audit_chain(request: HttpRequest) -> HttpResponse:
     """The public audit chain, newest first, with the head hash anyone can compare."""
     paginator = Paginator(selectors.audit_entries().defer("payload").order_by("-seq"), 50)
