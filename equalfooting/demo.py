@@ -120,6 +120,10 @@ def build(*, password: str) -> list[tuple[str, str, str]]:
             reference="Synthetic note verbale 001",
         )
 
+    from equalfooting import demo_needs
+
+    demo_needs.build(password=password, secretariat=secretariat)
+
     return [
         ("Secretariat", "demo-secretariat", "enrols TOTP 2FA at first sign-in"),
         ("Reviewer", "demo-reviewer", "enrols TOTP 2FA at first sign-in"),

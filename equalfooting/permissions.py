@@ -22,6 +22,8 @@ Kind = str
 Test = Callable[[Any, Any], bool]
 
 FOCAL_POINT, PROVIDER, REVIEWER, SECRETARIAT = "focal_point", "provider", "reviewer", "secretariat"
+# Everyone, signed in or not, holds the public pseudo-role.
+PUBLIC = "public"
 PRIVILEGED = {SECRETARIAT, REVIEWER}
 
 
@@ -31,6 +33,22 @@ def _any(role: Any, obj: Any) -> bool:
 
 def _own_state(role: Any, state: Any) -> bool:
     return state is not None and role.state_id == state.pk
+
+
+def _own_state_of(role: Any, obj: Any) -> bool:
+    """For objects that belong to a State (assessments, requests, contacts)."""
+    return obj is not None and role.state_id == obj.state_id
+
+
+def _visible_assessment(shared_with: set[str]) -> Test:
+    def test(role: Any, assessment: Any) -> bool:
+        return assessment.status == "submitted" and assessment.visibility in shared_with
+
+    return test
+
+
+def _public_request(role: Any, request: Any) -> bool:
+    return request.status != "draft"
 
 
 RULES: dict[str, dict[Kind, Test]] = {
@@ -46,7 +64,39 @@ RULES: dict[str, dict[Kind, Test]] = {
     "role.list": {SECRETARIAT: _any},
     # The stored state behind each audit digest (may hold confidential data).
     "audit.payload.view": {SECRETARIAT: _any},
+    # Self-assessment: the State's own; confidential unless it chose to share it.
+    "assessment.edit": {FOCAL_POINT: _own_state},
+    "assessment.manage": {FOCAL_POINT: _own_state_of},
+    "assessment.view": {
+        FOCAL_POINT: _own_state_of,
+        SECRETARIAT: _any,
+        PROVIDER: _visible_assessment({"providers", "public"}),
+        PUBLIC: _visible_assessment({"public"}),
+    },
+    # Requests for assistance: only the State's own focal points create, edit, submit, withdraw.
+    "request.create": {FOCAL_POINT: _own_state},
+    "request.edit": {FOCAL_POINT: _own_state_of},
+    "request.view": {FOCAL_POINT: _own_state_of, SECRETARIAT: _any, PUBLIC: _public_request},
+    # Taking part in a request's workflow at all; the service then checks the exact role.
+    "request.act": {FOCAL_POINT: _own_state_of, SECRETARIAT: _any},
+    # Workflow steps, by the role the transition table names.
+    "request.step.focal_point": {FOCAL_POINT: _own_state_of},
+    "request.step.secretariat": {SECRETARIAT: _any},
+    # Points of Contact directory: verified contacts (focal points) and the Secretariat.
+    "contact.nominate": {FOCAL_POINT: _own_state, SECRETARIAT: _any},
+    "contact.directory": {FOCAL_POINT: _any, SECRETARIAT: _any},
+    "contact.verify": {SECRETARIAT: _any},
+    "contact.check.launch": {SECRETARIAT: _any},
 }
+
+
+class _PublicRole:
+    kind = PUBLIC
+    state_id = None
+    provider_id = None
+
+
+_PUBLIC_ROLE = _PublicRole()
 
 
 class TwoFactorRequired(PermissionDenied):
@@ -89,7 +139,7 @@ def _decide(user: Any, action: str, obj: Any) -> str:
     """'allow', 'two_factor' or 'deny'."""
     rule = RULES[action]  # an unknown action is a programming error, never a silent allow
     needs_two_factor = False
-    for role in verified_roles(user):
+    for role in [*verified_roles(user), _PUBLIC_ROLE]:
         test = rule.get(role.kind)
         if test is None or not test(role, obj):
             continue

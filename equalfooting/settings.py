@@ -77,6 +77,8 @@ INSTALLED_APPS = [
     "equalfooting.registry",
     "equalfooting.offers",
     "equalfooting.accounts",
+    "equalfooting.needs",
+    "equalfooting.contacts",
 ]
 
 MIDDLEWARE = [

@@ -4,7 +4,9 @@ from django.urls import URLPattern, URLResolver, include, path, reverse_lazy
 
 from equalfooting.accounts import views as accounts
 from equalfooting.api.main import api
+from equalfooting.contacts import views as contacts
 from equalfooting.core import views as core
+from equalfooting.needs import views as needs
 from equalfooting.registry import views as registry
 from equalfooting.transparency import views as transparency
 
@@ -29,6 +31,42 @@ registry_patterns = (
         path("sources/", registry.sources, name="sources"),
     ],
     "registry",
+)
+
+needs_patterns = (
+    [
+        path("states/<str:iso3>/assessments/", needs.assessment_list, name="assessment_list"),
+        path("states/<str:iso3>/assessments/edit/", needs.assessment_edit, name="assessment_edit"),
+        path("assessments/<int:assessment_id>/", needs.assessment_detail, name="assessment_detail"),
+        path(
+            "assessments/<int:assessment_id>/visibility/",
+            needs.assessment_visibility,
+            name="assessment_visibility",
+        ),
+        path("requests/", needs.request_list, name="request_list"),
+        path("requests/principles/", needs.request_statistics, name="statistics"),
+        path("requests/<int:request_id>/", needs.request_detail, name="request_detail"),
+        path("requests/<int:request_id>/edit/", needs.request_edit, name="request_edit"),
+        path(
+            "requests/<int:request_id>/transition/",
+            needs.request_transition,
+            name="request_transition",
+        ),
+        path("states/<str:iso3>/requests/new/", needs.request_create, name="request_create"),
+    ],
+    "needs",
+)
+
+contacts_patterns = (
+    [
+        path("contacts/", contacts.directory, name="directory"),
+        path("contacts/figures/", contacts.statistics, name="statistics"),
+        path("contacts/templates/", contacts.message_templates, name="templates"),
+        path("contacts/checks/", contacts.check_rounds, name="checks"),
+        path("contacts/<int:contact_id>/verify/", contacts.contact_verify, name="verify"),
+        path("states/<str:iso3>/contacts/nominate/", contacts.contact_nominate, name="nominate"),
+    ],
+    "contacts",
 )
 
 accounts_patterns = (
@@ -84,6 +122,11 @@ urlpatterns: list[URLPattern | URLResolver] = [
 urlpatterns += i18n_patterns(
     path("", include(core_patterns)),
     path("", include(registry_patterns)),
+    path("", include(needs_patterns)),
+    path("", include(contacts_patterns)),
+    path(
+        "contact-check/<str:token>/", contacts.check_acknowledge, name="contact_check_acknowledge"
+    ),
     path(
         "states/<str:iso3>/focal-points/nominate/",
         accounts.focal_point_nominate,

@@ -1,13 +1,14 @@
 """A focal point of one State is refused on every write to another State.
 
 The routes are read from the URL configuration and the API's own route table, so a route
-added later is tested without anyone remembering to list it: every route that takes a
-State's ISO code must either be guarded by the permissions module (and refuse the foreign
-focal point) or accept no write at all.
+added later is tested without anyone remembering to list it: every route that names a State
+or something a State owns (its ISO code, a request, an assessment, a contact) must either be
+guarded by the permissions module (and refuse the foreign focal point) or accept no write.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 
 import pytest
@@ -21,6 +22,24 @@ from equalfooting.registry.models import StateProfile
 from equalfooting.transparency.models import AuditEntry
 
 WRITE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
+# A body well-formed for every write route (each ignores the fields it does not know), so
+# the answer is about who asks, not about the shape of what they send.
+BODY = json.dumps(
+    {
+        "summary": "intrusion",
+        "target": "withdrawn",
+        "reason": "intrusion",
+        "visibility": "public",
+        "answers": {},
+        "targets": {},
+        "title": "intrusion",
+        "kind": "technical",
+        "name": "Intruder",
+        "email": "x@example.org",
+    }
+)
+# URL parameters that name a State or something that belongs to one.
+STATE_OWNED = ("iso3", "request_id", "assessment_id", "contact_id")
 
 
 def _walk(patterns: list, prefix: str = "") -> Iterator[tuple[str, URLPattern]]:
@@ -32,11 +51,15 @@ def _walk(patterns: list, prefix: str = "") -> Iterator[tuple[str, URLPattern]]:
             yield route, entry
 
 
+def _names_a_state(route: str) -> bool:
+    return any(f":{name}>" in route or "{" + name + "}" in route for name in STATE_OWNED)
+
+
 def state_routes() -> list[tuple[str, URLPattern]]:
     return [
         (route, pattern)
         for route, pattern in _walk(get_resolver().url_patterns)
-        if "<str:iso3>" in route and not route.startswith("api/")
+        if _names_a_state(route) and not route.startswith("api/")
     ]
 
 
@@ -44,7 +67,7 @@ def api_state_writes() -> list[tuple[str, str]]:
     found = []
     for prefix, router in api._routers:
         for path, path_view in router.path_operations.items():
-            if "{iso3}" not in path:
+            if not _names_a_state(path):
                 continue
             for operation in path_view.operations:
                 for method in operation.methods:
@@ -66,14 +89,42 @@ def test_the_route_tables_are_not_empty() -> None:
     assert api_state_writes()
 
 
+def owned_by(state_iso3: str, focal_point: User) -> dict[str, str]:
+    """One of each thing a State owns, made by its own focal point; their URL parameters."""
+    from equalfooting.contacts.services import contact_nominate
+    from equalfooting.needs.services import assessment_save_draft, request_create
+    from equalfooting.registry.models import State
+    from tests.needs.conftest import VALID_REQUEST
+
+    state = State.objects.get(iso3=state_iso3)
+    request = request_create(actor=focal_point, state=state, **VALID_REQUEST)
+    assessment = assessment_save_draft(actor=focal_point, state=state, answers={}, targets={})
+    contact = contact_nominate(
+        actor=focal_point, state=state, kind="technical", name="N", email="n@example.org"
+    )
+    return {
+        "iso3": state_iso3,
+        "request_id": str(request.pk),
+        "assessment_id": str(assessment.pk),
+        "contact_id": str(contact.pk),
+    }
+
+
+def fill(route: str, values: dict[str, str]) -> str:
+    for name, value in values.items():
+        route = route.replace(f"<str:{name}>", value).replace(f"<int:{name}>", value)
+        route = route.replace("{" + name + "}", value)
+    return route
+
+
 @pytest.mark.django_db
 @pytest.mark.parametrize(
     ("route", "pattern"), state_routes(), ids=lambda v: v if isinstance(v, str) else ""
 )
 def test_a_foreign_focal_point_is_refused_on_every_web_write(
-    client: Client, focal_point_ken: User, route: str, pattern: URLPattern
+    client: Client, focal_point_ken: User, focal_point_fra: User, route: str, pattern: URLPattern
 ) -> None:
-    url = "/en/" + route.split("/", 1)[1].replace("<str:iso3>", "FRA")
+    url = "/" + fill(route, owned_by("FRA", focal_point_fra))
     client.force_login(focal_point_ken)
     before = AuditEntry.objects.count()
     response = client.post(
@@ -92,14 +143,15 @@ def test_a_foreign_focal_point_is_refused_on_every_web_write(
 @pytest.mark.django_db
 @pytest.mark.parametrize(("method", "url"), api_state_writes())
 def test_a_foreign_focal_point_is_refused_on_every_api_write(
-    client: Client, focal_point_ken: User, method: str, url: str
+    client: Client, focal_point_ken: User, focal_point_fra: User, method: str, url: str
 ) -> None:
+    foreign, own = owned_by("FRA", focal_point_fra), owned_by("KEN", focal_point_ken)
     _token, key = api_token_create(actor=focal_point_ken, name="t")
     before = AuditEntry.objects.count()
     response = client.generic(
         method,
-        url.replace("{iso3}", "FRA"),
-        '{"summary": "intrusion"}',
+        fill(url, foreign),
+        BODY,
         content_type="application/json",
         headers={"Authorization": f"Bearer {key}"},
     )
@@ -107,11 +159,11 @@ def test_a_foreign_focal_point_is_refused_on_every_api_write(
     assert AuditEntry.objects.count() == before
     # The same request for the focal point's own State is not refused, so the 403 above is
     # the State check and not a broken route.
-    own = client.generic(
+    mine = client.generic(
         method,
-        url.replace("{iso3}", "KEN"),
-        '{"summary": "ours"}',
+        fill(url, own),
+        BODY,
         content_type="application/json",
         headers={"Authorization": f"Bearer {key}"},
     )
-    assert own.status_code != 403
+    assert mine.status_code != 403

@@ -6,6 +6,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 
+from equalfooting.contacts.api import router as contacts_router
+from equalfooting.needs.api import router as needs_router
+from equalfooting.needs.services import TransitionNotAllowed
 from equalfooting.registry.api import router as registry_router
 
 api = NinjaAPI(
@@ -18,6 +21,8 @@ api = NinjaAPI(
     urls_namespace="api",
 )
 api.add_router("/", registry_router)
+api.add_router("/", needs_router)
+api.add_router("/", contacts_router)
 
 
 @api.exception_handler(PermissionDenied)
@@ -38,3 +43,8 @@ def invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
     else:
         detail = " ".join(exc.messages)
     return api.create_response(request, {"detail": detail}, status=422)
+
+
+@api.exception_handler(TransitionNotAllowed)
+def conflict(request: HttpRequest, exc: TransitionNotAllowed) -> HttpResponse:
+    return api.create_response(request, {"detail": str(exc)}, status=409)

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
 from equalfooting import permissions
+from equalfooting.needs.selectors import requests_visible
 
 from . import selectors, services
 from .forms import StateFilterForm, StateProfileForm
@@ -49,6 +50,8 @@ def state_detail(request: HttpRequest, iso3: str) -> HttpResponse:
             "covering": selectors.covering_organisations(state),
             "can_edit": permissions.can(request.user, "state.profile.edit", state),
             "can_nominate": permissions.can(request.user, "role.nominate.focal_point", state),
+            "can_request": permissions.can(request.user, "request.create", state),
+            "requests": requests_visible(request.user).filter(state=state)[:50],
             "income_label": State.IncomeGroup(state.income_group).label
             if state.income_group
             else "",

@@ -1,0 +1,105 @@
+"""API routes of the Points of Contact directory, with the same rules as the pages."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Router, Schema
+
+from equalfooting import permissions
+from equalfooting.api.auth import write_auth
+
+from . import selectors, services
+from .models import PointOfContact
+
+router = Router(tags=["contacts"])
+
+
+class Error(Schema):
+    detail: str
+
+
+class ContactIn(Schema):
+    kind: str = ""
+    name: str = ""
+    position: str = ""
+    organisation: str = ""
+    email: str = ""
+    phone: str = ""
+
+
+class ContactOut(ContactIn):
+    id: int
+    state: str
+    status: str
+
+
+class RoundOut(Schema):
+    round: int
+    contacts: int
+    answered: int
+    within_24h: int
+    within_72h: int
+    share_24h: float
+    share_72h: float
+
+
+class FiguresOut(Schema):
+    states_total: int
+    states_nominated: int
+    states_verified: int
+    rounds: list[RoundOut]
+
+
+def _out(c: PointOfContact) -> dict[str, Any]:
+    return {
+        "id": c.pk,
+        "state": c.state.iso3,
+        "status": c.status,
+        "kind": c.kind,
+        "name": c.name,
+        "position": c.position,
+        "organisation": c.organisation,
+        "email": c.email,
+        "phone": c.phone,
+    }
+
+
+@router.get("/contacts", auth=write_auth, response={200: list[ContactOut], 403: Error})
+def contacts(request: HttpRequest) -> list[dict[str, Any]]:
+    """The verified contacts: for verified contacts (focal points) and the Secretariat only."""
+    permissions.require(request.user, "contact.directory")
+    return [_out(c) for c in selectors.directory()]
+
+
+@router.post(
+    "/states/{iso3}/contacts",
+    auth=write_auth,
+    response={201: ContactOut, 403: Error, 404: Error, 422: Error},
+)
+def contact_nominate(
+    request: HttpRequest, iso3: str, payload: ContactIn
+) -> tuple[int, dict[str, Any]]:
+    state = permissions.state_from_iso3(iso3=iso3)
+    permissions.require(request.user, "contact.nominate", state)
+    return 201, _out(services.contact_nominate(actor=request.user, state=state, **payload.dict()))
+
+
+@router.get("/contacts/figures", response=FiguresOut)
+def figures(request: HttpRequest) -> dict[str, Any]:
+    """Public aggregate figures: how many States nominated, and how fast contacts answer."""
+    data = selectors.public_figures()
+    data["rounds"] = [
+        {
+            "round": r.round_id,
+            "contacts": r.contacts,
+            "answered": r.answered,
+            "within_24h": r.within_24h,
+            "within_72h": r.within_72h,
+            "share_24h": r.share_24h,
+            "share_72h": r.share_72h,
+        }
+        for r in data["rounds"]  # type: ignore[attr-defined]
+    ]
+    return data

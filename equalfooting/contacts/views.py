@@ -1,0 +1,152 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from equalfooting import permissions
+from equalfooting.registry.models import State
+
+from . import selectors, services
+from .forms import CheckRoundForm, ContactForm
+from .models import CheckRound, PointOfContact
+
+MESSAGE_TEMPLATES = {
+    "request": "contacts/messages/request.txt",
+    "notification": "contacts/messages/notification.txt",
+    "acknowledgement": "contacts/messages/acknowledgement.txt",
+}
+
+
+def contact_from_id(*, contact_id: int, **_ignored: Any) -> PointOfContact:
+    contact = PointOfContact.objects.select_related("state").filter(pk=contact_id).first()
+    if contact is None:
+        raise Http404(_("No such contact."))
+    return contact
+
+
+@require_safe
+@permissions.guard("contact.directory")
+def directory(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "contacts/directory.html",
+        {
+            "contacts": sorted(selectors.directory(), key=lambda c: (c.state.name, c.kind, c.name)),
+            "pending": selectors.pending()
+            if permissions.can(request.user, "contact.verify")
+            else [],
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@permissions.guard("contact.nominate", load=permissions.state_from_iso3)
+def contact_nominate(request: HttpRequest, iso3: str, obj: State) -> HttpResponse:
+    form = ContactForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.contact_nominate(actor=request.user, state=obj, **form.cleaned_data)
+        except ValidationError as exc:
+            for field, problems in exc.message_dict.items():
+                form.add_error(field if field in form.fields else None, problems)
+        else:
+            messages.success(
+                request, _("The point of contact was nominated. The Secretariat will verify it.")
+            )
+            return redirect("registry:state_detail", iso3=obj.iso3)
+    return render(
+        request,
+        "contacts/nominate.html",
+        {"state": obj, "form": form},
+        status=422 if form.errors else 200,
+    )
+
+
+@require_POST
+@permissions.guard("contact.verify", load=contact_from_id)
+def contact_verify(request: HttpRequest, contact_id: int, obj: PointOfContact) -> HttpResponse:
+    try:
+        services.contact_verify(actor=request.user, contact=obj)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("The contact was verified."))
+    return redirect("contacts:directory")
+
+
+@require_http_methods(["GET", "POST"])
+@permissions.guard("contact.check.launch")
+def check_rounds(request: HttpRequest) -> HttpResponse:
+    form = CheckRoundForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.check_round_launch(
+                actor=request.user,
+                note=form.cleaned_data["note"],
+                base_url=f"{request.scheme}://{request.get_host()}",
+            )
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(
+                request, _("The check round was launched; every verified contact was sent a link.")
+            )
+            return redirect("contacts:checks")
+    rounds = [selectors.round_figures(r) for r in CheckRound.objects.prefetch_related("checks")]
+    return render(request, "contacts/checks.html", {"form": form, "rounds": rounds})
+
+
+@require_http_methods(["GET", "POST"])
+def check_acknowledge(request: HttpRequest, token: str) -> HttpResponse:
+    """The one-time link a contact receives. GET asks; POST records (so link scanners don't)."""
+    from .models import ContactCheck
+
+    check = (
+        ContactCheck.objects.select_related("contact__state")
+        .filter(token_hash=ContactCheck.hash_token(token))
+        .first()
+    )
+    if check is None:
+        raise Http404(_("This link is not valid."))
+    newly = False
+    if request.method == "POST":
+        check, newly = services.contact_check_acknowledge(token=token)
+    return render(request, "contacts/acknowledge.html", {"check": check, "newly": newly})
+
+
+@require_safe
+def statistics(request: HttpRequest) -> HttpResponse:
+    return render(request, "contacts/statistics.html", selectors.public_figures())
+
+
+@require_safe
+@permissions.guard("contact.directory")
+def message_templates(request: HttpRequest) -> HttpResponse:
+    """Templates for common communications, in any of the six languages."""
+    language = request.GET.get("in", translation.get_language())
+    if language not in settings.LANGUAGE_CODES:
+        language = settings.LANGUAGE_CODE
+    rendered = []
+    with translation.override(language):
+        for key, template in MESSAGE_TEMPLATES.items():
+            text = render_to_string(template, {})
+            subject, _sep, body = text.strip().partition("\n")
+            rendered.append({"key": key, "subject": subject.strip(), "body": body.strip()})
+    return render(
+        request,
+        "contacts/templates.html",
+        {
+            "messages_rendered": rendered,
+            "language": language,
+            "rtl": language == "ar",
+        },
+    )

@@ -1,0 +1,195 @@
+"""Synthetic self-assessments, requests and points of contact for the demo.
+
+Deterministic (a fixed seed), so every demo shows the same scenario, and marked synthetic.
+Everything goes through the services, so the demo obeys the same rules as real users.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import random
+from typing import Any
+
+from django.utils import timezone
+
+from equalfooting.accounts.models import Role, User
+from equalfooting.accounts.services import role_grant_system
+from equalfooting.contacts.models import CheckRound, ContactCheck, PointOfContact
+from equalfooting.contacts.services import contact_nominate, contact_verify
+from equalfooting.needs import framework as fw
+from equalfooting.needs import services, workflow
+from equalfooting.needs.models import Assessment, AssistanceRequest
+from equalfooting.needs.principles import CODES as PRINCIPLES
+from equalfooting.registry.models import State
+
+ACTOR = "system:demo"
+SEED = 2026
+STATE_COUNT = 36
+NOTE = "Synthetic demo data."
+TITLES = {
+    "policy": "Support to draft a national cybersecurity strategy",
+    "legal": "Review of cybercrime legislation",
+    "incident": "Training for the national CSIRT",
+    "skills": "Cybersecurity awareness programme",
+    "standards": "Adoption of security standards for government systems",
+    "cooperation": "Participation in regional confidence-building measures",
+}
+# How far along the workflow the demo's requests go, by weight.
+FINAL_STATUSES = [
+    ("draft", 2),
+    ("submitted", 3),
+    ("screening", 2),
+    ("open", 6),
+    ("partly_matched", 2),
+    ("matched", 2),
+    ("in_delivery", 2),
+    ("completed", 2),
+    ("withdrawn", 1),
+    ("closed_unmet", 1),
+]
+STATE_LANGUAGES = {
+    "002": ["fr", "en", "ar", "pt"],
+    "019": ["es", "en", "pt", "fr"],
+    "142": ["en", "ar", "ru", "zh"],
+    "150": ["en", "fr", "ru"],
+    "009": ["en", "fr"],
+}
+
+
+class _VerifiedSession:
+    """The demo builder acting as a Secretariat officer who has passed 2FA."""
+
+    def __init__(self, user: User) -> None:
+        self.user = user
+        user.is_verified = lambda: True  # type: ignore[attr-defined]
+
+
+def _focal_point(state: State, password: str) -> User:
+    username = f"demo-fp-{state.iso3.lower()}"
+    user, created = User.objects.get_or_create(
+        username=username, defaults={"email": f"{username}@demo.invalid", "is_synthetic": True}
+    )
+    if created:
+        user.set_password(password)
+        user.save()
+    role_grant_system(
+        actor=ACTOR, user=user, kind=Role.Kind.FOCAL_POINT, state=state, focal_kind="technical"
+    )
+    return user
+
+
+def _path_to(status: str) -> list[str]:
+    routes = [["draft"]]
+    while routes:
+        route = routes.pop(0)
+        if route[-1] == status:
+            return route
+        routes += [[*route, t] for t, _s in workflow.next_steps(route[-1]) if t not in route]
+    return ["draft"]
+
+
+def build(*, password: str, secretariat: User) -> None:
+    if AssistanceRequest.objects.filter(is_synthetic=True).exists():
+        return  # already built: the demo is safe to run again
+    rng = random.Random(SEED)  # noqa: S311 - reproducible synthetic data, not secrets
+    framework = fw.load()
+    officer = _VerifiedSession(secretariat).user
+    states = list(State.objects.order_by("iso3"))
+    chosen = sorted(rng.sample(states, STATE_COUNT), key=lambda s: s.iso3)
+    chosen += [
+        s
+        for s in State.objects.filter(iso3__in=["KEN", "FJI", "BOL", "NPL", "JOR"])
+        if s not in chosen
+    ]
+    statuses = [s for s, w in FINAL_STATUSES for _ in range(w)]
+    for state in chosen:
+        fp = _focal_point(state, password)
+        if state.iso3 == "KEN":
+            fp = User.objects.get(username="demo-focal-ken")
+        answers = {i.code: {"stage": rng.randint(1, 4), "note": NOTE} for i in framework.indicators}
+        targets = {d.code: rng.randint(3, 5) for d in framework.dimensions}
+        draft = services.assessment_save_draft(
+            actor=fp, state=state, answers=answers, targets=targets
+        )
+        visibility = rng.choice(["private", "providers", "public", "public"])
+        assessment = services.assessment_submit(actor=fp, assessment=draft, visibility=visibility)
+        Assessment.objects.filter(pk=assessment.pk).update(is_synthetic=True)
+        gaps_by_theme: dict[str, list[str]] = {}
+        for i in framework.indicators:
+            if answers[i.code]["stage"] < targets[i.dimension]:  # type: ignore[operator]
+                gaps_by_theme.setdefault(i.dimension, []).append(i.code)
+        for _n in range(rng.randint(1, 3)):
+            theme = rng.choice([d.code for d in framework.dimensions])
+            kind = rng.choice(AssistanceRequest.Kind.values)
+            unit = {"training": "trainee_places", "funding": "amount", "equipment": "amount"}.get(
+                kind, "expert_days"
+            )
+            units = (
+                rng.randint(5, 40) if unit != "amount" else rng.randrange(10_000, 200_000, 5_000)
+            )
+            start = dt.date(2027, rng.randint(1, 9), 1)
+            pool = STATE_LANGUAGES.get(state.region_id, ["en"])
+            request = services.request_create(
+                actor=fp,
+                state=state,
+                title=f"{TITLES[theme]} (synthetic)",
+                theme=theme,
+                kind=kind,
+                units=units,
+                unit=unit,
+                languages=rng.sample(pool, k=rng.randint(1, min(2, len(pool)))),
+                modalities=rng.sample(AssistanceRequest.Modality.values, k=rng.randint(1, 2)),
+                desired_start=start,
+                desired_end=start + dt.timedelta(days=rng.randint(30, 240)),
+                urgency=rng.choice(AssistanceRequest.Urgency.values),
+                description=f"{NOTE} Generated for the demonstration; no real State's needs.",
+                gaps=gaps_by_theme.get(theme, [])[:2],
+                principles={code: rng.random() < 0.85 for code in PRINCIPLES},
+            )
+            AssistanceRequest.objects.filter(pk=request.pk).update(is_synthetic=True)
+            route = _path_to(rng.choice(statuses))
+            for source, target in itertools.pairwise(route):
+                step = workflow.step(source, target)
+                assert step is not None
+                actor: Any = fp if step.role == "focal_point" else officer
+                request = services.request_transition(
+                    actor=actor,
+                    request=request,
+                    target=target,
+                    reason="Synthetic demo data." if step.needs_reason else "",
+                )
+    _contacts(rng, chosen[:24], officer)
+
+
+def _contacts(rng: random.Random, states: list[State], officer: User) -> None:
+    verified = []
+    for index, state in enumerate(states):
+        fp = User.objects.filter(
+            roles__state=state, roles__kind="focal_point", roles__status="verified"
+        ).first()
+        for kind in ("diplomatic", "technical"):
+            contact = contact_nominate(
+                actor=fp,
+                state=state,
+                kind=kind,
+                name=f"Synthetic Contact {state.iso3}-{kind[0].upper()}",
+                position="Synthetic demo data",
+                email=f"poc-{kind}-{state.iso3.lower()}@demo.invalid",
+            )
+            PointOfContact.objects.filter(pk=contact.pk).update(is_synthetic=True)
+            if index % 6 != 5:  # a few stay awaiting verification
+                verified.append(contact_verify(actor=officer, contact=contact))
+    # One past check round, written directly: no e-mail leaves the demo.
+    check_round = CheckRound.objects.create(launched_by=officer, note="Synthetic demo data")
+    sent = timezone.now() - dt.timedelta(days=10)
+    CheckRound.objects.filter(pk=check_round.pk).update(launched_at=sent)
+    for n, contact in enumerate(verified):
+        hours = rng.choice([2, 5, 12, 20, 30, 50, 70, 100, None])
+        ContactCheck.objects.create(
+            round=check_round,
+            contact=contact,
+            token_hash=f"demo{n:060d}",
+            sent_at=sent,
+            acknowledged_at=sent + dt.timedelta(hours=hours) if hours is not None else None,
+        )

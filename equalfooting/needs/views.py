@@ -1,0 +1,398 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from equalfooting import permissions
+from equalfooting.core import languages
+from equalfooting.core.i18n import pick
+from equalfooting.registry.models import State
+
+from . import framework as fw
+from . import scoring, selectors, services, workflow
+from .forms import RequestForm, TransitionForm
+from .models import Assessment, AssistanceRequest
+from .principles import PRINCIPLES
+
+
+def assessment_from_id(*, assessment_id: int, **_ignored: Any) -> Assessment:
+    assessment = Assessment.objects.select_related("state").filter(pk=assessment_id).first()
+    if assessment is None:
+        raise Http404(_("No such assessment."))
+    return assessment
+
+
+def request_from_id(*, request_id: int, **_ignored: Any) -> AssistanceRequest:
+    found = AssistanceRequest.objects.select_related("state").filter(pk=request_id).first()
+    if found is None:
+        raise Http404(_("No such request."))
+    return found
+
+
+# --- Self-assessment ---------------------------------------------------------------------
+
+
+def _profile_rows(framework: fw.Framework, assessment: Assessment) -> list[dict[str, Any]]:
+    rows = []
+    top = max(framework.levels)
+    for dim in scoring.profile(framework, assessment.answers, assessment.targets):
+        dimension = framework.dimension(dim.code)
+        assert dimension is not None
+        rows.append(
+            {
+                "code": dim.code,
+                "name": pick(dimension.name),
+                "stage": dim.stage,
+                "target": dim.target,
+                "gap": dim.gap,
+                "bar": round(float(dim.stage or 0) / top * 300),
+                "marker": round((dim.target or 0) / top * 300),
+            }
+        )
+    return rows
+
+
+def _questionnaire(
+    framework: fw.Framework,
+    answers: dict[str, Any],
+    targets: dict[str, Any],
+    errors: dict[str, list[str]],
+) -> list[dict[str, Any]]:
+    dimensions = []
+    for dimension in framework.dimensions:
+        indicators = []
+        for indicator in dimension.indicators:
+            answer = answers.get(indicator.code) or {}
+            indicators.append(
+                {
+                    "code": indicator.code,
+                    "name": pick(indicator.name),
+                    "question": pick(indicator.question),
+                    "note": answer.get("note", ""),
+                    "errors": errors.get(indicator.code, []),
+                    "options": [
+                        {
+                            "level": stage.level,
+                            "name": pick(stage.name),
+                            "description": pick(indicator.stages[stage.level]),
+                            "checked": str(answer.get("stage")) == str(stage.level),
+                        }
+                        for stage in framework.stages
+                    ],
+                }
+            )
+        dimensions.append(
+            {
+                "code": dimension.code,
+                "name": pick(dimension.name),
+                "description": pick(dimension.description),
+                "indicators": indicators,
+                "target": targets.get(dimension.code),
+                "target_errors": errors.get(f"target_{dimension.code}", []),
+            }
+        )
+    return dimensions
+
+
+@require_safe
+def assessment_list(request: HttpRequest, iso3: str) -> HttpResponse:
+    state = permissions.state_from_iso3(iso3=iso3)
+    visible = selectors.assessments_visible(request.user, state=state).order_by("-version")
+    return render(
+        request,
+        "needs/assessment_list.html",
+        {
+            "state": state,
+            "assessments": visible,
+            "can_edit": permissions.can(request.user, "assessment.edit", state),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@permissions.guard("assessment.edit", load=permissions.state_from_iso3)
+def assessment_edit(request: HttpRequest, iso3: str, obj: State) -> HttpResponse:
+    """The questionnaire: save a draft, resume it later, or submit it as a new version."""
+    framework = fw.load()
+    draft = selectors.assessment_draft(obj)
+    base = draft or selectors.assessment_latest(obj)
+    answers: dict[str, Any] = dict(base.answers) if base else {}
+    targets: dict[str, Any] = dict(base.targets) if base else {}
+    errors: dict[str, list[str]] = {}
+    visibility = draft.visibility if draft else Assessment.Visibility.PRIVATE
+    if request.method == "POST":
+        answers = {
+            i.code: {
+                "stage": request.POST.get(f"stage_{i.code}", ""),
+                "note": request.POST.get(f"note_{i.code}", ""),
+            }
+            for i in framework.indicators
+        }
+        targets = {d.code: request.POST.get(f"target_{d.code}", "") for d in framework.dimensions}
+        visibility = request.POST.get("visibility", Assessment.Visibility.PRIVATE)
+        try:
+            draft = services.assessment_save_draft(
+                actor=request.user, state=obj, answers=answers, targets=targets
+            )
+            if request.POST.get("action") == "submit":
+                submitted = services.assessment_submit(
+                    actor=request.user, assessment=draft, visibility=visibility
+                )
+                messages.success(
+                    request,
+                    _("The assessment was submitted as version %(n)s.") % {"n": submitted.version},
+                )
+                return redirect("needs:assessment_detail", assessment_id=submitted.pk)
+            messages.success(
+                request, _("The draft was saved. You can come back to it at any time.")
+            )
+            return redirect("needs:assessment_edit", iso3=obj.iso3)
+        except ValidationError as exc:
+            errors = exc.message_dict
+            messages.error(request, _("Some answers need attention; see the marked questions."))
+    return render(
+        request,
+        "needs/assessment_edit.html",
+        {
+            "state": obj,
+            "framework": framework,
+            "title": pick(framework.title),
+            "dimensions": _questionnaire(framework, answers, targets, errors),
+            "levels": [(s.level, pick(s.name)) for s in framework.stages],
+            "visibility_choices": Assessment.Visibility.choices,
+            "visibility": visibility,
+            "draft": draft,
+        },
+        status=422 if errors else 200,
+    )
+
+
+@require_safe
+def assessment_detail(request: HttpRequest, assessment_id: int) -> HttpResponse:
+    assessment = assessment_from_id(assessment_id=assessment_id)
+    if not permissions.can(request.user, "assessment.view", assessment):
+        # Not 403: a confidential assessment's existence is itself not public.
+        raise Http404(_("No such assessment."))
+    framework = fw.load(assessment.framework_version)
+    return render(
+        request,
+        "needs/assessment_detail.html",
+        {
+            "assessment": assessment,
+            "state": assessment.state,
+            "rows": _profile_rows(framework, assessment),
+            "gaps": [
+                pick(indicator.name)
+                for code in scoring.indicator_gaps(
+                    framework, assessment.answers, assessment.targets
+                )
+                if (indicator := framework.indicator(code))
+            ],
+            "dimensions": _questionnaire(framework, assessment.answers, assessment.targets, {}),
+            "can_manage": permissions.can(request.user, "assessment.manage", assessment),
+            "visibility_choices": Assessment.Visibility.choices,
+        },
+    )
+
+
+@require_POST
+@permissions.guard("assessment.manage", load=assessment_from_id)
+def assessment_visibility(
+    request: HttpRequest, assessment_id: int, obj: Assessment
+) -> HttpResponse:
+    try:
+        services.assessment_set_visibility(
+            actor=request.user, assessment=obj, visibility=request.POST.get("visibility", "")
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Who may see the assessment was updated."))
+    return redirect("needs:assessment_detail", assessment_id=obj.pk)
+
+
+# --- Requests ----------------------------------------------------------------------------
+
+
+def _request_labels(r: AssistanceRequest) -> dict[str, Any]:
+    framework = fw.load()
+    theme = framework.dimension(r.theme)
+    return {
+        "theme": pick(theme.name) if theme else r.theme,
+        "languages": [languages.name(code) for code in r.languages],
+        "modalities": [AssistanceRequest.Modality(m).label for m in r.modalities],
+        "gaps": [pick(i.name) for code in r.gaps if (i := framework.indicator(code))],
+    }
+
+
+@require_safe
+def request_list(request: HttpRequest) -> HttpResponse:
+    framework = fw.load()
+    rows = selectors.requests_visible(request.user)
+    theme, status, iso3 = (request.GET.get(k, "") for k in ("theme", "status", "state"))
+    if theme:
+        rows = rows.filter(theme=theme)
+    if status:
+        rows = rows.filter(status=status)
+    if iso3:
+        rows = rows.filter(state__iso3=iso3.upper())
+    themes = {d.code: pick(d.name) for d in framework.dimensions}
+    return render(
+        request,
+        "needs/request_list.html",
+        {
+            "requests": rows[:500],
+            "themes": themes,
+            "theme": theme,
+            "status": status,
+            "statuses": AssistanceRequest.Status.choices,
+            "state_filter": iso3,
+        },
+    )
+
+
+@require_safe
+def request_detail(request: HttpRequest, request_id: int) -> HttpResponse:
+    found = request_from_id(request_id=request_id)
+    if not permissions.can(request.user, "request.view", found):
+        raise Http404(_("No such request."))
+    return _render_request(request, found)
+
+
+def _render_request(
+    request: HttpRequest,
+    found: AssistanceRequest,
+    *,
+    status: int = 200,
+    form: TransitionForm | None = None,
+) -> HttpResponse:
+    steps = []
+    for target, step in workflow.next_steps(found.status):
+        if permissions.can(request.user, f"request.step.{step.role}", found):
+            steps.append(
+                {
+                    "target": target,
+                    "label": AssistanceRequest.Status(target).label,
+                    "needs_reason": step.needs_reason,
+                }
+            )
+    return render(
+        request,
+        "needs/request_detail.html",
+        {
+            "req": found,
+            "labels": _request_labels(found),
+            "steps": steps,
+            "principles": [
+                (label, bool((found.principles or {}).get(code)))
+                for code, label in PRINCIPLES.items()
+            ],
+            "transitions": found.transitions.all(),
+            "can_edit": found.status == "draft"
+            and permissions.can(request.user, "request.edit", found),
+            "form": form,
+        },
+        status=status,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@permissions.guard("request.create", load=permissions.state_from_iso3)
+def request_create(request: HttpRequest, iso3: str, obj: State) -> HttpResponse:
+    form = RequestForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            created = services.request_create(
+                actor=request.user, state=obj, **form.service_fields()
+            )
+        except ValidationError as exc:
+            _attach(form, exc)
+        else:
+            messages.success(
+                request, _("The request was saved as a draft. Submit it when it is ready.")
+            )
+            return redirect("needs:request_detail", request_id=created.pk)
+    return render(
+        request,
+        "needs/request_form.html",
+        {"state": obj, "form": form},
+        status=422 if form.errors else 200,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@permissions.guard("request.edit", load=request_from_id)
+def request_edit(request: HttpRequest, request_id: int, obj: AssistanceRequest) -> HttpResponse:
+    form = RequestForm(request.POST or None, initial=RequestForm.initial_from(obj))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.request_update(actor=request.user, request=obj, **form.service_fields())
+        except services.TransitionNotAllowed as exc:
+            messages.error(request, str(exc))
+            return _render_request(request, obj, status=409)
+        except ValidationError as exc:
+            _attach(form, exc)
+        else:
+            messages.success(request, _("The request was saved."))
+            return redirect("needs:request_detail", request_id=obj.pk)
+    return render(
+        request,
+        "needs/request_form.html",
+        {"state": obj.state, "form": form, "req": obj},
+        status=422 if form.errors else 200,
+    )
+
+
+@require_POST
+@permissions.guard("request.act", load=request_from_id)
+def request_transition(
+    request: HttpRequest, request_id: int, obj: AssistanceRequest
+) -> HttpResponse:
+    form = TransitionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose a valid next step."))
+        return _render_request(request, obj, status=409, form=form)
+    try:
+        services.request_transition(
+            actor=request.user,
+            request=obj,
+            target=form.cleaned_data["target"],
+            reason=form.cleaned_data["reason"],
+        )
+    except services.TransitionNotAllowed as exc:
+        messages.error(request, str(exc))
+        return _render_request(request, obj, status=409, form=form)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return _render_request(request, obj, status=422, form=form)
+    messages.success(
+        request,
+        _("The request is now %(status)s.")
+        % {"status": AssistanceRequest.Status(form.cleaned_data["target"]).label},
+    )
+    return redirect("needs:request_detail", request_id=obj.pk)
+
+
+@require_safe
+def request_statistics(request: HttpRequest) -> HttpResponse:
+    stats = selectors.principles_statistics()
+    rows = [
+        {
+            "label": label,
+            "count": stats["counts"][code],
+            "share": round(100 * stats["counts"][code] / stats["total"]) if stats["total"] else 0,
+        }
+        for code, label in PRINCIPLES.items()
+    ]
+    return render(request, "needs/statistics.html", {"rows": rows, "total": stats["total"]})
+
+
+def _attach(form: RequestForm, exc: ValidationError) -> None:
+    for field, problems in exc.message_dict.items():
+        form.add_error(field if field in form.fields else None, problems)
