@@ -129,7 +129,9 @@ def build(*, password: str, secretariat: User) -> None:
                 rng.randint(5, 40) if unit != "amount" else rng.randrange(10_000, 200_000, 5_000)
             )
             start = dt.date(2027, rng.randint(1, 9), 1)
-            pool = STATE_LANGUAGES.get(state.region_id, ["en"])
+            pool = STATE_LANGUAGES.get(state.subregion_id) or STATE_LANGUAGES.get(
+                state.region_id, ["en"]
+            )
             request = services.request_create(
                 actor=fp,
                 state=state,
