@@ -1,0 +1,484 @@
+"""Matching requests for assistance to offers: optimal, fair on request, explained, reproducible.
+
+Given requests (units of help a State needs) and offers (capacity a provider has), find
+integral assignments of units that maximise the need-weighted help delivered,
+Σ weight × units, subject to compatibility and capacities. It is a min-cost flow problem,
+solved exactly with OR-Tools:
+
+    source ─▶ State ─▶ request (≤ units) ─▶ offer (cost −weight) ─▶ sink (≤ capacity)
+
+The optional fairness stage `max-min-state` first finds the largest share z such that every
+State with servable units (units of requests that have at least one compatible offer) can be
+served at least ⌈z × its servable units⌉, then maximises the weighted total with those lower
+bounds held. Lower bounds on the source ─▶ State arcs keep both stages network flows, so both
+are exact over integral units.
+
+No Django here: anyone can re-run a published round with this module alone.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from fractions import Fraction
+from typing import Any
+
+FAIRNESS = ("none", "max-min-state")
+# Costs must be integers for the network solver; weights are scaled and rounded. Every
+# reported objective is recomputed from the exact weights.
+COST_SCALE = 1_000_000
+
+
+class ProblemError(ValueError):
+    """Bad input, naming the record and the field."""
+
+    def __init__(self, record: str, message: str) -> None:
+        self.record, self.message = record, message
+        super().__init__(f"{record}: {message}")
+
+
+@dataclass(frozen=True)
+class Request:
+    id: str
+    state: str
+    theme: str
+    languages: frozenset[str]
+    modalities: frozenset[str]
+    units: int
+    weight: float
+    start: dt.date | None = None
+    end: dt.date | None = None
+
+
+@dataclass(frozen=True)
+class Offer:
+    id: str
+    provider: str
+    themes: frozenset[str]
+    languages: frozenset[str]
+    modalities: frozenset[str]
+    capacity: int
+    start: dt.date | None = None
+    end: dt.date | None = None
+
+
+@dataclass(frozen=True)
+class Problem:
+    requests: tuple[Request, ...]
+    offers: tuple[Offer, ...]
+    fairness: str = "none"
+
+
+@dataclass(frozen=True)
+class Assignment:
+    request: str
+    offer: str
+    units: int
+
+
+@dataclass(frozen=True)
+class Solution:
+    assignments: tuple[Assignment, ...]
+    objective: float
+    bound: float
+    greedy_objective: float
+    fairness: str
+    min_share: Fraction | None  # the z of the fairness stage, when it ran
+    servable: Mapping[str, int]  # per State
+    served: Mapping[str, int]  # per State
+    explanations: Mapping[str, str] = field(default_factory=dict)
+
+
+# --- Input -----------------------------------------------------------------------------
+
+
+def _date(record: str, name: str, value: Any) -> dt.date | None:
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise ProblemError(record, f"{name} must be a date written YYYY-MM-DD")
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise ProblemError(record, f"{name} {value!r} is not a date written YYYY-MM-DD") from None
+
+
+def _positive_int(record: str, name: str, value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
+        raise ProblemError(record, f"{name} must be a positive integer, not {value!r}")
+    return value
+
+
+def _strings(record: str, name: str, value: Any) -> frozenset[str]:
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ProblemError(record, f"{name} must be a list of strings")
+    return frozenset(value)
+
+
+def _text(record: str, name: str, value: Any) -> str:
+    if not isinstance(value, str) or not value:
+        raise ProblemError(record, f"{name} must be a non-empty string")
+    return value
+
+
+def _require(record: str, raw: Mapping[str, Any], names: Iterable[str]) -> None:
+    missing = [n for n in names if n not in raw]
+    if missing:
+        raise ProblemError(record, f"missing field(s): {', '.join(missing)}")
+
+
+def _name(position: str, kind: str, raw: Mapping[str, Any]) -> str:
+    """Name a record by its id where it has one, else by its position in the file."""
+    rid = raw.get("id")
+    return f"{kind} {rid!r}" if isinstance(rid, str) and rid else position
+
+
+def parse_problem(data: Any) -> Problem:
+    """Read the published round format; raise ProblemError naming the offending record."""
+    if not isinstance(data, dict):
+        raise ProblemError("problem", "must be a JSON object")
+    _require("problem", data, ["requests", "offers"])
+    fairness = data.get("fairness", "none")
+    if fairness not in FAIRNESS:
+        raise ProblemError("problem", f"fairness must be one of {', '.join(FAIRNESS)}")
+    requests: list[Request] = []
+    seen: set[str] = set()
+    if not isinstance(data["requests"], list) or not isinstance(data["offers"], list):
+        raise ProblemError("problem", "requests and offers must be lists")
+    for index, raw in enumerate(data["requests"]):
+        record = f"requests[{index}]"
+        if not isinstance(raw, dict):
+            raise ProblemError(record, "must be an object")
+        record = _name(record, "request", raw)
+        _require(record, raw, ["id", "state", "theme", "languages", "modalities", "units", "weight"])
+        rid = _text(record, "id", raw["id"])
+        if rid in seen:
+            raise ProblemError(record, "duplicate id")
+        seen.add(rid)
+        weight = raw["weight"]
+        if isinstance(weight, bool) or not isinstance(weight, int | float) or not math.isfinite(weight) or weight < 0:
+            raise ProblemError(record, f"weight must be a number ≥ 0, not {weight!r}")
+        start, end = _date(record, "start", raw.get("start")), _date(record, "end", raw.get("end"))
+        if start and end and start > end:
+            raise ProblemError(record, "start is after end")
+        requests.append(Request(
+            id=rid, state=_text(record, "state", raw["state"]), theme=_text(record, "theme", raw["theme"]),
+            languages=_strings(record, "languages", raw["languages"]),
+            modalities=_strings(record, "modalities", raw["modalities"]),
+            units=_positive_int(record, "units", raw["units"]), weight=float(weight), start=start, end=end,
+        ))
+    offers: list[Offer] = []
+    seen = set()
+    for index, raw in enumerate(data["offers"]):
+        record = f"offers[{index}]"
+        if not isinstance(raw, dict):
+            raise ProblemError(record, "must be an object")
+        record = _name(record, "offer", raw)
+        _require(record, raw, ["id", "provider", "themes", "languages", "modalities", "capacity"])
+        oid = _text(record, "id", raw["id"])
+        if oid in seen:
+            raise ProblemError(record, "duplicate id")
+        seen.add(oid)
+        start, end = _date(record, "start", raw.get("start")), _date(record, "end", raw.get("end"))
+        if start and end and start > end:
+            raise ProblemError(record, "start is after end")
+        offers.append(Offer(
+            id=oid, provider=_text(record, "provider", raw["provider"]),
+            themes=_strings(record, "themes", raw["themes"]),
+            languages=_strings(record, "languages", raw["languages"]),
+            modalities=_strings(record, "modalities", raw["modalities"]),
+            capacity=_positive_int(record, "capacity", raw["capacity"]), start=start, end=end,
+        ))
+    return Problem(tuple(requests), tuple(offers), fairness)
+
+
+# --- Compatibility ----------------------------------------------------------------------
+
+
+def dates_overlap(a_start: dt.date | None, a_end: dt.date | None,
+                  b_start: dt.date | None, b_end: dt.date | None) -> bool:
+    """Overlap where both give dates; a missing bound is open."""
+    if a_start and b_end and a_start > b_end:
+        return False
+    return not (b_start and a_end and b_start > a_end)
+
+
+def compatible(request: Request, offer: Offer) -> bool:
+    return (
+        request.theme in offer.themes
+        and bool(request.languages & offer.languages)
+        and bool(request.modalities & offer.modalities)
+        and dates_overlap(request.start, request.end, offer.start, offer.end)
+    )
+
+
+def compatibility(problem: Problem) -> list[list[int]]:
+    """For each request (in input order), the indices of its compatible offers, in order."""
+    by_theme: dict[str, list[int]] = {}
+    for j, offer in enumerate(problem.offers):
+        for theme in offer.themes:
+            by_theme.setdefault(theme, []).append(j)
+    return [
+        [j for j in by_theme.get(r.theme, []) if compatible(r, problem.offers[j])]
+        for r in problem.requests
+    ]
+
+
+# --- Solving ----------------------------------------------------------------------------
+
+
+@dataclass
+class _Network:
+    """Node numbering and arcs of the flow network, built once and solved with new bounds."""
+
+    problem: Problem
+    edges: list[list[int]]
+    states: list[str]
+    servable: dict[str, int]
+
+    @property
+    def source(self) -> int:
+        return 0
+
+    @property
+    def sink(self) -> int:
+        return 1
+
+    def state_node(self, k: int) -> int:
+        return 2 + k
+
+    def request_node(self, i: int) -> int:
+        return 2 + len(self.states) + i
+
+    def offer_node(self, j: int) -> int:
+        return 2 + len(self.states) + len(self.problem.requests) + j
+
+
+def _network(problem: Problem, edges: list[list[int]]) -> _Network:
+    servable: dict[str, int] = {}
+    for i, r in enumerate(problem.requests):
+        if edges[i]:
+            servable[r.state] = servable.get(r.state, 0) + r.units
+    states = sorted(servable)
+    return _Network(problem, edges, states, servable)
+
+
+def _solve_flow(net: _Network, lower: Mapping[str, int], *, with_costs: bool) -> list[int] | None:
+    """Flow on each request ─▶ offer arc (in edge order), or None when the bounds are infeasible."""
+    from ortools.graph.python import min_cost_flow
+
+    problem = net.problem
+    flow = min_cost_flow.SimpleMinCostFlow()
+    total = sum(net.servable.values())
+    supplies = [0] * (2 + len(net.states) + len(problem.requests) + len(problem.offers))
+    supplies[net.source] = total
+    supplies[net.sink] = -total
+    flow.add_arc_with_capacity_and_unit_cost(net.source, net.sink, total, 0)  # help not given
+    state_index = {s: k for k, s in enumerate(net.states)}
+    for k, state in enumerate(net.states):
+        low = lower.get(state, 0)
+        # A lower bound l on source ─▶ State: l units leave the source for the State up front.
+        flow.add_arc_with_capacity_and_unit_cost(net.source, net.state_node(k), net.servable[state] - low, 0)
+        supplies[net.source] -= low
+        supplies[net.state_node(k)] += low
+    arcs: list[int] = []
+    for i, r in enumerate(problem.requests):
+        if not net.edges[i]:
+            continue
+        flow.add_arc_with_capacity_and_unit_cost(net.state_node(state_index[r.state]), net.request_node(i), r.units, 0)
+        cost = -round(r.weight * COST_SCALE) if with_costs else 0
+        for j in net.edges[i]:
+            arcs.append(flow.add_arc_with_capacity_and_unit_cost(
+                net.request_node(i), net.offer_node(j), min(r.units, problem.offers[j].capacity), cost))
+    for j, offer in enumerate(problem.offers):
+        flow.add_arc_with_capacity_and_unit_cost(net.offer_node(j), net.sink, offer.capacity, 0)
+    for node, supply in enumerate(supplies):
+        if supply:
+            flow.set_node_supply(node, supply)
+    status = flow.solve()
+    if status != flow.OPTIMAL:
+        return None
+    return [flow.flow(a) for a in arcs]
+
+
+def _lower_bounds(net: _Network, share: Fraction) -> dict[str, int]:
+    return {s: math.ceil(share * units) for s, units in net.servable.items()}
+
+
+def _max_min_share(net: _Network) -> Fraction:
+    """The largest z for which every State can get ⌈z × servable⌉ units at once.
+
+    The bounds only change at the shares k / servable_s, so the answer is one of them:
+    binary search over those candidates (feasibility is monotone in z).
+    """
+    candidates = sorted({Fraction(k, units) for units in net.servable.values() for k in range(units + 1)})
+    low, high = 0, len(candidates) - 1  # candidates[0] == 0 is always feasible
+    while low < high:
+        mid = (low + high + 1) // 2
+        if _solve_flow(net, _lower_bounds(net, candidates[mid]), with_costs=False) is not None:
+            low = mid
+        else:
+            high = mid - 1
+    return candidates[low] if candidates else Fraction(0)
+
+
+def _lp_bound(net: _Network, lower: Mapping[str, int]) -> float:
+    """Upper bound on Σ weight × units from the LP relaxation (SciPy's HiGHS)."""
+    import numpy as np
+    from scipy.optimize import linprog
+    from scipy.sparse import coo_matrix
+
+    problem = net.problem
+    variables = [(i, j) for i, js in enumerate(net.edges) for j in js]
+    if not variables:
+        return 0.0
+    n = len(variables)
+    rows: list[int] = []
+    cols: list[int] = []
+    vals: list[float] = []
+    # Rows: Σ_o x_ro ≤ units_r; Σ_r x_ro ≤ capacity_o; −Σ_{r of s} x_ro ≤ −lower_s.
+    request_row: dict[int, int] = {}
+    row = 0
+    for i, js in enumerate(net.edges):
+        if js:
+            request_row[i] = row
+            row += 1
+    offer_row = {j: row + j for j in range(len(problem.offers))}
+    row += len(problem.offers)
+    state_row = {s: row + k for k, s in enumerate(net.states)}
+    row += len(net.states)
+    rhs = [problem.requests[i].units for i in request_row] + [o.capacity for o in problem.offers] + [
+        -lower.get(s, 0) for s in net.states
+    ]
+    for v, (i, j) in enumerate(variables):
+        rows += [request_row[i], offer_row[j], state_row[problem.requests[i].state]]
+        cols += [v, v, v]
+        vals += [1.0, 1.0, -1.0]
+    matrix = coo_matrix((vals, (rows, cols)), shape=(row, n)).tocsr()
+    cost = np.array([-problem.requests[i].weight for i, _j in variables])
+    result = linprog(cost, A_ub=matrix, b_ub=np.array(rhs, dtype=float), bounds=(0, None), method="highs")
+    if result.status != 0:
+        raise RuntimeError(f"the LP relaxation failed: {result.message}")
+    return float(-result.fun)
+
+
+def greedy(problem: Problem, edges: Sequence[Sequence[int]] | None = None) -> list[Assignment]:
+    """First come, first served: requests in input order take what their offers have left."""
+    edges = edges if edges is not None else compatibility(problem)
+    left = [o.capacity for o in problem.offers]
+    result = []
+    for i, r in enumerate(problem.requests):
+        need = r.units
+        for j in edges[i]:
+            if need == 0:
+                break
+            take = min(need, left[j])
+            if take:
+                left[j] -= take
+                need -= take
+                result.append(Assignment(r.id, problem.offers[j].id, take))
+    return result
+
+
+def value(problem: Problem, assignments: Iterable[Assignment]) -> float:
+    weight = {r.id: r.weight for r in problem.requests}
+    return math.fsum(weight[a.request] * a.units for a in assignments)
+
+
+def solve(problem: Problem) -> Solution:
+    edges = compatibility(problem)
+    net = _network(problem, edges)
+    share: Fraction | None = None
+    lower: dict[str, int] = {}
+    if problem.fairness == "max-min-state":
+        share = _max_min_share(net)
+        lower = _lower_bounds(net, share)
+    flows = _solve_flow(net, lower, with_costs=True)
+    assert flows is not None, "lower bounds found feasible must stay feasible"
+    assignments = []
+    position = 0
+    for i, r in enumerate(problem.requests):
+        for j in edges[i]:
+            units = flows[position]
+            position += 1
+            if units:
+                assignments.append(Assignment(r.id, problem.offers[j].id, units))
+    served: dict[str, int] = dict.fromkeys(net.states, 0)
+    state_of = {r.id: r.state for r in problem.requests}
+    for a in assignments:
+        served[state_of[a.request]] += a.units
+    solution = Solution(
+        assignments=tuple(assignments),
+        objective=value(problem, assignments),
+        bound=_lp_bound(net, lower),
+        greedy_objective=value(problem, greedy(problem, edges)),
+        fairness=problem.fairness,
+        min_share=share,
+        servable=dict(net.servable),
+        served=served,
+    )
+    return Solution(**{**solution.__dict__, "explanations": explain(problem, edges, solution)})
+
+
+# --- Explanations -----------------------------------------------------------------------
+
+
+def _why_incompatible(request: Request, offers: Sequence[Offer]) -> str:
+    themed = [o for o in offers if request.theme in o.themes]
+    if not themed:
+        return f"no offer covers the theme {request.theme!r}"
+    spoken = [o for o in themed if request.languages & o.languages]
+    if not spoken:
+        return f"{len(themed)} offer(s) cover the theme, but none in a language asked for"
+    reachable = [o for o in spoken if request.modalities & o.modalities]
+    if not reachable:
+        return f"{len(spoken)} offer(s) cover the theme in a shared language, but none in a modality asked for"
+    return f"{len(reachable)} offer(s) fit theme, language and modality, but none in the dates asked for"
+
+
+def explain(problem: Problem, edges: Sequence[Sequence[int]], solution: Solution) -> dict[str, str]:
+    used: dict[str, int] = {}
+    by_request: dict[str, list[Assignment]] = {}
+    for a in solution.assignments:
+        used[a.offer] = used.get(a.offer, 0) + a.units
+        by_request.setdefault(a.request, []).append(a)
+    texts = {}
+    for i, r in enumerate(problem.requests):
+        if not edges[i]:
+            texts[r.id] = "Not matched: no compatible offer — " + _why_incompatible(r, problem.offers) + "."
+            continue
+        got = by_request.get(r.id, [])
+        units = sum(a.units for a in got)
+        parts = ", ".join(f"{a.units} from offer {a.offer}" for a in got)
+        if units == r.units:
+            texts[r.id] = f"Matched in full: {units} of {units} units ({parts})."
+            continue
+        full = all(used.get(problem.offers[j].id, 0) >= problem.offers[j].capacity for j in edges[i])
+        reason = (
+            f"the capacity of its {len(edges[i])} compatible offer(s) went to requests of higher weight"
+            + (" or to meet the minimum share of each State" if solution.fairness != "none" else "")
+            if full
+            else "its weight is zero" if r.weight == 0 else "no better use of the remaining capacity"
+        )
+        head = f"Matched in part: {units} of {r.units} units ({parts}); " if units else f"Not matched (0 of {r.units} units): "
+        texts[r.id] = head + reason + "."
+    return texts
+
+
+# --- Output -----------------------------------------------------------------------------
+
+
+def solution_json(solution: Solution) -> dict[str, Any]:
+    share = solution.min_share
+    return {
+        "assignments": [{"request": a.request, "offer": a.offer, "units": a.units} for a in solution.assignments],
+        "objective": round(solution.objective, 9),
+        "bound": round(solution.bound, 9),
+        "greedy_objective": round(solution.greedy_objective, 9),
+        "fairness": solution.fairness,
+        "min_share": None if share is None else {"value": float(share), "fraction": f"{share.numerator}/{share.denominator}"},
+        "states": {s: {"servable": solution.servable[s], "served": solution.served[s]} for s in sorted(solution.servable)},
+        "explanations": dict(solution.explanations),
+    }

@@ -1,0 +1,224 @@
+"""The matching core against an independent exact method (MILP with SciPy's HiGHS)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from fractions import Fraction
+from typing import Any
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from scipy.optimize import Bounds, LinearConstraint, milp
+
+from equalfooting.domain import matching as m
+
+# --- An independent reference: compatibility and MILPs written from the specification ---
+
+
+def fits(r: dict[str, Any], o: dict[str, Any]) -> bool:
+    if r["theme"] not in o["themes"] or not set(r["languages"]) & set(o["languages"]):
+        return False
+    if not set(r["modalities"]) & set(o["modalities"]):
+        return False
+    lo = max(d for d in (r.get("start"), o.get("start"), "0000-00-00") if d)
+    hi = min(d for d in (r.get("end"), o.get("end"), "9999-99-99") if d)
+    return lo <= hi
+
+
+def reference(data: dict[str, Any], lower: dict[str, int]) -> float | None:
+    """max Σ w x over integral x, with State totals ≥ lower; None if infeasible."""
+    pairs = [(i, j) for i, r in enumerate(data["requests"]) for j, o in enumerate(data["offers"]) if fits(r, o)]
+    if not pairs:
+        return 0.0 if not any(lower.values()) else None
+    rows, upper, lowers = [], [], []
+    for i, r in enumerate(data["requests"]):
+        rows.append([1.0 if p[0] == i else 0.0 for p in pairs]); upper.append(r["units"]); lowers.append(-np.inf)
+    for j, o in enumerate(data["offers"]):
+        rows.append([1.0 if p[1] == j else 0.0 for p in pairs]); upper.append(o["capacity"]); lowers.append(-np.inf)
+    for state, low in lower.items():
+        rows.append([1.0 if data["requests"][p[0]]["state"] == state else 0.0 for p in pairs])
+        upper.append(np.inf); lowers.append(low)
+    cost = np.array([-data["requests"][i]["weight"] for i, _j in pairs])
+    result = milp(cost, constraints=LinearConstraint(np.array(rows), lowers, upper),
+                  integrality=np.ones(len(pairs)), bounds=Bounds(0, np.inf))
+    return None if result.status != 0 else float(-result.fun)
+
+
+def servable(data: dict[str, Any]) -> dict[str, int]:
+    out: dict[str, int] = {}
+    for r in data["requests"]:
+        if any(fits(r, o) for o in data["offers"]):
+            out[r["state"]] = out.get(r["state"], 0) + r["units"]
+    return out
+
+
+def reference_share(data: dict[str, Any]) -> Fraction:
+    """Brute force: the largest candidate share whose lower bounds are feasible."""
+    amounts = servable(data)
+    shares = sorted({Fraction(k, u) for u in amounts.values() for k in range(u + 1)}, reverse=True)
+    for z in shares:
+        if reference(data, {s: math.ceil(z * u) for s, u in amounts.items()}) is not None:
+            return z
+    return Fraction(0)
+
+
+# --- Random small instances ---------------------------------------------------------------
+
+DATES = [None, "2027-01-01", "2027-03-01", "2027-06-01"]
+
+
+@st.composite
+def instances(draw: st.DrawFn) -> dict[str, Any]:
+    def maybe_dates() -> dict[str, str]:
+        a, b = draw(st.sampled_from(DATES)), draw(st.sampled_from(DATES))
+        out = {}
+        if a and b and a > b:
+            a, b = b, a
+        if a:
+            out["start"] = a
+        if b:
+            out["end"] = b
+        return out
+
+    requests = [
+        {"id": f"r{i}", "state": draw(st.sampled_from("ABC")), "theme": draw(st.sampled_from(["t1", "t2"])),
+         "languages": draw(st.lists(st.sampled_from(["en", "fr"]), min_size=1, max_size=2, unique=True)),
+         "modalities": draw(st.lists(st.sampled_from(["online", "in_person"]), min_size=1, max_size=2, unique=True)),
+         "units": draw(st.integers(1, 6)), "weight": draw(st.sampled_from([0, 0.5, 1, 1.25, 2, 3.5, 5])),
+         **maybe_dates()}
+        for i in range(draw(st.integers(1, 6)))
+    ]
+    offers = [
+        {"id": f"o{j}", "provider": "P", "themes": draw(st.lists(st.sampled_from(["t1", "t2"]), min_size=1, max_size=2, unique=True)),
+         "languages": draw(st.lists(st.sampled_from(["en", "fr"]), min_size=1, max_size=2, unique=True)),
+         "modalities": draw(st.lists(st.sampled_from(["online", "in_person"]), min_size=1, max_size=2, unique=True)),
+         "capacity": draw(st.integers(1, 8)), **maybe_dates()}
+        for j in range(draw(st.integers(1, 4)))
+    ]
+    return {"requests": requests, "offers": offers}
+
+
+def check_feasible(data: dict[str, Any], solution: m.Solution) -> None:
+    requests = {r["id"]: r for r in data["requests"]}
+    offers = {o["id"]: o for o in data["offers"]}
+    for a in solution.assignments:
+        assert a.units > 0 and fits(requests[a.request], offers[a.offer])
+    for rid, r in requests.items():
+        assert sum(a.units for a in solution.assignments if a.request == rid) <= r["units"]
+    for oid, o in offers.items():
+        assert sum(a.units for a in solution.assignments if a.offer == oid) <= o["capacity"]
+
+
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(instances())
+def test_without_fairness_the_objective_is_the_exact_optimum(data: dict[str, Any]) -> None:
+    solution = m.solve(m.parse_problem({**data, "fairness": "none"}))
+    check_feasible(data, solution)
+    expected = reference(data, {})
+    assert expected is not None
+    assert solution.objective == pytest.approx(expected, abs=1e-6)
+    assert solution.bound == pytest.approx(expected, abs=1e-6)  # network LPs are integral
+    assert solution.greedy_objective <= solution.objective + 1e-9
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(instances())
+def test_with_fairness_the_share_and_objective_are_the_exact_optimum(data: dict[str, Any]) -> None:
+    solution = m.solve(m.parse_problem({**data, "fairness": "max-min-state"}))
+    check_feasible(data, solution)
+    share = reference_share(data)
+    assert solution.min_share == share
+    amounts = servable(data)
+    assert solution.servable == amounts
+    for state, units in amounts.items():
+        assert solution.served[state] >= math.ceil(share * units)
+    expected = reference(data, {s: math.ceil(share * u) for s, u in amounts.items()})
+    assert expected is not None
+    assert solution.objective == pytest.approx(expected, abs=1e-6)
+
+
+def test_same_input_same_output() -> None:
+    data = {"requests": [{"id": f"r{i}", "state": "ABC"[i % 3], "theme": "t", "languages": ["en"],
+                          "modalities": ["online"], "units": 3, "weight": 1} for i in range(9)],
+            "offers": [{"id": f"o{j}", "provider": "P", "themes": ["t"], "languages": ["en"],
+                        "modalities": ["online"], "capacity": 4} for j in range(3)],
+            "fairness": "max-min-state"}
+    runs = [m.solution_json(m.solve(m.parse_problem(data))) for _ in range(3)]
+    assert runs[0] == runs[1] == runs[2]
+
+
+def test_fairness_spreads_scarce_capacity_across_states() -> None:
+    data = {
+        "requests": [
+            {"id": "big", "state": "A", "theme": "t", "languages": ["en"], "modalities": ["online"], "units": 10, "weight": 5},
+            {"id": "small", "state": "B", "theme": "t", "languages": ["en"], "modalities": ["online"], "units": 10, "weight": 1},
+        ],
+        "offers": [{"id": "o", "provider": "P", "themes": ["t"], "languages": ["en"], "modalities": ["online"], "capacity": 10}],
+    }
+    plain = m.solve(m.parse_problem({**data, "fairness": "none"}))
+    fair = m.solve(m.parse_problem({**data, "fairness": "max-min-state"}))
+    assert plain.served == {"A": 10, "B": 0}
+    assert fair.min_share == Fraction(1, 2) and fair.served == {"A": 5, "B": 5}
+
+
+def test_every_request_is_explained() -> None:
+    data = {
+        "requests": [
+            {"id": "full", "state": "A", "theme": "t", "languages": ["en"], "modalities": ["online"], "units": 2, "weight": 5},
+            {"id": "part", "state": "B", "theme": "t", "languages": ["en"], "modalities": ["online"], "units": 5, "weight": 1},
+            {"id": "lang", "state": "C", "theme": "t", "languages": ["ru"], "modalities": ["online"], "units": 1, "weight": 1},
+            {"id": "theme", "state": "C", "theme": "x", "languages": ["en"], "modalities": ["online"], "units": 1, "weight": 1},
+            {"id": "date", "state": "C", "theme": "t", "languages": ["en"], "modalities": ["online"], "units": 1, "weight": 1, "start": "2030-01-01"},
+        ],
+        "offers": [{"id": "o", "provider": "P", "themes": ["t"], "languages": ["en"], "modalities": ["online"], "capacity": 4, "end": "2028-01-01"}],
+    }
+    text = m.solve(m.parse_problem(data)).explanations
+    assert text["full"].startswith("Matched in full: 2 of 2 units")
+    assert text["part"].startswith("Matched in part: 2 of 5 units") and "higher weight" in text["part"]
+    assert "language" in text["lang"] and "theme 'x'" in text["theme"] and "dates" in text["date"]
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (lambda d: d["requests"][0].pop("units"), "request 'r0': missing field(s): units"),
+        (lambda d: d["requests"][0].update(units=0), "request 'r0': units must be a positive integer"),
+        (lambda d: d["requests"][0].update(units=2.5), "request 'r0': units must be a positive integer"),
+        (lambda d: d["offers"][0].update(capacity=-1), "offer 'o0': capacity must be a positive integer"),
+        (lambda d: d["requests"].append(dict(d["requests"][0])), "request 'r0': duplicate id"),
+        (lambda d: d["offers"][0].update(start="2027-13-01"), "offer 'o0': start '2027-13-01' is not a date"),
+        (lambda d: d["requests"][0].update(weight="heavy"), "request 'r0': weight must be a number"),
+        (lambda d: d.update(fairness="maybe"), "problem: fairness must be one of"),
+        (lambda d: d["offers"][0].update(languages="en"), "offer 'o0': languages must be a list of strings"),
+    ],
+)
+def test_bad_input_names_the_record(change: Any, message: str) -> None:
+    data = {"requests": [{"id": "r0", "state": "A", "theme": "t", "languages": ["en"], "modalities": ["online"], "units": 1, "weight": 1}],
+            "offers": [{"id": "o0", "provider": "P", "themes": ["t"], "languages": ["en"], "modalities": ["online"], "capacity": 1}]}
+    change(data)
+    with pytest.raises(m.ProblemError) as caught:
+        m.parse_problem(data)
+    assert str(caught.value).startswith(message)
+
+
+def test_dates_overlap_only_where_both_give_them() -> None:
+    d = dt.date.fromisoformat
+    assert m.dates_overlap(None, None, d("2027-01-01"), d("2027-02-01"))
+    assert m.dates_overlap(d("2027-01-15"), None, None, d("2027-01-20"))
+    assert not m.dates_overlap(d("2027-03-01"), d("2027-04-01"), d("2027-01-01"), d("2027-02-01"))
+    assert not m.dates_overlap(None, d("2026-12-31"), d("2027-01-01"), None)
+
+
+def test_the_greedy_baseline_serves_in_request_order() -> None:
+    data = {"requests": [{"id": f"r{i}", "state": "A", "theme": "t", "languages": ["en"], "modalities": ["online"],
+                          "units": 3, "weight": w} for i, w in enumerate([1, 9])],
+            "offers": [{"id": "o", "provider": "P", "themes": ["t"], "languages": ["en"], "modalities": ["online"], "capacity": 3}]}
+    problem = m.parse_problem(data)
+    assert m.greedy(problem) == [m.Assignment("r0", "o", 3)]
+    solution = m.solve(problem)
+    assert (solution.greedy_objective, solution.objective) == (3.0, 27.0)
+
+
