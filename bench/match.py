@@ -19,7 +19,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from equalfooting.domain import matching  # noqa: E402
+from equalfooting.domain import matching
 
 THEMES = [f"theme{k}" for k in range(6)]
 LANGUAGES = [f"lang{k}" for k in range(10)]
@@ -37,20 +37,34 @@ def instance(n_requests: int, n_offers: int, seed: int, fairness: str) -> matchi
     requests = []
     for i in range(n_requests):
         start, end = window(rng, 120)
-        requests.append(matching.Request(
-            id=f"r{i}", state=f"S{rng.randrange(195):03d}", theme=rng.choice(THEMES),
-            languages=frozenset([rng.choice(LANGUAGES)]), modalities=frozenset([rng.choice(MODALITIES)]),
-            units=rng.randint(1, 40), weight=round(rng.uniform(0.5, 5.0), 3), start=start, end=end,
-        ))
+        requests.append(
+            matching.Request(
+                id=f"r{i}",
+                state=f"S{rng.randrange(195):03d}",
+                theme=rng.choice(THEMES),
+                languages=frozenset([rng.choice(LANGUAGES)]),
+                modalities=frozenset([rng.choice(MODALITIES)]),
+                units=rng.randint(1, 40),
+                weight=round(rng.uniform(0.5, 5.0), 3),
+                start=start,
+                end=end,
+            )
+        )
     offers = []
     for j in range(n_offers):
         start, end = window(rng, 200)
-        offers.append(matching.Offer(
-            id=f"o{j}", provider=f"P{j % 300}", themes=frozenset([rng.choice(THEMES)]),
-            languages=frozenset(rng.sample(LANGUAGES, 2)),
-            modalities=frozenset(rng.sample(MODALITIES, rng.randint(1, 2))),
-            capacity=rng.randint(20, 200), start=start, end=end,
-        ))
+        offers.append(
+            matching.Offer(
+                id=f"o{j}",
+                provider=f"P{j % 300}",
+                themes=frozenset([rng.choice(THEMES)]),
+                languages=frozenset(rng.sample(LANGUAGES, 2)),
+                modalities=frozenset(rng.sample(MODALITIES, rng.randint(1, 2))),
+                capacity=rng.randint(20, 200),
+                start=start,
+                end=end,
+            )
+        )
     return matching.Problem(tuple(requests), tuple(offers), fairness)
 
 
@@ -66,17 +80,26 @@ def main() -> int:
     solution = matching.solve(problem)
     seconds = time.perf_counter() - began
     edges = matching.compatibility(problem)
-    print(json.dumps({
-        "requests": args.requests, "offers": args.offers, "seed": args.seed, "fairness": args.fairness,
-        "compatible_offers_per_request": round(sum(map(len, edges)) / len(edges), 2),
-        "seconds": round(seconds, 3),
-        "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
-        "objective": round(solution.objective, 3),
-        "bound": round(solution.bound, 3),
-        "objective_over_bound": round(solution.objective / solution.bound, 6) if solution.bound else None,
-        "greedy_objective": round(solution.greedy_objective, 3),
-        "min_share": float(solution.min_share) if solution.min_share is not None else None,
-    }))
+    print(
+        json.dumps(
+            {
+                "requests": args.requests,
+                "offers": args.offers,
+                "seed": args.seed,
+                "fairness": args.fairness,
+                "compatible_offers_per_request": round(sum(map(len, edges)) / len(edges), 2),
+                "seconds": round(seconds, 3),
+                "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+                "objective": round(solution.objective, 3),
+                "bound": round(solution.bound, 3),
+                "objective_over_bound": round(solution.objective / solution.bound, 6)
+                if solution.bound
+                else None,
+                "greedy_objective": round(solution.greedy_objective, 3),
+                "min_share": float(solution.min_share) if solution.min_share is not None else None,
+            }
+        )
+    )
     return 0
 
 

@@ -269,7 +269,8 @@ def build_parser() -> argparse.ArgumentParser:
     match = sub.add_parser("match", help="the matching of requests to offers")
     match_sub = match.add_subparsers(dest="match_command", required=True, metavar="ACTION")
     solve = match_sub.add_parser(
-        "solve", help="solve a matching round from its published JSON file",
+        "solve",
+        help="solve a matching round from its published JSON file",
         description="Read problem.json ({requests, offers, fairness}), compute the optimal "
         "assignment of units (min-cost flow; optional max-min fairness across States) and write "
         "solution.json with the assignments, objective, LP bound, first-come-first-served "
@@ -279,7 +280,8 @@ def build_parser() -> argparse.ArgumentParser:
     solve.add_argument("--input", required=True, help="problem file (JSON)")
     solve.add_argument("--output", required=True, help="solution file to write, or - for stdout")
     solve.add_argument(
-        "--fairness", choices=["none", "max-min-state"],
+        "--fairness",
+        choices=["none", "max-min-state"],
         help="override the problem file's fairness setting",
     )
     solve.set_defaults(func=cmd_match_solve)

@@ -6,6 +6,7 @@ import sqlite3
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -92,6 +93,8 @@ def test_a_malformed_reference_file_stops_the_load_naming_file_and_line(
         ["audit"],
         ["audit", "verify"],
         ["create-secretariat"],
+        ["match"],
+        ["match", "solve"],
     ],
 )
 def test_every_command_has_help(command: list[str], tmp_path: Path) -> None:
@@ -108,3 +111,65 @@ def test_manage_passes_through_to_django(tmp_path: Path) -> None:
 def test_a_bad_port_is_refused(tmp_path: Path) -> None:
     result = run("demo", "--no-serve", "--port", "0", home=tmp_path)
     assert result.returncode == 2 and "--port" in result.stderr
+
+
+def test_match_solve_writes_the_solution_and_refuses_bad_input(tmp_path: Path) -> None:
+    import json
+
+    problem: dict[str, Any] = {
+        "requests": [
+            {
+                "id": "r1",
+                "state": "A",
+                "theme": "t",
+                "languages": ["en"],
+                "modalities": ["online"],
+                "units": 4,
+                "weight": 2,
+            }
+        ],
+        "offers": [
+            {
+                "id": "o1",
+                "provider": "P",
+                "themes": ["t"],
+                "languages": ["en"],
+                "modalities": ["online"],
+                "capacity": 3,
+            }
+        ],
+        "fairness": "max-min-state",
+    }
+    (tmp_path / "problem.json").write_text(json.dumps(problem))
+    result = run(
+        "match",
+        "solve",
+        "--input",
+        str(tmp_path / "problem.json"),
+        "--output",
+        str(tmp_path / "solution.json"),
+        home=tmp_path,
+    )
+    assert result.returncode == 0, result.stderr
+    solution = json.loads((tmp_path / "solution.json").read_text())
+    assert solution["assignments"] == [{"request": "r1", "offer": "o1", "units": 3}]
+    assert solution["objective"] == 6 and solution["bound"] == pytest.approx(6)
+    assert set(solution["explanations"]) == {"r1"}
+
+    problem["offers"].append(dict(problem["offers"][0]))
+    (tmp_path / "problem.json").write_text(json.dumps(problem))
+    bad = run(
+        "match",
+        "solve",
+        "--input",
+        str(tmp_path / "problem.json"),
+        "--output",
+        str(tmp_path / "other.json"),
+        home=tmp_path,
+    )
+    assert bad.returncode == 2 and "offer 'o1': duplicate id" in bad.stderr
+    assert not (tmp_path / "other.json").exists()
+    missing = run(
+        "match", "solve", "--input", str(tmp_path / "nope.json"), "--output", "-", home=tmp_path
+    )
+    assert missing.returncode == 2 and "cannot read" in missing.stderr

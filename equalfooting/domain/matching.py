@@ -152,23 +152,37 @@ def parse_problem(data: Any) -> Problem:
         if not isinstance(raw, dict):
             raise ProblemError(record, "must be an object")
         record = _name(record, "request", raw)
-        _require(record, raw, ["id", "state", "theme", "languages", "modalities", "units", "weight"])
+        _require(
+            record, raw, ["id", "state", "theme", "languages", "modalities", "units", "weight"]
+        )
         rid = _text(record, "id", raw["id"])
         if rid in seen:
             raise ProblemError(record, "duplicate id")
         seen.add(rid)
         weight = raw["weight"]
-        if isinstance(weight, bool) or not isinstance(weight, int | float) or not math.isfinite(weight) or weight < 0:
+        if (
+            isinstance(weight, bool)
+            or not isinstance(weight, int | float)
+            or not math.isfinite(weight)
+            or weight < 0
+        ):
             raise ProblemError(record, f"weight must be a number ≥ 0, not {weight!r}")
         start, end = _date(record, "start", raw.get("start")), _date(record, "end", raw.get("end"))
         if start and end and start > end:
             raise ProblemError(record, "start is after end")
-        requests.append(Request(
-            id=rid, state=_text(record, "state", raw["state"]), theme=_text(record, "theme", raw["theme"]),
-            languages=_strings(record, "languages", raw["languages"]),
-            modalities=_strings(record, "modalities", raw["modalities"]),
-            units=_positive_int(record, "units", raw["units"]), weight=float(weight), start=start, end=end,
-        ))
+        requests.append(
+            Request(
+                id=rid,
+                state=_text(record, "state", raw["state"]),
+                theme=_text(record, "theme", raw["theme"]),
+                languages=_strings(record, "languages", raw["languages"]),
+                modalities=_strings(record, "modalities", raw["modalities"]),
+                units=_positive_int(record, "units", raw["units"]),
+                weight=float(weight),
+                start=start,
+                end=end,
+            )
+        )
     offers: list[Offer] = []
     seen = set()
     for index, raw in enumerate(data["offers"]):
@@ -184,21 +198,27 @@ def parse_problem(data: Any) -> Problem:
         start, end = _date(record, "start", raw.get("start")), _date(record, "end", raw.get("end"))
         if start and end and start > end:
             raise ProblemError(record, "start is after end")
-        offers.append(Offer(
-            id=oid, provider=_text(record, "provider", raw["provider"]),
-            themes=_strings(record, "themes", raw["themes"]),
-            languages=_strings(record, "languages", raw["languages"]),
-            modalities=_strings(record, "modalities", raw["modalities"]),
-            capacity=_positive_int(record, "capacity", raw["capacity"]), start=start, end=end,
-        ))
+        offers.append(
+            Offer(
+                id=oid,
+                provider=_text(record, "provider", raw["provider"]),
+                themes=_strings(record, "themes", raw["themes"]),
+                languages=_strings(record, "languages", raw["languages"]),
+                modalities=_strings(record, "modalities", raw["modalities"]),
+                capacity=_positive_int(record, "capacity", raw["capacity"]),
+                start=start,
+                end=end,
+            )
+        )
     return Problem(tuple(requests), tuple(offers), fairness)
 
 
 # --- Compatibility ----------------------------------------------------------------------
 
 
-def dates_overlap(a_start: dt.date | None, a_end: dt.date | None,
-                  b_start: dt.date | None, b_end: dt.date | None) -> bool:
+def dates_overlap(
+    a_start: dt.date | None, a_end: dt.date | None, b_start: dt.date | None, b_end: dt.date | None
+) -> bool:
     """Overlap where both give dates; a missing bound is open."""
     if a_start and b_end and a_start > b_end:
         return False
@@ -280,18 +300,28 @@ def _solve_flow(net: _Network, lower: Mapping[str, int], *, with_costs: bool) ->
     for k, state in enumerate(net.states):
         low = lower.get(state, 0)
         # A lower bound l on source ─▶ State: l units leave the source for the State up front.
-        flow.add_arc_with_capacity_and_unit_cost(net.source, net.state_node(k), net.servable[state] - low, 0)
+        flow.add_arc_with_capacity_and_unit_cost(
+            net.source, net.state_node(k), net.servable[state] - low, 0
+        )
         supplies[net.source] -= low
         supplies[net.state_node(k)] += low
     arcs: list[int] = []
     for i, r in enumerate(problem.requests):
         if not net.edges[i]:
             continue
-        flow.add_arc_with_capacity_and_unit_cost(net.state_node(state_index[r.state]), net.request_node(i), r.units, 0)
+        flow.add_arc_with_capacity_and_unit_cost(
+            net.state_node(state_index[r.state]), net.request_node(i), r.units, 0
+        )
         cost = -round(r.weight * COST_SCALE) if with_costs else 0
         for j in net.edges[i]:
-            arcs.append(flow.add_arc_with_capacity_and_unit_cost(
-                net.request_node(i), net.offer_node(j), min(r.units, problem.offers[j].capacity), cost))
+            arcs.append(
+                flow.add_arc_with_capacity_and_unit_cost(
+                    net.request_node(i),
+                    net.offer_node(j),
+                    min(r.units, problem.offers[j].capacity),
+                    cost,
+                )
+            )
     for j, offer in enumerate(problem.offers):
         flow.add_arc_with_capacity_and_unit_cost(net.offer_node(j), net.sink, offer.capacity, 0)
     for node, supply in enumerate(supplies):
@@ -313,7 +343,9 @@ def _max_min_share(net: _Network) -> Fraction:
     The bounds only change at the shares k / servable_s, so the answer is one of them:
     binary search over those candidates (feasibility is monotone in z).
     """
-    candidates = sorted({Fraction(k, units) for units in net.servable.values() for k in range(units + 1)})
+    candidates = sorted(
+        {Fraction(k, units) for units in net.servable.values() for k in range(units + 1)}
+    )
     low, high = 0, len(candidates) - 1  # candidates[0] == 0 is always feasible
     while low < high:
         mid = (low + high + 1) // 2
@@ -349,16 +381,21 @@ def _lp_bound(net: _Network, lower: Mapping[str, int]) -> float:
     row += len(problem.offers)
     state_row = {s: row + k for k, s in enumerate(net.states)}
     row += len(net.states)
-    rhs = [problem.requests[i].units for i in request_row] + [o.capacity for o in problem.offers] + [
-        -lower.get(s, 0) for s in net.states
-    ]
+    rhs = (
+        [problem.requests[i].units for i in request_row]
+        + [o.capacity for o in problem.offers]
+        + [-lower.get(s, 0) for s in net.states]
+    )
     for v, (i, j) in enumerate(variables):
         rows += [request_row[i], offer_row[j], state_row[problem.requests[i].state]]
         cols += [v, v, v]
         vals += [1.0, 1.0, -1.0]
     matrix = coo_matrix((vals, (rows, cols)), shape=(row, n)).tocsr()
     cost = np.array([-problem.requests[i].weight for i, _j in variables])
-    result = linprog(cost, A_ub=matrix, b_ub=np.array(rhs, dtype=float), bounds=(0, None), method="highs")
+    # Interior point: on large instances far faster than simplex for this degenerate LP.
+    result = linprog(
+        cost, A_ub=matrix, b_ub=np.array(rhs, dtype=float), bounds=(0, None), method="highs-ipm"
+    )
     if result.status != 0:
         raise RuntimeError(f"the LP relaxation failed: {result.message}")
     return float(-result.fun)
@@ -434,8 +471,14 @@ def _why_incompatible(request: Request, offers: Sequence[Offer]) -> str:
         return f"{len(themed)} offer(s) cover the theme, but none in a language asked for"
     reachable = [o for o in spoken if request.modalities & o.modalities]
     if not reachable:
-        return f"{len(spoken)} offer(s) cover the theme in a shared language, but none in a modality asked for"
-    return f"{len(reachable)} offer(s) fit theme, language and modality, but none in the dates asked for"
+        return (
+            f"{len(spoken)} offer(s) cover the theme in a shared language, "
+            "but none in a modality asked for"
+        )
+    return (
+        f"{len(reachable)} offer(s) fit theme, language and modality, "
+        "but none in the dates asked for"
+    )
 
 
 def explain(problem: Problem, edges: Sequence[Sequence[int]], solution: Solution) -> dict[str, str]:
@@ -447,7 +490,9 @@ def explain(problem: Problem, edges: Sequence[Sequence[int]], solution: Solution
     texts = {}
     for i, r in enumerate(problem.requests):
         if not edges[i]:
-            texts[r.id] = "Not matched: no compatible offer — " + _why_incompatible(r, problem.offers) + "."
+            texts[r.id] = (
+                "Not matched: no compatible offer — " + _why_incompatible(r, problem.offers) + "."
+            )
             continue
         got = by_request.get(r.id, [])
         units = sum(a.units for a in got)
@@ -455,14 +500,23 @@ def explain(problem: Problem, edges: Sequence[Sequence[int]], solution: Solution
         if units == r.units:
             texts[r.id] = f"Matched in full: {units} of {units} units ({parts})."
             continue
-        full = all(used.get(problem.offers[j].id, 0) >= problem.offers[j].capacity for j in edges[i])
+        full = all(
+            used.get(problem.offers[j].id, 0) >= problem.offers[j].capacity for j in edges[i]
+        )
         reason = (
-            f"the capacity of its {len(edges[i])} compatible offer(s) went to requests of higher weight"
+            f"the capacity of its {len(edges[i])} compatible offer(s) "
+            "went to requests of higher weight"
             + (" or to meet the minimum share of each State" if solution.fairness != "none" else "")
             if full
-            else "its weight is zero" if r.weight == 0 else "no better use of the remaining capacity"
+            else "its weight is zero"
+            if r.weight == 0
+            else "no better use of the remaining capacity"
         )
-        head = f"Matched in part: {units} of {r.units} units ({parts}); " if units else f"Not matched (0 of {r.units} units): "
+        head = (
+            f"Matched in part: {units} of {r.units} units ({parts}); "
+            if units
+            else f"Not matched (0 of {r.units} units): "
+        )
         texts[r.id] = head + reason + "."
     return texts
 
@@ -473,12 +527,19 @@ def explain(problem: Problem, edges: Sequence[Sequence[int]], solution: Solution
 def solution_json(solution: Solution) -> dict[str, Any]:
     share = solution.min_share
     return {
-        "assignments": [{"request": a.request, "offer": a.offer, "units": a.units} for a in solution.assignments],
+        "assignments": [
+            {"request": a.request, "offer": a.offer, "units": a.units} for a in solution.assignments
+        ],
         "objective": round(solution.objective, 9),
         "bound": round(solution.bound, 9),
         "greedy_objective": round(solution.greedy_objective, 9),
         "fairness": solution.fairness,
-        "min_share": None if share is None else {"value": float(share), "fraction": f"{share.numerator}/{share.denominator}"},
-        "states": {s: {"servable": solution.servable[s], "served": solution.served[s]} for s in sorted(solution.servable)},
+        "min_share": None
+        if share is None
+        else {"value": float(share), "fraction": f"{share.numerator}/{share.denominator}"},
+        "states": {
+            s: {"servable": solution.servable[s], "served": solution.served[s]}
+            for s in sorted(solution.servable)
+        },
         "explanations": dict(solution.explanations),
     }

@@ -30,20 +30,34 @@ def fits(r: dict[str, Any], o: dict[str, Any]) -> bool:
 
 def reference(data: dict[str, Any], lower: dict[str, int]) -> float | None:
     """max Σ w x over integral x, with State totals ≥ lower; None if infeasible."""
-    pairs = [(i, j) for i, r in enumerate(data["requests"]) for j, o in enumerate(data["offers"]) if fits(r, o)]
+    pairs = [
+        (i, j)
+        for i, r in enumerate(data["requests"])
+        for j, o in enumerate(data["offers"])
+        if fits(r, o)
+    ]
     if not pairs:
         return 0.0 if not any(lower.values()) else None
     rows, upper, lowers = [], [], []
     for i, r in enumerate(data["requests"]):
-        rows.append([1.0 if p[0] == i else 0.0 for p in pairs]); upper.append(r["units"]); lowers.append(-np.inf)
+        rows.append([1.0 if p[0] == i else 0.0 for p in pairs])
+        upper.append(r["units"])
+        lowers.append(-np.inf)
     for j, o in enumerate(data["offers"]):
-        rows.append([1.0 if p[1] == j else 0.0 for p in pairs]); upper.append(o["capacity"]); lowers.append(-np.inf)
+        rows.append([1.0 if p[1] == j else 0.0 for p in pairs])
+        upper.append(o["capacity"])
+        lowers.append(-np.inf)
     for state, low in lower.items():
         rows.append([1.0 if data["requests"][p[0]]["state"] == state else 0.0 for p in pairs])
-        upper.append(np.inf); lowers.append(low)
+        upper.append(np.inf)
+        lowers.append(low)
     cost = np.array([-data["requests"][i]["weight"] for i, _j in pairs])
-    result = milp(cost, constraints=LinearConstraint(np.array(rows), lowers, upper),
-                  integrality=np.ones(len(pairs)), bounds=Bounds(0, np.inf))
+    result = milp(
+        cost,
+        constraints=LinearConstraint(np.array(rows), lowers, upper),
+        integrality=np.ones(len(pairs)),
+        bounds=Bounds(0, np.inf),
+    )
     return None if result.status != 0 else float(-result.fun)
 
 
@@ -84,18 +98,42 @@ def instances(draw: st.DrawFn) -> dict[str, Any]:
         return out
 
     requests = [
-        {"id": f"r{i}", "state": draw(st.sampled_from("ABC")), "theme": draw(st.sampled_from(["t1", "t2"])),
-         "languages": draw(st.lists(st.sampled_from(["en", "fr"]), min_size=1, max_size=2, unique=True)),
-         "modalities": draw(st.lists(st.sampled_from(["online", "in_person"]), min_size=1, max_size=2, unique=True)),
-         "units": draw(st.integers(1, 6)), "weight": draw(st.sampled_from([0, 0.5, 1, 1.25, 2, 3.5, 5])),
-         **maybe_dates()}
+        {
+            "id": f"r{i}",
+            "state": draw(st.sampled_from("ABC")),
+            "theme": draw(st.sampled_from(["t1", "t2"])),
+            "languages": draw(
+                st.lists(st.sampled_from(["en", "fr"]), min_size=1, max_size=2, unique=True)
+            ),
+            "modalities": draw(
+                st.lists(
+                    st.sampled_from(["online", "in_person"]), min_size=1, max_size=2, unique=True
+                )
+            ),
+            "units": draw(st.integers(1, 6)),
+            "weight": draw(st.sampled_from([0, 0.5, 1, 1.25, 2, 3.5, 5])),
+            **maybe_dates(),
+        }
         for i in range(draw(st.integers(1, 6)))
     ]
     offers = [
-        {"id": f"o{j}", "provider": "P", "themes": draw(st.lists(st.sampled_from(["t1", "t2"]), min_size=1, max_size=2, unique=True)),
-         "languages": draw(st.lists(st.sampled_from(["en", "fr"]), min_size=1, max_size=2, unique=True)),
-         "modalities": draw(st.lists(st.sampled_from(["online", "in_person"]), min_size=1, max_size=2, unique=True)),
-         "capacity": draw(st.integers(1, 8)), **maybe_dates()}
+        {
+            "id": f"o{j}",
+            "provider": "P",
+            "themes": draw(
+                st.lists(st.sampled_from(["t1", "t2"]), min_size=1, max_size=2, unique=True)
+            ),
+            "languages": draw(
+                st.lists(st.sampled_from(["en", "fr"]), min_size=1, max_size=2, unique=True)
+            ),
+            "modalities": draw(
+                st.lists(
+                    st.sampled_from(["online", "in_person"]), min_size=1, max_size=2, unique=True
+                )
+            ),
+            "capacity": draw(st.integers(1, 8)),
+            **maybe_dates(),
+        }
         for j in range(draw(st.integers(1, 4)))
     ]
     return {"requests": requests, "offers": offers}
@@ -141,11 +179,32 @@ def test_with_fairness_the_share_and_objective_are_the_exact_optimum(data: dict[
 
 
 def test_same_input_same_output() -> None:
-    data = {"requests": [{"id": f"r{i}", "state": "ABC"[i % 3], "theme": "t", "languages": ["en"],
-                          "modalities": ["online"], "units": 3, "weight": 1} for i in range(9)],
-            "offers": [{"id": f"o{j}", "provider": "P", "themes": ["t"], "languages": ["en"],
-                        "modalities": ["online"], "capacity": 4} for j in range(3)],
-            "fairness": "max-min-state"}
+    data = {
+        "requests": [
+            {
+                "id": f"r{i}",
+                "state": "ABC"[i % 3],
+                "theme": "t",
+                "languages": ["en"],
+                "modalities": ["online"],
+                "units": 3,
+                "weight": 1,
+            }
+            for i in range(9)
+        ],
+        "offers": [
+            {
+                "id": f"o{j}",
+                "provider": "P",
+                "themes": ["t"],
+                "languages": ["en"],
+                "modalities": ["online"],
+                "capacity": 4,
+            }
+            for j in range(3)
+        ],
+        "fairness": "max-min-state",
+    }
     runs = [m.solution_json(m.solve(m.parse_problem(data))) for _ in range(3)]
     assert runs[0] == runs[1] == runs[2]
 
@@ -153,10 +212,35 @@ def test_same_input_same_output() -> None:
 def test_fairness_spreads_scarce_capacity_across_states() -> None:
     data = {
         "requests": [
-            {"id": "big", "state": "A", "theme": "t", "languages": ["en"], "modalities": ["online"], "units": 10, "weight": 5},
-            {"id": "small", "state": "B", "theme": "t", "languages": ["en"], "modalities": ["online"], "units": 10, "weight": 1},
+            {
+                "id": "big",
+                "state": "A",
+                "theme": "t",
+                "languages": ["en"],
+                "modalities": ["online"],
+                "units": 10,
+                "weight": 5,
+            },
+            {
+                "id": "small",
+                "state": "B",
+                "theme": "t",
+                "languages": ["en"],
+                "modalities": ["online"],
+                "units": 10,
+                "weight": 1,
+            },
         ],
-        "offers": [{"id": "o", "provider": "P", "themes": ["t"], "languages": ["en"], "modalities": ["online"], "capacity": 10}],
+        "offers": [
+            {
+                "id": "o",
+                "provider": "P",
+                "themes": ["t"],
+                "languages": ["en"],
+                "modalities": ["online"],
+                "capacity": 10,
+            }
+        ],
     }
     plain = m.solve(m.parse_problem({**data, "fairness": "none"}))
     fair = m.solve(m.parse_problem({**data, "fairness": "max-min-state"}))
@@ -167,17 +251,70 @@ def test_fairness_spreads_scarce_capacity_across_states() -> None:
 def test_every_request_is_explained() -> None:
     data = {
         "requests": [
-            {"id": "full", "state": "A", "theme": "t", "languages": ["en"], "modalities": ["online"], "units": 2, "weight": 5},
-            {"id": "part", "state": "B", "theme": "t", "languages": ["en"], "modalities": ["online"], "units": 5, "weight": 1},
-            {"id": "lang", "state": "C", "theme": "t", "languages": ["ru"], "modalities": ["online"], "units": 1, "weight": 1},
-            {"id": "theme", "state": "C", "theme": "x", "languages": ["en"], "modalities": ["online"], "units": 1, "weight": 1},
-            {"id": "date", "state": "C", "theme": "t", "languages": ["en"], "modalities": ["online"], "units": 1, "weight": 1, "start": "2030-01-01"},
+            {
+                "id": "full",
+                "state": "A",
+                "theme": "t",
+                "languages": ["en"],
+                "modalities": ["online"],
+                "units": 2,
+                "weight": 5,
+            },
+            {
+                "id": "part",
+                "state": "B",
+                "theme": "t",
+                "languages": ["en"],
+                "modalities": ["online"],
+                "units": 5,
+                "weight": 1,
+            },
+            {
+                "id": "lang",
+                "state": "C",
+                "theme": "t",
+                "languages": ["ru"],
+                "modalities": ["online"],
+                "units": 1,
+                "weight": 1,
+            },
+            {
+                "id": "theme",
+                "state": "C",
+                "theme": "x",
+                "languages": ["en"],
+                "modalities": ["online"],
+                "units": 1,
+                "weight": 1,
+            },
+            {
+                "id": "date",
+                "state": "C",
+                "theme": "t",
+                "languages": ["en"],
+                "modalities": ["online"],
+                "units": 1,
+                "weight": 1,
+                "start": "2030-01-01",
+            },
         ],
-        "offers": [{"id": "o", "provider": "P", "themes": ["t"], "languages": ["en"], "modalities": ["online"], "capacity": 4, "end": "2028-01-01"}],
+        "offers": [
+            {
+                "id": "o",
+                "provider": "P",
+                "themes": ["t"],
+                "languages": ["en"],
+                "modalities": ["online"],
+                "capacity": 4,
+                "end": "2028-01-01",
+            }
+        ],
     }
     text = m.solve(m.parse_problem(data)).explanations
     assert text["full"].startswith("Matched in full: 2 of 2 units")
-    assert text["part"].startswith("Matched in part: 2 of 5 units") and "higher weight" in text["part"]
+    assert (
+        text["part"].startswith("Matched in part: 2 of 5 units") and "higher weight" in text["part"]
+    )
     assert "language" in text["lang"] and "theme 'x'" in text["theme"] and "dates" in text["date"]
 
 
@@ -185,19 +322,58 @@ def test_every_request_is_explained() -> None:
     ("change", "message"),
     [
         (lambda d: d["requests"][0].pop("units"), "request 'r0': missing field(s): units"),
-        (lambda d: d["requests"][0].update(units=0), "request 'r0': units must be a positive integer"),
-        (lambda d: d["requests"][0].update(units=2.5), "request 'r0': units must be a positive integer"),
-        (lambda d: d["offers"][0].update(capacity=-1), "offer 'o0': capacity must be a positive integer"),
+        (
+            lambda d: d["requests"][0].update(units=0),
+            "request 'r0': units must be a positive integer",
+        ),
+        (
+            lambda d: d["requests"][0].update(units=2.5),
+            "request 'r0': units must be a positive integer",
+        ),
+        (
+            lambda d: d["offers"][0].update(capacity=-1),
+            "offer 'o0': capacity must be a positive integer",
+        ),
         (lambda d: d["requests"].append(dict(d["requests"][0])), "request 'r0': duplicate id"),
-        (lambda d: d["offers"][0].update(start="2027-13-01"), "offer 'o0': start '2027-13-01' is not a date"),
-        (lambda d: d["requests"][0].update(weight="heavy"), "request 'r0': weight must be a number"),
+        (
+            lambda d: d["offers"][0].update(start="2027-13-01"),
+            "offer 'o0': start '2027-13-01' is not a date",
+        ),
+        (
+            lambda d: d["requests"][0].update(weight="heavy"),
+            "request 'r0': weight must be a number",
+        ),
         (lambda d: d.update(fairness="maybe"), "problem: fairness must be one of"),
-        (lambda d: d["offers"][0].update(languages="en"), "offer 'o0': languages must be a list of strings"),
+        (
+            lambda d: d["offers"][0].update(languages="en"),
+            "offer 'o0': languages must be a list of strings",
+        ),
     ],
 )
 def test_bad_input_names_the_record(change: Any, message: str) -> None:
-    data = {"requests": [{"id": "r0", "state": "A", "theme": "t", "languages": ["en"], "modalities": ["online"], "units": 1, "weight": 1}],
-            "offers": [{"id": "o0", "provider": "P", "themes": ["t"], "languages": ["en"], "modalities": ["online"], "capacity": 1}]}
+    data = {
+        "requests": [
+            {
+                "id": "r0",
+                "state": "A",
+                "theme": "t",
+                "languages": ["en"],
+                "modalities": ["online"],
+                "units": 1,
+                "weight": 1,
+            }
+        ],
+        "offers": [
+            {
+                "id": "o0",
+                "provider": "P",
+                "themes": ["t"],
+                "languages": ["en"],
+                "modalities": ["online"],
+                "capacity": 1,
+            }
+        ],
+    }
     change(data)
     with pytest.raises(m.ProblemError) as caught:
         m.parse_problem(data)
@@ -213,12 +389,31 @@ def test_dates_overlap_only_where_both_give_them() -> None:
 
 
 def test_the_greedy_baseline_serves_in_request_order() -> None:
-    data = {"requests": [{"id": f"r{i}", "state": "A", "theme": "t", "languages": ["en"], "modalities": ["online"],
-                          "units": 3, "weight": w} for i, w in enumerate([1, 9])],
-            "offers": [{"id": "o", "provider": "P", "themes": ["t"], "languages": ["en"], "modalities": ["online"], "capacity": 3}]}
+    data = {
+        "requests": [
+            {
+                "id": f"r{i}",
+                "state": "A",
+                "theme": "t",
+                "languages": ["en"],
+                "modalities": ["online"],
+                "units": 3,
+                "weight": w,
+            }
+            for i, w in enumerate([1, 9])
+        ],
+        "offers": [
+            {
+                "id": "o",
+                "provider": "P",
+                "themes": ["t"],
+                "languages": ["en"],
+                "modalities": ["online"],
+                "capacity": 3,
+            }
+        ],
+    }
     problem = m.parse_problem(data)
     assert m.greedy(problem) == [m.Assignment("r0", "o", 3)]
     solution = m.solve(problem)
     assert (solution.greedy_objective, solution.objective) == (3.0, 27.0)
-
-
