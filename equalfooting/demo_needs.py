@@ -48,11 +48,21 @@ FINAL_STATUSES = [
     ("withdrawn", 1),
     ("closed_unmet", 1),
 ]
+# Plausible languages of instruction by M49 sub-region (then region), for generated requests.
 STATE_LANGUAGES = {
-    "002": ["fr", "en", "ar", "pt"],
-    "019": ["es", "en", "pt", "fr"],
-    "142": ["en", "ar", "ru", "zh"],
-    "150": ["en", "fr", "ru"],
+    "015": ["ar", "fr", "en"],
+    "145": ["ar", "en"],
+    "030": ["zh", "en"],
+    "143": ["ru", "en"],
+    "151": ["ru", "en"],
+    "034": ["en"],
+    "035": ["en", "fr"],
+    "419": ["es", "en", "pt"],
+    "021": ["en", "fr"],
+    "202": ["fr", "en", "pt"],
+    "154": ["en"],
+    "039": ["en", "fr"],
+    "155": ["fr", "en"],
     "009": ["en", "fr"],
 }
 
@@ -162,6 +172,9 @@ def build(*, password: str, secretariat: User) -> None:
                     reason="Synthetic demo data." if step.needs_reason else "",
                 )
     _contacts(rng, chosen[:24], officer)
+    from equalfooting import demo_matching
+
+    demo_matching.build(password=password, officer=officer)
 
 
 def _contacts(rng: random.Random, states: list[State], officer: User) -> None:

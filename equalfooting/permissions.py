@@ -40,6 +40,18 @@ def _own_state_of(role: Any, obj: Any) -> bool:
     return obj is not None and role.state_id == obj.state_id
 
 
+def _own_provider(role: Any, obj: Any) -> bool:
+    """For a provider organisation, or anything that belongs to one (offers, matches)."""
+    if obj is None:
+        return False
+    provider_id = getattr(obj, "provider_id", None) or getattr(obj, "pk", None)
+    return role.provider_id is not None and role.provider_id == provider_id
+
+
+def _published_offer(role: Any, offer: Any) -> bool:
+    return offer.status != "draft"
+
+
 def _visible_assessment(shared_with: set[str]) -> Test:
     def test(role: Any, assessment: Any) -> bool:
         return assessment.status == "submitted" and assessment.visibility in shared_with
@@ -87,6 +99,26 @@ RULES: dict[str, dict[Kind, Test]] = {
     "contact.directory": {FOCAL_POINT: _any, SECRETARIAT: _any},
     "contact.verify": {SECRETARIAT: _any},
     "contact.check.launch": {SECRETARIAT: _any},
+    # Offers: made by a provider's verified representatives; public once published.
+    "offer.create": {PROVIDER: _own_provider},
+    "offer.edit": {PROVIDER: _own_provider},
+    "offer.view": {PROVIDER: _own_provider, SECRETARIAT: _any, PUBLIC: _published_offer},
+    # Matching rounds: run and published by the Secretariat.
+    "round.run": {SECRETARIAT: _any},
+    # A proposed match: the requesting State accepts or declines; the provider confirms or
+    # declines; each reports delivery.
+    "match.state_decide": {
+        FOCAL_POINT: lambda role, match: role.state_id == match.request.state_id
+    },
+    "match.provider_decide": {
+        PROVIDER: lambda role, match: role.provider_id == match.offer.provider_id
+    },
+    "match.report": {
+        FOCAL_POINT: lambda role, match: role.state_id == match.request.state_id,
+        PROVIDER: lambda role, match: role.provider_id == match.offer.provider_id,
+    },
+    # The fund's priority queue (requests declined for a legal restriction).
+    "fund.queue.view": {SECRETARIAT: _any},
 }
 
 

@@ -79,6 +79,8 @@ INSTALLED_APPS = [
     "equalfooting.accounts",
     "equalfooting.needs",
     "equalfooting.contacts",
+    "equalfooting.matchmaking",
+    "equalfooting.fund",
 ]
 
 MIDDLEWARE = [

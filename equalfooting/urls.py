@@ -6,7 +6,9 @@ from equalfooting.accounts import views as accounts
 from equalfooting.api.main import api
 from equalfooting.contacts import views as contacts
 from equalfooting.core import views as core
+from equalfooting.matchmaking import views as matchmaking
 from equalfooting.needs import views as needs
+from equalfooting.offers import views as offers
 from equalfooting.registry import views as registry
 from equalfooting.transparency import views as transparency
 
@@ -69,6 +71,34 @@ contacts_patterns = (
     "contacts",
 )
 
+offers_patterns = (
+    [
+        path("offers/", offers.offer_list, name="offer_list"),
+        path("offers/<int:offer_id>/", offers.offer_detail, name="offer_detail"),
+        path("offers/<int:offer_id>/edit/", offers.offer_edit, name="offer_edit"),
+        path("offers/<int:offer_id>/transition/", offers.offer_transition, name="offer_transition"),
+        path("providers/<int:provider_id>/", offers.provider_detail, name="provider_detail"),
+        path("providers/<int:provider_id>/offers/new/", offers.offer_create, name="offer_create"),
+    ],
+    "offers",
+)
+
+matchmaking_patterns = (
+    [
+        path("rounds/", matchmaking.round_list, name="round_list"),
+        path("rounds/new/", matchmaking.round_open, name="round_open"),
+        path("rounds/<int:round_id>/", matchmaking.round_detail, name="round_detail"),
+        path("rounds/<int:round_id>/decide/", matchmaking.round_decide, name="round_decide"),
+        path("rounds/<int:round_id>/<str:name>.json", matchmaking.round_file, name="round_file"),
+        path("matches/<int:match_id>/state/", matchmaking.match_state, name="match_state"),
+        path("matches/<int:match_id>/provider/", matchmaking.match_provider, name="match_provider"),
+        path("matches/<int:match_id>/report/", matchmaking.match_report, name="match_report"),
+        path("declines/", matchmaking.decline_statistics, name="declines"),
+        path("fund/priority-queue/", matchmaking.priority_queue, name="priority_queue"),
+    ],
+    "matchmaking",
+)
+
 accounts_patterns = (
     [
         path("login/", accounts.LoginView.as_view(), name="login"),
@@ -124,6 +154,8 @@ urlpatterns += i18n_patterns(
     path("", include(registry_patterns)),
     path("", include(needs_patterns)),
     path("", include(contacts_patterns)),
+    path("", include(offers_patterns)),
+    path("", include(matchmaking_patterns)),
     path(
         "contact-check/<str:token>/", contacts.check_acknowledge, name="contact_check_acknowledge"
     ),

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import os
+from typing import Any
 
 import pytest
 from django.db import connection
@@ -110,3 +111,17 @@ def login_with_2fa(client: Client, user: User) -> None:
     assert response.status_code == 302
     response = client.post("/en/account/2fa/verify/", {"token": current_code(device)})
     assert response.status_code == 302, response.content
+
+
+@pytest.fixture
+def provider() -> Any:
+    from equalfooting.offers.models import Provider
+
+    return Provider.objects.create(name="Test Academy", kind="academia")
+
+
+@pytest.fixture
+def provider_rep(provider: Any) -> Any:
+    user = make_user("provider-rep")
+    grant(user, "provider", provider=provider)
+    return user

@@ -7,8 +7,10 @@ from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 
 from equalfooting.contacts.api import router as contacts_router
+from equalfooting.matchmaking.api import router as matchmaking_router
 from equalfooting.needs.api import router as needs_router
 from equalfooting.needs.services import TransitionNotAllowed
+from equalfooting.offers.api import router as offers_router
 from equalfooting.registry.api import router as registry_router
 
 api = NinjaAPI(
@@ -23,6 +25,8 @@ api = NinjaAPI(
 api.add_router("/", registry_router)
 api.add_router("/", needs_router)
 api.add_router("/", contacts_router)
+api.add_router("/", offers_router)
+api.add_router("/", matchmaking_router)
 
 
 @api.exception_handler(PermissionDenied)

@@ -362,3 +362,32 @@ def request_transition(
         state={**_request_state(request), "reason": reason.strip()},
     )
     return request
+
+
+# Steps the mechanism itself takes when both sides of a match have agreed or reported
+# delivery: the same table, with the matchmaking bookkeeping as the actor.
+MECHANISM_TARGETS = frozenset({"partly_matched", "matched", "in_delivery", "completed"})
+
+
+@transaction.atomic
+def request_advance(*, request: AssistanceRequest, target: str, cause: str) -> AssistanceRequest:
+    request = AssistanceRequest.objects.select_for_update().get(pk=request.pk)
+    source = request.status
+    if target not in MECHANISM_TARGETS or workflow.step(source, target) is None:
+        raise TransitionNotAllowed(
+            _("A request that is %(source)s cannot become %(target)s.")
+            % {"source": AssistanceRequest.Status(source).label, "target": target}
+        )
+    request.status = target
+    request.save()
+    RequestTransition.objects.create(
+        request=request, source=source, target=target, actor=None, reason=cause
+    )
+    audit_append(
+        actor="system:matchmaking",
+        action=f"needs.request.{target}",
+        object_type="request",
+        object_id=str(request.pk),
+        state={**_request_state(request), "reason": cause},
+    )
+    return request

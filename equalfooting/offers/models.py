@@ -29,3 +29,51 @@ class Provider(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class Offer(models.Model):
+    """Assistance a provider makes available through the mechanism — to every State.
+
+    There is deliberately no field that could name a State or a group of States: eligibility
+    may depend only on theme, language, modality and dates.
+    """
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        PUBLISHED = "published", _("Published")
+        FULLY_BOOKED = "fully_booked", _("Fully booked")
+        CLOSED = "closed", _("Closed")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+
+    provider = models.ForeignKey(Provider, on_delete=models.PROTECT, related_name="offers")
+    title = models.CharField(_("title"), max_length=200)
+    themes = models.JSONField(_("themes"), default=list)
+    kind = models.CharField(_("kind of assistance"), max_length=20)
+    languages = models.JSONField(_("languages"), default=list)
+    modalities = models.JSONField(_("modalities"), default=list)
+    capacity = models.PositiveIntegerField(_("capacity"))
+    unit = models.CharField(_("unit"), max_length=20)
+    available_from = models.DateField(_("available from"), null=True, blank=True)
+    available_until = models.DateField(_("available until"), null=True, blank=True)
+    description = models.TextField(_("description"), max_length=2000)
+    principles = models.JSONField(default=dict)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
+    created_by = models.ForeignKey(
+        "accounts.User", null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    is_synthetic = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(name="capacity_positive", condition=models.Q(capacity__gt=0)),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reference} {self.title}"
+
+    @property
+    def reference(self) -> str:
+        return f"OFF-{self.pk:05d}" if self.pk else "OFF-new"

@@ -1,0 +1,105 @@
+"""Synthetic providers, offers and one published matching round for the demo.
+
+Deterministic and marked synthetic; everything goes through the services.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+
+from equalfooting.accounts.models import Role, User
+from equalfooting.accounts.services import role_grant_system
+from equalfooting.matchmaking import services as rounds
+from equalfooting.matchmaking.models import Match
+from equalfooting.needs import framework as fw
+from equalfooting.needs.principles import CODES as PRINCIPLES
+from equalfooting.offers import services
+from equalfooting.offers.models import Offer, Provider
+
+ACTOR = "system:demo"
+PROVIDERS = [
+    ("Synthetic Cyber Academy (synthetic demo data)", "academia", "demo-provider"),
+    ("Synthetic National CERT Network (synthetic demo data)", "state", "demo-prov-cert"),
+    ("Synthetic UN Training Entity (synthetic demo data)", "un_entity", "demo-prov-un"),
+    ("Synthetic Regional Centre (synthetic demo data)", "regional", "demo-prov-region"),
+    ("Synthetic Security Company (synthetic demo data)", "industry", "demo-prov-industry"),
+    ("Synthetic Civil Society Network (synthetic demo data)", "civil_society", "demo-prov-cso"),
+]
+LANGUAGE_SETS = [
+    ["en", "fr"],
+    ["en", "ar"],
+    ["es", "en", "pt"],
+    ["ru", "en"],
+    ["fr", "ar"],
+    ["zh", "en"],
+]
+
+
+def build(*, password: str, officer: User) -> None:
+    if Offer.objects.filter(is_synthetic=True).exists():
+        return
+    rng = random.Random(7)  # noqa: S311 - reproducible synthetic data, not secrets
+    themes = [d.code for d in fw.load().dimensions]
+    for index, (name, kind, username) in enumerate(PROVIDERS):
+        provider, _created = Provider.objects.get_or_create(
+            name=name, defaults={"kind": kind, "is_synthetic": True}
+        )
+        user, created = User.objects.get_or_create(
+            username=username, defaults={"email": f"{username}@demo.invalid", "is_synthetic": True}
+        )
+        if created:
+            user.set_password(password)
+            user.save()
+        role_grant_system(actor=ACTOR, user=user, kind=Role.Kind.PROVIDER, provider=provider)
+        for n in range(3):
+            theme = themes[(index + n) % len(themes)]
+            kind_of = rng.choice(["training", "advisory", "exercise"])
+            unit = "trainee_places" if kind_of == "training" else "expert_days"
+            start = dt.date(2027, 1, 1) + dt.timedelta(days=rng.randrange(120))
+            offer = services.offer_create(
+                actor=user,
+                provider=provider,
+                title=f"{kind_of.capitalize()} on {theme} (synthetic)",
+                themes=[theme, themes[(index + n + 3) % 6]],
+                kind=kind_of,
+                capacity=rng.randint(20, 80),
+                unit=unit,
+                languages=LANGUAGE_SETS[(index + n) % len(LANGUAGE_SETS)],
+                modalities=rng.sample(["online", "in_person", "hybrid"], k=2),
+                available_from=start,
+                available_until=start + dt.timedelta(days=300),
+                description="Synthetic demo data: a generated offer, open to every State.",
+                principles={code: True for code in PRINCIPLES},
+            )
+            Offer.objects.filter(pk=offer.pk).update(is_synthetic=True)
+            services.offer_transition(actor=user, offer=offer, target="published")
+    round_ = rounds.round_open(actor=officer, fairness="max-min-state")
+    rounds.round_publish(actor=officer, round_=round_)
+    # A few decisions, so every outcome shows: agreed, declined by the State, and declined by a
+    # provider for a legal restriction (which sends the request to the fund's priority queue).
+    for n, match in enumerate(
+        Match.objects.filter(round=round_).select_related("request__state", "offer__provider")[:8]
+    ):
+        focal = User.objects.filter(
+            roles__state=match.request.state, roles__kind="focal_point", roles__status="verified"
+        ).first()
+        rep = User.objects.filter(
+            roles__provider=match.offer.provider, roles__status="verified"
+        ).first()
+        if n == 5:
+            rounds.match_state_decide(
+                actor=focal, match=match, accept=False, note="Synthetic demo data."
+            )
+        elif n == 6:
+            rounds.match_provider_decide(
+                actor=rep,
+                match=match,
+                confirm=False,
+                reason="legal_restriction",
+                note="Synthetic demo data.",
+            )
+        elif n < 5:
+            rounds.match_state_decide(actor=focal, match=match, accept=True)
+            if n < 4:
+                rounds.match_provider_decide(actor=rep, match=match, confirm=True)

@@ -1,0 +1,128 @@
+"""API routes for matching rounds and decisions on proposed matches."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Router, Schema
+
+from equalfooting import permissions
+from equalfooting.api.auth import write_auth
+
+from . import services
+from .models import Match, Round
+from .views import match_from_id
+
+router = Router(tags=["matchmaking"])
+
+
+class Error(Schema):
+    detail: str
+
+
+class MatchOut(Schema):
+    id: int
+    round: int
+    request: str
+    state: str
+    offer: str
+    units: int
+    state_decision: str
+    provider_decision: str
+    decline_reason: str
+    explanation: str
+
+
+class RoundOut(Schema):
+    id: int
+    status: str
+    fairness: str
+    problem: dict[str, Any]
+    solution: dict[str, Any]
+    parameters: dict[str, Any]
+    matches: list[MatchOut]
+
+
+class StateDecisionIn(Schema):
+    accept: bool
+    note: str = ""
+
+
+class ProviderDecisionIn(Schema):
+    confirm: bool
+    reason: str = ""
+    note: str = ""
+
+
+def _match(m: Match) -> dict[str, Any]:
+    return {
+        "id": m.pk,
+        "round": m.round_id,
+        "request": m.request.reference,
+        "state": m.request.state.iso3,
+        "offer": m.offer.reference,
+        "units": m.units,
+        "state_decision": m.state_decision,
+        "provider_decision": m.provider_decision,
+        "decline_reason": m.decline_reason,
+        "explanation": m.explanation,
+    }
+
+
+@router.get("/rounds", response=list[RoundOut])
+def rounds(request: HttpRequest) -> list[dict[str, Any]]:
+    """Published rounds with their input and output files."""
+    rows = (
+        Round.objects.all()
+        if permissions.can(request.user, "round.run")
+        else Round.objects.filter(status="published")
+    )
+    return [
+        {
+            "id": r.pk,
+            "status": r.status,
+            "fairness": r.fairness,
+            "problem": r.problem,
+            "solution": r.solution,
+            "parameters": r.parameters,
+            "matches": [_match(m) for m in r.matches.select_related("request__state", "offer")],
+        }
+        for r in rows
+    ]
+
+
+@router.post(
+    "/matches/{match_id}/state-decision",
+    auth=write_auth,
+    response={200: MatchOut, 403: Error, 404: Error, 409: Error},
+)
+def state_decision(request: HttpRequest, match_id: int, payload: StateDecisionIn) -> dict[str, Any]:
+    match = match_from_id(match_id=match_id)
+    permissions.require(request.user, "match.state_decide", match)
+    return _match(
+        services.match_state_decide(
+            actor=request.user, match=match, accept=payload.accept, note=payload.note
+        )
+    )
+
+
+@router.post(
+    "/matches/{match_id}/provider-decision",
+    auth=write_auth,
+    response={200: MatchOut, 403: Error, 404: Error, 409: Error, 422: Error},
+)
+def provider_decision(
+    request: HttpRequest, match_id: int, payload: ProviderDecisionIn
+) -> dict[str, Any]:
+    match = match_from_id(match_id=match_id)
+    permissions.require(request.user, "match.provider_decide", match)
+    return _match(
+        services.match_provider_decide(
+            actor=request.user,
+            match=match,
+            confirm=payload.confirm,
+            reason=payload.reason,
+            note=payload.note,
+        )
+    )

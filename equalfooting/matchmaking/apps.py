@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class MatchmakingConfig(AppConfig):
+    name = "equalfooting.matchmaking"
+    verbose_name = _("Matchmaking")

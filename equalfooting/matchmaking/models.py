@@ -1,0 +1,86 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Round(models.Model):
+    """A matching round: published inputs, the optimiser's proposal, and the decisions."""
+
+    class Status(models.TextChoices):
+        PROPOSED = "proposed", _("Proposed, under review")
+        PUBLISHED = "published", _("Published")
+        DISCARDED = "discarded", _("Discarded")
+
+    fairness = models.CharField(max_length=20, default="max-min-state")
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.PROPOSED)
+    problem = models.JSONField()  # the published input file, exactly as solved
+    solution = models.JSONField()  # the published output file
+    parameters = models.JSONField(default=dict)  # how the weights were made
+    opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    opened_at = models.DateTimeField(auto_now_add=True)
+    published_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-opened_at"]
+
+    def __str__(self) -> str:
+        return f"round {self.pk}"
+
+
+class Match(models.Model):
+    """Units of one offer proposed for one request in a round."""
+
+    class StateDecision(models.TextChoices):
+        PENDING = "pending", _("Awaiting the State")
+        ACCEPTED = "accepted", _("Accepted by the State")
+        DECLINED = "declined", _("Declined by the State")
+
+    class ProviderDecision(models.TextChoices):
+        PENDING = "pending", _("Awaiting the provider")
+        CONFIRMED = "confirmed", _("Confirmed by the provider")
+        DECLINED = "declined", _("Declined by the provider")
+
+    class DeclineReason(models.TextChoices):
+        NO_CAPACITY = "no_capacity", _("No capacity")
+        LANGUAGE = "language", _("Language")
+        DATES = "dates", _("Dates")
+        LEGAL_RESTRICTION = "legal_restriction", _("Legal restriction")
+        OTHER = "other", _("Other")
+
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="matches")
+    request = models.ForeignKey(
+        "needs.AssistanceRequest", on_delete=models.PROTECT, related_name="matches"
+    )
+    offer = models.ForeignKey("offers.Offer", on_delete=models.PROTECT, related_name="matches")
+    units = models.PositiveIntegerField()
+    explanation = models.TextField(blank=True)
+    state_decision = models.CharField(
+        max_length=20, choices=StateDecision.choices, default=StateDecision.PENDING
+    )
+    state_note = models.TextField(blank=True)
+    provider_decision = models.CharField(
+        max_length=20, choices=ProviderDecision.choices, default=ProviderDecision.PENDING
+    )
+    decline_reason = models.CharField(max_length=20, choices=DeclineReason.choices, blank=True)
+    provider_note = models.TextField(blank=True)
+    delivery_started = models.BooleanField(default=False)
+    completed_by_state = models.BooleanField(default=False)
+    completed_by_provider = models.BooleanField(default=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["round", "request", "offer"]
+        constraints = [
+            models.UniqueConstraint(fields=["round", "request", "offer"], name="one_match_per_pair")
+        ]
+
+    def __str__(self) -> str:
+        return f"match {self.pk}: {self.request_id} ← {self.offer_id} ({self.units})"
+
+    @property
+    def agreed(self) -> bool:
+        return self.state_decision == "accepted" and self.provider_decision == "confirmed"

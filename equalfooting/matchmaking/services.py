@@ -1,0 +1,347 @@
+"""Writes to matchmaking: opening and publishing rounds, decisions on proposed matches."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from equalfooting import permissions
+from equalfooting.domain import matching
+from equalfooting.fund.models import PriorityEntry
+from equalfooting.needs import framework as fw
+from equalfooting.needs import scoring
+from equalfooting.needs.models import Assessment, AssistanceRequest
+from equalfooting.needs.services import TransitionNotAllowed, request_advance
+from equalfooting.offers.models import Offer
+from equalfooting.transparency.services import audit_append
+
+from . import weights
+from .models import Match, Round
+
+OPEN_STATUSES = ("open", "partly_matched")
+
+
+def _agreed_units(**filters: Any) -> int:
+    return (
+        Match.objects.filter(
+            state_decision="accepted", provider_decision="confirmed", **filters
+        ).aggregate(n=Sum("units"))["n"]
+        or 0
+    )
+
+
+def _pending_units(**filters: Any) -> int:
+    """Units proposed in published rounds and not yet declined by either side."""
+    return (
+        Match.objects.filter(round__status="published", **filters)
+        .exclude(state_decision="declined")
+        .exclude(provider_decision="declined")
+        .aggregate(n=Sum("units"))["n"]
+        or 0
+    )
+
+
+def _public_gap(state: Any) -> float:
+    latest = (
+        Assessment.objects.filter(state=state, status="submitted", visibility="public")
+        .order_by("-version")
+        .first()
+    )
+    if latest is None:
+        return 0.0
+    profile = scoring.profile(fw.load(latest.framework_version), latest.answers, latest.targets)
+    return weights.gap_share(p.gap for p in profile)
+
+
+def build_problem(*, fairness: str) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The round's input file from open requests and published offers, and the weights' basis."""
+    requests, basis = [], {}
+    gaps: dict[int, float] = {}
+    for r in (
+        AssistanceRequest.objects.filter(status__in=OPEN_STATUSES)
+        .select_related("state")
+        .prefetch_related("state__groups")
+        .order_by("pk")
+    ):
+        remaining = r.units - _pending_units(request=r)
+        if remaining <= 0:
+            continue
+        if r.state_id not in gaps:
+            gaps[r.state_id] = _public_gap(r.state)
+        groups = sorted(g.code for g in r.state.groups.all())
+        w = weights.weight(urgency=r.urgency, groups=groups, gap=gaps[r.state_id])
+        item: dict[str, Any] = {
+            "id": r.reference,
+            "state": r.state.iso3,
+            # Units are commensurable only within one unit (trainee places, expert days,
+            # amounts), so the application writes the unit into the theme codes it publishes.
+            "theme": f"{r.theme}:{r.unit}",
+            "languages": r.languages,
+            "modalities": r.modalities,
+            "units": remaining,
+            "weight": w,
+        }
+        if r.desired_start:
+            item["start"] = r.desired_start.isoformat()
+        if r.desired_end:
+            item["end"] = r.desired_end.isoformat()
+        requests.append(item)
+        basis[r.reference] = {"urgency": r.urgency, "groups": groups, "gap_share": gaps[r.state_id]}
+    offers = []
+    for o in Offer.objects.filter(status="published").order_by("pk"):
+        remaining = o.capacity - _pending_units(offer=o)
+        if remaining <= 0:
+            continue
+        item = {
+            "id": o.reference,
+            "provider": str(o.provider_id),
+            "themes": [f"{t}:{o.unit}" for t in o.themes],
+            "languages": o.languages,
+            "modalities": o.modalities,
+            "capacity": remaining,
+        }
+        if o.available_from:
+            item["start"] = o.available_from.isoformat()
+        if o.available_until:
+            item["end"] = o.available_until.isoformat()
+        offers.append(item)
+    problem = {"requests": requests, "offers": offers, "fairness": fairness}
+    return problem, {**weights.PARAMETERS, "per_request": basis}
+
+
+@transaction.atomic
+def round_open(*, actor: Any, fairness: str = "max-min-state") -> Round:
+    """Solve a round over the open requests and published offers; a proposal to review."""
+    permissions.require(actor, "round.run")
+    if fairness not in matching.FAIRNESS:
+        raise ValidationError({"fairness": _("Choose a fairness setting.")})
+    problem, parameters = build_problem(fairness=fairness)
+    if not problem["requests"] or not problem["offers"]:
+        raise ValidationError(
+            {"round": _("There must be at least one open request and one published offer.")}
+        )
+    solution = matching.solution_json(matching.solve(matching.parse_problem(problem)))
+    round_ = Round.objects.create(
+        fairness=fairness,
+        problem=problem,
+        solution=solution,
+        parameters=parameters,
+        opened_by=actor,
+    )
+    requests = {r.reference: r for r in AssistanceRequest.objects.filter(status__in=OPEN_STATUSES)}
+    offers = {o.reference: o for o in Offer.objects.filter(status="published")}
+    for a in solution["assignments"]:
+        Match.objects.create(
+            round=round_,
+            request=requests[a["request"]],
+            offer=offers[a["offer"]],
+            units=a["units"],
+            explanation=solution["explanations"].get(a["request"], ""),
+        )
+    audit_append(
+        actor=actor,
+        action="matchmaking.round.open",
+        object_type="round",
+        object_id=str(round_.pk),
+        state={"problem": problem, "solution": solution, "parameters": parameters},
+    )
+    return round_
+
+
+@transaction.atomic
+def round_publish(*, actor: Any, round_: Round) -> Round:
+    permissions.require(actor, "round.run")
+    round_ = Round.objects.select_for_update().get(pk=round_.pk)
+    if round_.status != Round.Status.PROPOSED:
+        raise TransitionNotAllowed(_("Only a proposed round can be published."))
+    round_.status, round_.published_at = Round.Status.PUBLISHED, timezone.now()
+    round_.save()
+    audit_append(
+        actor=actor,
+        action="matchmaking.round.publish",
+        object_type="round",
+        object_id=str(round_.pk),
+        state={
+            "status": round_.status,
+            "matches": list(round_.matches.values_list("pk", flat=True)),
+        },
+    )
+    return round_
+
+
+@transaction.atomic
+def round_discard(*, actor: Any, round_: Round) -> Round:
+    permissions.require(actor, "round.run")
+    round_ = Round.objects.select_for_update().get(pk=round_.pk)
+    if round_.status != Round.Status.PROPOSED:
+        raise TransitionNotAllowed(_("Only a proposed round can be discarded."))
+    round_.status = Round.Status.DISCARDED
+    round_.save()
+    audit_append(
+        actor=actor,
+        action="matchmaking.round.discard",
+        object_type="round",
+        object_id=str(round_.pk),
+        state={"status": round_.status},
+    )
+    return round_
+
+
+def _match_state(m: Match) -> dict[str, Any]:
+    return {
+        "round": m.round_id,
+        "request": m.request.reference,
+        "offer": m.offer.reference,
+        "units": m.units,
+        "state_decision": m.state_decision,
+        "state_note": m.state_note,
+        "provider_decision": m.provider_decision,
+        "decline_reason": m.decline_reason,
+        "provider_note": m.provider_note,
+        "delivery_started": m.delivery_started,
+        "completed_by_state": m.completed_by_state,
+        "completed_by_provider": m.completed_by_provider,
+    }
+
+
+def _locked(match: Match) -> Match:
+    found = (
+        Match.objects.select_for_update(of=("self",))
+        .select_related("round", "request__state", "offer")
+        .get(pk=match.pk)
+    )
+    if found.round.status != Round.Status.PUBLISHED:
+        raise TransitionNotAllowed(_("Decisions are taken on published rounds only."))
+    return found
+
+
+def _settle(match: Match) -> None:
+    """After an agreement, move the request and the offer on as the mechanism's bookkeeping."""
+    request, offer = match.request, match.offer
+    agreed = _agreed_units(request=request)
+    target = "matched" if agreed >= request.units else "partly_matched"
+    if request.status != target and request.status in OPEN_STATUSES:
+        request_advance(request=request, target=target, cause=f"agreed in round {match.round_id}")
+    if offer.status == "published" and _agreed_units(offer=offer) >= offer.capacity:
+        offer.status = "fully_booked"
+        offer.save(update_fields=["status", "updated_at"])
+        audit_append(
+            actor="system:matchmaking",
+            action="offers.offer.fully_booked",
+            object_type="offer",
+            object_id=str(offer.pk),
+            state={"status": offer.status},
+        )
+
+
+@transaction.atomic
+def match_state_decide(*, actor: Any, match: Match, accept: bool, note: str = "") -> Match:
+    """The requesting State accepts or declines a proposed match."""
+    permissions.require(actor, "match.state_decide", match)
+    match = _locked(match)
+    if match.state_decision != Match.StateDecision.PENDING:
+        raise TransitionNotAllowed(_("The State has already decided on this match."))
+    match.state_decision = Match.StateDecision.ACCEPTED if accept else Match.StateDecision.DECLINED
+    match.state_note = note.strip()
+    match.save()
+    audit_append(
+        actor=actor,
+        action=f"matchmaking.match.state_{match.state_decision}",
+        object_type="match",
+        object_id=str(match.pk),
+        state=_match_state(match),
+    )
+    if match.agreed:
+        _settle(match)
+    return match
+
+
+@transaction.atomic
+def match_provider_decide(
+    *, actor: Any, match: Match, confirm: bool, reason: str = "", note: str = ""
+) -> Match:
+    """The provider confirms, or declines with a reason category.
+
+    A decline for a legal restriction sends the request to the fund's priority queue, so no
+    State goes without help because of a measure outside its control.
+    """
+    permissions.require(actor, "match.provider_decide", match)
+    match = _locked(match)
+    if match.provider_decision != Match.ProviderDecision.PENDING:
+        raise TransitionNotAllowed(_("The provider has already decided on this match."))
+    if not confirm and reason not in Match.DeclineReason.values:
+        raise ValidationError({"reason": _("Choose the reason for declining.")})
+    match.provider_decision = (
+        Match.ProviderDecision.CONFIRMED if confirm else Match.ProviderDecision.DECLINED
+    )
+    match.decline_reason = "" if confirm else reason
+    match.provider_note = note.strip()
+    match.save()
+    audit_append(
+        actor=actor,
+        action=f"matchmaking.match.provider_{match.provider_decision}",
+        object_type="match",
+        object_id=str(match.pk),
+        state=_match_state(match),
+    )
+    if not confirm and reason == Match.DeclineReason.LEGAL_RESTRICTION:
+        entry = PriorityEntry.objects.create(request=match.request, match=match, units=match.units)
+        audit_append(
+            actor=actor,
+            action="fund.priority.enqueue",
+            object_type="priority_entry",
+            object_id=str(entry.pk),
+            state={"request": match.request.reference, "match": match.pk, "units": match.units},
+        )
+    if match.agreed:
+        _settle(match)
+    return match
+
+
+@transaction.atomic
+def match_report(*, actor: Any, match: Match, event: str) -> Match:
+    """Delivery reported by either side: the provider starts it; both report completion."""
+    as_provider = permissions.can(actor, "match.provider_decide", match)
+    as_state = permissions.can(actor, "match.state_decide", match)
+    if not (as_provider or as_state):
+        raise permissions.PermissionDenied(_("You are not allowed to do this."))
+    match = _locked(match)
+    if not match.agreed:
+        raise TransitionNotAllowed(_("Only an agreed match can be delivered."))
+    if event == "started" and as_provider:
+        match.delivery_started = True
+    elif event == "completed":
+        if as_state:
+            match.completed_by_state = True
+        if as_provider:
+            match.completed_by_provider = True
+    else:
+        raise ValidationError({"event": _("Unknown delivery event.")})
+    match.save()
+    audit_append(
+        actor=actor,
+        action=f"matchmaking.match.{event}",
+        object_type="match",
+        object_id=str(match.pk),
+        state=_match_state(match),
+    )
+    request = match.request
+    if event == "started" and request.status in ("matched", "partly_matched"):
+        request_advance(
+            request=request, target="in_delivery", cause=f"delivery of match {match.pk} started"
+        )
+    agreed = [m for m in request.matches.all() if m.agreed]
+    if (
+        request.status == "in_delivery"
+        and agreed
+        and all(m.completed_by_state and m.completed_by_provider for m in agreed)
+    ):
+        request_advance(
+            request=request, target="completed", cause="completion reported by both sides"
+        )
+    return match

@@ -1,0 +1,195 @@
+"""Writes to offers. An offer is open to every State; nothing here can narrow that."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from equalfooting import permissions
+from equalfooting.core import languages
+from equalfooting.needs import framework as fw
+from equalfooting.needs import principles
+from equalfooting.needs.models import AssistanceRequest
+from equalfooting.needs.services import TransitionNotAllowed
+from equalfooting.transparency.services import audit_append
+
+from . import eligibility, workflow
+from .models import Offer, Provider
+
+FIELDS = (
+    "title",
+    "themes",
+    "kind",
+    "languages",
+    "modalities",
+    "capacity",
+    "unit",
+    "available_from",
+    "available_until",
+    "description",
+    "principles",
+)
+
+
+def _date(value: Any, field: str, errors: dict[str, list[str]]) -> dt.date | None:
+    if value in (None, ""):
+        return None
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value))
+    except ValueError:
+        errors.setdefault(field, []).append(_("Enter a date as YYYY-MM-DD."))
+        return None
+
+
+def clean_offer(fields: dict[str, Any]) -> dict[str, Any]:
+    """Check every field; raise ValidationError naming each bad one. Writes nothing."""
+    unknown = set(fields) - set(FIELDS)
+    if unknown:
+        # There is, for instance, no field to exclude States: say so plainly.
+        raise ValidationError(
+            {name: _("Unknown field. An offer is open to every State.") for name in sorted(unknown)}
+        )
+    framework = fw.load()
+    errors: dict[str, list[str]] = {}
+    data = {name: fields.get(name) for name in FIELDS}
+    if not str(data["title"] or "").strip():
+        errors["title"] = [_("Give the offer a title.")]
+    themes = data["themes"] or []
+    if (
+        not isinstance(themes, list)
+        or not themes
+        or any(framework.dimension(str(t)) is None for t in themes)
+    ):
+        errors["themes"] = [_("Choose at least one theme from the framework.")]
+    if data["kind"] not in AssistanceRequest.Kind.values:
+        errors["kind"] = [_("Choose a kind of assistance.")]
+    if data["unit"] not in AssistanceRequest.Unit.values:
+        errors["unit"] = [_("Choose a unit.")]
+    capacity = data["capacity"]
+    if isinstance(capacity, str) and capacity.strip().isdigit():
+        capacity = int(capacity)
+    if isinstance(capacity, bool) or not isinstance(capacity, int) or capacity <= 0:
+        errors["capacity"] = [_("Capacity must be a whole number greater than zero.")]
+    data["capacity"] = capacity
+    for name, allowed, message in (
+        ("languages", languages.CODES, _("Choose at least one language.")),
+        (
+            "modalities",
+            tuple(AssistanceRequest.Modality.values),
+            _("Choose at least one modality."),
+        ),
+    ):
+        values = data[name] or []
+        if not isinstance(values, list) or not values or not set(values) <= set(allowed):
+            errors[name] = [message]
+        else:
+            data[name] = [v for v in allowed if v in values]
+    start = _date(data["available_from"], "available_from", errors)
+    end = _date(data["available_until"], "available_until", errors)
+    if start and end and start > end:
+        errors.setdefault("available_until", []).append(
+            _("The end date must not be before the start date.")
+        )
+    data["available_from"], data["available_until"] = start, end
+    if not str(data["description"] or "").strip():
+        errors["description"] = [_("Describe what is offered.")]
+    for name in ("title", "description"):
+        named = eligibility.named_parties(str(data[name] or ""))
+        if named:
+            errors.setdefault(name, []).append(
+                _(
+                    "This text names %(names)s. An offer made to the mechanism is open to "
+                    "every State: eligibility may depend only on theme, language, modality "
+                    "and dates."
+                )
+                % {"names": ", ".join(named)}
+            )
+    try:
+        data["principles"] = principles.clean(data["principles"] or {})
+    except ValueError as exc:
+        errors["principles"] = [str(exc)]
+    if errors:
+        raise ValidationError(errors)
+    return data
+
+
+def _offer_state(o: Offer) -> dict[str, Any]:
+    return {
+        "provider": o.provider_id,
+        "title": o.title,
+        "themes": o.themes,
+        "kind": o.kind,
+        "languages": o.languages,
+        "modalities": o.modalities,
+        "capacity": o.capacity,
+        "unit": o.unit,
+        "available_from": o.available_from.isoformat() if o.available_from else None,
+        "available_until": o.available_until.isoformat() if o.available_until else None,
+        "description": o.description,
+        "principles": o.principles,
+        "status": o.status,
+    }
+
+
+@transaction.atomic
+def offer_create(*, actor: Any, provider: Provider, **fields: Any) -> Offer:
+    permissions.require(actor, "offer.create", provider)
+    offer = Offer.objects.create(provider=provider, created_by=actor, **clean_offer(fields))
+    audit_append(
+        actor=actor,
+        action="offers.offer.create",
+        object_type="offer",
+        object_id=str(offer.pk),
+        state=_offer_state(offer),
+    )
+    return offer
+
+
+@transaction.atomic
+def offer_update(*, actor: Any, offer: Offer, **fields: Any) -> Offer:
+    permissions.require(actor, "offer.edit", offer)
+    offer = Offer.objects.select_for_update().get(pk=offer.pk)
+    if offer.status not in ("draft", "published"):
+        raise TransitionNotAllowed(_("Only a draft or published offer can be edited."))
+    current = {name: getattr(offer, name) for name in FIELDS}
+    for name, value in clean_offer({**current, **fields}).items():
+        setattr(offer, name, value)
+    offer.save()
+    audit_append(
+        actor=actor,
+        action="offers.offer.update",
+        object_type="offer",
+        object_id=str(offer.pk),
+        state=_offer_state(offer),
+    )
+    return offer
+
+
+@transaction.atomic
+def offer_transition(*, actor: Any, offer: Offer, target: str) -> Offer:
+    permissions.require(actor, "offer.edit", offer)
+    offer = Offer.objects.select_for_update().get(pk=offer.pk)
+    if not workflow.allowed(offer.status, target):
+        raise TransitionNotAllowed(
+            _("An offer that is %(source)s cannot become %(target)s.")
+            % {
+                "source": Offer.Status(offer.status).label,
+                "target": Offer.Status(target).label if target in Offer.Status.values else target,
+            }
+        )
+    offer.status = target
+    offer.save(update_fields=["status", "updated_at"])
+    audit_append(
+        actor=actor,
+        action=f"offers.offer.{target}",
+        object_type="offer",
+        object_id=str(offer.pk),
+        state=_offer_state(offer),
+    )
+    return offer

@@ -1,0 +1,161 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from equalfooting import permissions
+from equalfooting.core import languages
+from equalfooting.core.i18n import pick
+from equalfooting.needs import framework as fw
+from equalfooting.needs.models import AssistanceRequest
+from equalfooting.needs.services import TransitionNotAllowed
+
+from . import services, workflow
+from .forms import OfferForm
+from .models import Offer, Provider
+
+
+def offer_from_id(*, offer_id: int, **_ignored: Any) -> Offer:
+    found = Offer.objects.select_related("provider").filter(pk=offer_id).first()
+    if found is None:
+        raise Http404(_("No such offer."))
+    return found
+
+
+def provider_from_id(*, provider_id: int, **_ignored: Any) -> Provider:
+    found = Provider.objects.filter(pk=provider_id).first()
+    if found is None:
+        raise Http404(_("No such provider."))
+    return found
+
+
+def _labels(offer: Offer) -> dict[str, Any]:
+    framework = fw.load()
+    return {
+        "themes": [pick(d.name) for code in offer.themes if (d := framework.dimension(code))],
+        "languages": [languages.name(c) for c in offer.languages],
+        "modalities": [AssistanceRequest.Modality(m).label for m in offer.modalities],
+        "kind": AssistanceRequest.Kind(offer.kind).label,
+        "unit": AssistanceRequest.Unit(offer.unit).label,
+    }
+
+
+@require_safe
+def offer_list(request: HttpRequest) -> HttpResponse:
+    offers = Offer.objects.exclude(status="draft").select_related("provider")
+    return render(
+        request, "offers/offer_list.html", {"offers": [(o, _labels(o)) for o in offers[:500]]}
+    )
+
+
+@require_safe
+def offer_detail(request: HttpRequest, offer_id: int) -> HttpResponse:
+    offer = offer_from_id(offer_id=offer_id)
+    if not permissions.can(request.user, "offer.view", offer):
+        raise Http404(_("No such offer."))
+    can_edit = permissions.can(request.user, "offer.edit", offer)
+    steps = (
+        [(t, Offer.Status(t).label) for t in sorted(workflow.TRANSITIONS[offer.status])]
+        if can_edit
+        else []
+    )
+    return render(
+        request,
+        "offers/offer_detail.html",
+        {
+            "offer": offer,
+            "labels": _labels(offer),
+            "can_edit": can_edit and offer.status in ("draft", "published"),
+            "steps": steps,
+        },
+    )
+
+
+@require_safe
+def provider_detail(request: HttpRequest, provider_id: int) -> HttpResponse:
+    provider = provider_from_id(provider_id=provider_id)
+    offers = [o for o in provider.offers.all() if permissions.can(request.user, "offer.view", o)]
+    return render(
+        request,
+        "offers/provider_detail.html",
+        {
+            "provider": provider,
+            "offers": offers,
+            "can_create": permissions.can(request.user, "offer.create", provider),
+        },
+    )
+
+
+def _attach(form: OfferForm, exc: ValidationError) -> None:
+    for field, problems in exc.message_dict.items():
+        form.add_error(field if field in form.fields else None, problems)
+
+
+@require_http_methods(["GET", "POST"])
+@permissions.guard("offer.create", load=provider_from_id)
+def offer_create(request: HttpRequest, provider_id: int, obj: Provider) -> HttpResponse:
+    form = OfferForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            offer = services.offer_create(actor=request.user, provider=obj, **form.service_fields())
+        except ValidationError as exc:
+            _attach(form, exc)
+        else:
+            messages.success(
+                request, _("The offer was saved as a draft. Publish it when it is ready.")
+            )
+            return redirect("offers:offer_detail", offer_id=offer.pk)
+    return render(
+        request,
+        "offers/offer_form.html",
+        {"provider": obj, "form": form},
+        status=422 if form.errors else 200,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@permissions.guard("offer.edit", load=offer_from_id)
+def offer_edit(request: HttpRequest, offer_id: int, obj: Offer) -> HttpResponse:
+    form = OfferForm(request.POST or None, initial=OfferForm.initial_from(obj))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.offer_update(actor=request.user, offer=obj, **form.service_fields())
+        except TransitionNotAllowed as exc:
+            messages.error(request, str(exc))
+            return redirect("offers:offer_detail", offer_id=obj.pk)
+        except ValidationError as exc:
+            _attach(form, exc)
+        else:
+            messages.success(request, _("The offer was saved."))
+            return redirect("offers:offer_detail", offer_id=obj.pk)
+    return render(
+        request,
+        "offers/offer_form.html",
+        {"provider": obj.provider, "form": form, "offer": obj},
+        status=422 if form.errors else 200,
+    )
+
+
+@require_POST
+@permissions.guard("offer.edit", load=offer_from_id)
+def offer_transition(request: HttpRequest, offer_id: int, obj: Offer) -> HttpResponse:
+    try:
+        services.offer_transition(
+            actor=request.user, offer=obj, target=request.POST.get("target", "")
+        )
+    except TransitionNotAllowed as exc:
+        messages.error(request, str(exc))
+        return render(
+            request,
+            "offers/offer_detail.html",
+            {"offer": obj, "labels": _labels(obj), "steps": []},
+            status=409,
+        )
+    messages.success(request, _("The offer's status was updated."))
+    return redirect("offers:offer_detail", offer_id=obj.pk)

@@ -1,0 +1,175 @@
+"""Rounds in the application, end to end: requests and offers, a round run and published, a
+State accepts, a provider declines for a legal restriction, and the fund queue takes it up."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.core.exceptions import PermissionDenied
+from django.test import Client
+
+from equalfooting.fund.models import PriorityEntry
+from equalfooting.matchmaking import services
+from equalfooting.matchmaking.models import Match, Round
+from equalfooting.needs.models import AssistanceRequest
+from equalfooting.needs.services import TransitionNotAllowed, request_create, request_transition
+from equalfooting.offers.models import Offer, Provider
+from equalfooting.offers.services import offer_create, offer_transition
+from equalfooting.registry.models import State
+from tests.conftest import grant, login_with_2fa, make_user
+from tests.needs.conftest import VALID_REQUEST
+from tests.offers.conftest import VALID_OFFER
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def officer(secretariat: Any) -> Any:
+    secretariat.is_verified = lambda: True
+    return secretariat
+
+
+def open_request(focal_point: Any, state: State, officer: Any, **change: Any) -> AssistanceRequest:
+    request = request_create(actor=focal_point, state=state, **{**VALID_REQUEST, **change})
+    for target, actor in (("submitted", focal_point), ("screening", officer), ("open", officer)):
+        request = request_transition(actor=actor, request=request, target=target)
+    return request
+
+
+def published_offer(rep: Any, provider: Provider, **change: Any) -> Offer:
+    offer = offer_create(actor=rep, provider=provider, **{**VALID_OFFER, **change})
+    return offer_transition(actor=rep, offer=offer, target="published")
+
+
+def test_a_round_end_to_end(
+    client: Client,
+    focal_point_ken: Any,
+    focal_point_fra: Any,
+    state_ken: State,
+    state_fra: State,
+    officer: Any,
+    secretariat: Any,
+    provider: Provider,
+    provider_rep: Any,
+) -> None:
+    ken = open_request(focal_point_ken, state_ken, officer, units=8)
+    fra = open_request(focal_point_fra, state_fra, officer, units=8)
+    other = Provider.objects.create(name="Restricted Provider", kind="industry")
+    other_rep = make_user("other-rep")
+    grant(other_rep, "provider", provider=other)
+    published_offer(provider_rep, provider, capacity=8)
+    published_offer(other_rep, other, capacity=8)
+
+    round_ = services.round_open(actor=officer, fairness="max-min-state")
+    assert round_.status == "proposed"
+    assert {r["id"] for r in round_.problem["requests"]} == {ken.reference, fra.reference}
+    assert round_.solution["objective"] == pytest.approx(round_.solution["bound"])
+    # Before publication, nobody but the Secretariat sees the proposal.
+    assert client.get(f"/en/rounds/{round_.pk}/").status_code == 404
+    services.round_publish(actor=officer, round_=round_)
+    assert client.get(f"/en/rounds/{round_.pk}/").status_code == 200
+    problem = client.get(f"/en/rounds/{round_.pk}/problem.json").json()
+    assert problem == round_.problem
+
+    ken_match = Match.objects.get(round=round_, request=ken)
+    fra_match = Match.objects.get(round=round_, request=fra)
+    # A State decides only on its own matches; a provider only on its own offers.
+    with pytest.raises(PermissionDenied):
+        services.match_state_decide(actor=focal_point_fra, match=ken_match, accept=True)
+    ken_rep = provider_rep if ken_match.offer.provider_id == provider.pk else other_rep
+    stranger = other_rep if ken_rep is provider_rep else provider_rep
+    with pytest.raises(PermissionDenied):
+        services.match_provider_decide(actor=stranger, match=ken_match, confirm=True)
+
+    services.match_state_decide(actor=focal_point_ken, match=ken_match, accept=True)
+    services.match_provider_decide(actor=ken_rep, match=ken_match, confirm=True)
+    assert AssistanceRequest.objects.get(pk=ken.pk).status == "matched"
+    with pytest.raises(TransitionNotAllowed):
+        services.match_state_decide(actor=focal_point_ken, match=ken_match, accept=False)
+
+    fra_rep = provider_rep if fra_match.offer.provider_id == provider.pk else other_rep
+    services.match_state_decide(actor=focal_point_fra, match=fra_match, accept=True)
+    services.match_provider_decide(
+        actor=fra_rep, match=fra_match, confirm=False, reason="legal_restriction"
+    )
+    entry = PriorityEntry.objects.get()
+    assert (entry.request_id, entry.units) == (fra.pk, fra_match.units)
+    assert AssistanceRequest.objects.get(pk=fra.pk).status == "open"
+
+    declines = client.get("/en/declines/")
+    rows = {row["label"]: row["count"] for row in declines.context["rows"]}
+    assert rows["Legal restriction"] == 1 and declines.context["queued"] == 1
+
+    # The Secretariat sees the priority queue (after 2FA); the public does not.
+    assert client.get("/en/fund/priority-queue/").status_code == 403
+    login_with_2fa(client, secretariat)
+    page = client.get("/en/fund/priority-queue/")
+    assert page.status_code == 200 and fra.reference in page.content.decode()
+
+    # Delivery is reported by both sides.
+    services.match_report(actor=ken_rep, match=ken_match, event="started")
+    assert AssistanceRequest.objects.get(pk=ken.pk).status == "in_delivery"
+    services.match_report(actor=ken_rep, match=ken_match, event="completed")
+    assert AssistanceRequest.objects.get(pk=ken.pk).status == "in_delivery"
+    services.match_report(actor=focal_point_ken, match=ken_match, event="completed")
+    assert AssistanceRequest.objects.get(pk=ken.pk).status == "completed"
+
+
+def test_a_round_needs_requests_and_offers(officer: Any) -> None:
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError):
+        services.round_open(actor=officer)
+    assert not Round.objects.exists()
+
+
+def test_only_the_secretariat_runs_rounds(focal_point_ken: Any, provider_rep: Any) -> None:
+    for actor in (focal_point_ken, provider_rep):
+        with pytest.raises(PermissionDenied):
+            services.round_open(actor=actor)
+
+
+def test_private_assessments_never_weigh_in_a_published_round(
+    focal_point_ken: Any, state_ken: State, officer: Any, provider: Provider, provider_rep: Any
+) -> None:
+    from equalfooting.needs.services import assessment_save_draft, assessment_submit
+    from tests.needs.conftest import full_answers
+
+    draft = assessment_save_draft(
+        actor=focal_point_ken, state=state_ken, answers=full_answers(1), targets={"policy": 5}
+    )
+    assessment = assessment_submit(actor=focal_point_ken, assessment=draft, visibility="private")
+    open_request(focal_point_ken, state_ken, officer)
+    published_offer(provider_rep, provider)
+    problem, parameters = services.build_problem(fairness="none")
+    assert parameters["per_request"][problem["requests"][0]["id"]]["gap_share"] == 0.0
+    from equalfooting.needs.services import assessment_set_visibility
+
+    assessment_set_visibility(actor=focal_point_ken, assessment=assessment, visibility="public")
+    problem, parameters = services.build_problem(fairness="none")
+    assert parameters["per_request"][problem["requests"][0]["id"]]["gap_share"] > 0
+
+
+def test_a_foreign_focal_point_is_refused_on_match_pages(
+    client: Client,
+    focal_point_ken: Any,
+    focal_point_fra: Any,
+    state_ken: State,
+    officer: Any,
+    provider: Provider,
+    provider_rep: Any,
+) -> None:
+    open_request(focal_point_ken, state_ken, officer)
+    published_offer(provider_rep, provider)
+    round_ = services.round_open(actor=officer, fairness="none")
+    services.round_publish(actor=officer, round_=round_)
+    match = Match.objects.get()
+    client.force_login(focal_point_fra)
+    for url, data in (
+        (f"/en/matches/{match.pk}/state/", {"decision": "accept"}),
+        (f"/en/matches/{match.pk}/provider/", {"decision": "confirm"}),
+        (f"/en/matches/{match.pk}/report/", {"event": "completed"}),
+    ):
+        assert client.post(url, data).status_code == 403
+    assert Match.objects.get().state_decision == "pending"
