@@ -202,6 +202,45 @@ def cmd_match_solve(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_fund_allocate(args: argparse.Namespace) -> int:
+    """Pure: no database, so anyone can re-run a published allocation from its inputs file."""
+    import json
+
+    from equalfooting.domain import allocation
+
+    try:
+        with open(args.input, encoding="utf-8") as handle:
+            data = json.load(handle)
+    except OSError as exc:
+        print(f"error: cannot read {args.input}: {exc.strerror}", file=sys.stderr)
+        return 2
+    except json.JSONDecodeError as exc:
+        print(f"error: {args.input} is not valid JSON: {exc}", file=sys.stderr)
+        return 2
+    try:
+        result = allocation.result_json(allocation.allocate(allocation.parse_inputs(data)))
+    except allocation.AllocationError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    text = json.dumps(result, ensure_ascii=False, indent=2) + "\n"
+    if args.output == "-":
+        sys.stdout.write(text)
+    else:
+        with open(args.output, "w", encoding="utf-8") as handle:
+            handle.write(text)
+    bound = {
+        b: sum(1 for a in result["allocations"] if a["binding"] == b)
+        for b in ("floor", "cap", "formula")
+    }
+    print(
+        f"allocated {result['total']} to {len(result['allocations'])} States "
+        f"({bound['formula']} by the formula, {bound['floor']} at a floor, "
+        f"{bound['cap']} at the cap)",
+        file=sys.stderr,
+    )
+    return 0
+
+
 def cmd_manage(args: argparse.Namespace) -> int:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "equalfooting.settings")
     from django.core.management import execute_from_command_line
@@ -285,6 +324,21 @@ def build_parser() -> argparse.ArgumentParser:
         help="override the problem file's fairness setting",
     )
     solve.set_defaults(func=cmd_match_solve)
+
+    fund = sub.add_parser("fund", help="the assistance fund")
+    fund_sub = fund.add_subparsers(dest="fund_command", required=True, metavar="ACTION")
+    allocate = fund_sub.add_parser(
+        "allocate",
+        help="run the allocation formula on an inputs file",
+        description="Read inputs.json (envelope, base_share, alpha, beta, gamma, floors, "
+        "cap_share, states with opaque keys) and write result.json with each State's amount "
+        "in cents, which bound held it (floor, cap or formula) and how it was made. Needs no "
+        "database. Exit 2 names the field at fault. The method is in "
+        "docs/methodology-allocation.md.",
+    )
+    allocate.add_argument("--input", required=True, help="inputs file (JSON)")
+    allocate.add_argument("--output", required=True, help="result file to write, or - for stdout")
+    allocate.set_defaults(func=cmd_fund_allocate)
 
     secretariat = sub.add_parser(
         "create-secretariat",

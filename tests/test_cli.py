@@ -95,6 +95,8 @@ def test_a_malformed_reference_file_stops_the_load_naming_file_and_line(
         ["create-secretariat"],
         ["match"],
         ["match", "solve"],
+        ["fund"],
+        ["fund", "allocate"],
     ],
 )
 def test_every_command_has_help(command: list[str], tmp_path: Path) -> None:
@@ -173,3 +175,38 @@ def test_match_solve_writes_the_solution_and_refuses_bad_input(tmp_path: Path) -
         "match", "solve", "--input", str(tmp_path / "nope.json"), "--output", "-", home=tmp_path
     )
     assert missing.returncode == 2 and "cannot read" in missing.stderr
+
+
+def test_fund_allocate_writes_the_result_and_refuses_bad_input(tmp_path: Path) -> None:
+    import json
+
+    inputs = {
+        "envelope": "1000.00",
+        "base_share": "0.1",
+        "alpha": "1",
+        "beta": "0",
+        "gamma": "0",
+        "floors": {"LDC": "300.00"},
+        "cap_share": "0.5",
+        "states": [
+            {"key": "a", "need": 0.01, "size": 1, "gni_per_capita": 1, "groups": ["LDC"]},
+            {"key": "b", "need": 1, "size": 1, "gni_per_capita": 1, "groups": []},
+            {"key": "c", "need": 0.05, "size": 1, "gni_per_capita": 1, "groups": []},
+        ],
+    }
+    (tmp_path / "inputs.json").write_text(json.dumps(inputs))
+    args = ("fund", "allocate", "--input", str(tmp_path / "inputs.json"))
+    assert run(*args, "--output", str(tmp_path / "r1.json"), home=tmp_path).returncode == 0
+    assert run(*args, "--output", str(tmp_path / "r2.json"), home=tmp_path).returncode == 0
+    assert (tmp_path / "r1.json").read_bytes() == (tmp_path / "r2.json").read_bytes()
+    result = json.loads((tmp_path / "r1.json").read_text())
+    assert result["total"] == "1000.00"
+    assert [(x["key"], x["amount"], x["binding"]) for x in result["allocations"]] == [
+        ("a", "300.00", "floor"),
+        ("b", "500.00", "cap"),
+        ("c", "200.00", "formula"),
+    ]
+    inputs["cap_share"] = "0.2"
+    (tmp_path / "inputs.json").write_text(json.dumps(inputs))
+    bad = run(*args, "--output", str(tmp_path / "r3.json"), home=tmp_path)
+    assert bad.returncode == 2 and "cap_share: the caps add up to" in bad.stderr
