@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 
 from equalfooting import permissions
 from equalfooting.api.auth import write_auth
@@ -78,12 +78,12 @@ def contacts(request: HttpRequest) -> list[dict[str, Any]]:
     auth=write_auth,
     response={201: ContactOut, 403: Error, 404: Error, 422: Error},
 )
-def contact_nominate(
-    request: HttpRequest, iso3: str, payload: ContactIn
-) -> tuple[int, dict[str, Any]]:
+def contact_nominate(request: HttpRequest, iso3: str, payload: ContactIn) -> Status[dict[str, Any]]:
     state = permissions.state_from_iso3(iso3=iso3)
     permissions.require(request.user, "contact.nominate", state)
-    return 201, _out(services.contact_nominate(actor=request.user, state=state, **payload.dict()))
+    return Status(
+        201, _out(services.contact_nominate(actor=request.user, state=state, **payload.dict()))
+    )
 
 
 @router.get("/contacts/figures", response=FiguresOut)

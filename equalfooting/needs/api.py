@@ -6,7 +6,7 @@ import datetime as dt
 from typing import Any
 
 from django.http import Http404, HttpRequest
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 
 from equalfooting import permissions
 from equalfooting.api.auth import write_auth
@@ -250,13 +250,11 @@ def _fields(payload: RequestIn) -> dict[str, Any]:
     auth=write_auth,
     response={201: RequestOut, 403: Error, 404: Error, 422: Error},
 )
-def request_create(
-    request: HttpRequest, iso3: str, payload: RequestIn
-) -> tuple[int, dict[str, Any]]:
+def request_create(request: HttpRequest, iso3: str, payload: RequestIn) -> Status[dict[str, Any]]:
     state = permissions.state_from_iso3(iso3=iso3)
     permissions.require(request.user, "request.create", state)
     created = services.request_create(actor=request.user, state=state, **_fields(payload))
-    return 201, _request_out(created)
+    return Status(201, _request_out(created))
 
 
 @router.put(

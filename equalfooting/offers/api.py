@@ -6,7 +6,7 @@ import datetime as dt
 from typing import Any
 
 from django.http import Http404, HttpRequest
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 from pydantic import ConfigDict
 
 from equalfooting import permissions
@@ -106,11 +106,11 @@ def offer(request: HttpRequest, offer_id: int) -> dict[str, Any]:
 )
 def offer_create(
     request: HttpRequest, provider_id: int, payload: OfferIn
-) -> tuple[int, dict[str, Any]]:
+) -> Status[dict[str, Any]]:
     provider = provider_from_id(provider_id=provider_id)
     permissions.require(request.user, "offer.create", provider)
     fields = {k: v for k, v in payload.dict().items() if v is not None}
-    return 201, _out(services.offer_create(actor=request.user, provider=provider, **fields))
+    return Status(201, _out(services.offer_create(actor=request.user, provider=provider, **fields)))
 
 
 @router.put(

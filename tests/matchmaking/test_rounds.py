@@ -71,6 +71,9 @@ def test_a_round_end_to_end(
     assert client.get(f"/en/rounds/{round_.pk}/").status_code == 200
     problem = client.get(f"/en/rounds/{round_.pk}/problem.json").json()
     assert problem == round_.problem
+    # The requesting State sees the matches proposed for its request.
+    request_page = client.get(f"/en/requests/{ken.pk}/")
+    assert any(m.round_id == round_.pk for m in request_page.context["matches"])
 
     ken_match = Match.objects.get(round=round_, request=ken)
     fra_match = Match.objects.get(round=round_, request=fra)
