@@ -119,6 +119,8 @@ RULES: dict[str, dict[Kind, Test]] = {
     },
     # The fund's priority queue (requests declined for a legal restriction).
     "fund.queue.view": {SECRETARIAT: _any},
+    # Recording rates, contributions, allocation rounds, commitments and disbursements.
+    "fund.manage": {SECRETARIAT: _any},
 }
 
 

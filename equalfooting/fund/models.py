@@ -26,3 +26,225 @@ class PriorityEntry(models.Model):
 
     def __str__(self) -> str:
         return f"priority {self.request_id} ({self.units})"
+
+
+FUND_CURRENCY = "USD"
+
+
+class ExchangeRate(models.Model):
+    """A rate the Secretariat recorded: how many fund-currency units one unit buys."""
+
+    currency = models.CharField(_("currency"), max_length=3)
+    rate = models.DecimalField(_("rate"), max_digits=20, decimal_places=10)
+    date = models.DateField(_("date"))
+    source = models.CharField(_("source"), max_length=300)
+    recorded_by = models.ForeignKey(
+        "accounts.User", null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["currency", "-date"]
+        constraints = [
+            models.UniqueConstraint(fields=["currency", "date"], name="one_rate_per_currency_day"),
+            models.CheckConstraint(name="rate_positive", condition=models.Q(rate__gt=0)),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.currency} {self.rate} ({self.date})"
+
+
+class Contributor(models.Model):
+    class Kind(models.TextChoices):
+        STATE = "state", _("State")
+        ORGANISATION = "organisation", _("Organisation")
+
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    state = models.ForeignKey("registry.State", null=True, blank=True, on_delete=models.PROTECT)
+    is_synthetic = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Contribution(models.Model):
+    """Money pledged, then paid, to the fund. Earmarked by theme at most — never by State."""
+
+    class Status(models.TextChoices):
+        PLEDGED = "pledged", _("Pledged")
+        RECEIVED = "received", _("Received")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    contributor = models.ForeignKey(
+        Contributor, on_delete=models.PROTECT, related_name="contributions"
+    )
+    amount = models.DecimalField(_("amount"), max_digits=18, decimal_places=2)
+    currency = models.CharField(_("currency"), max_length=3)
+    rate = models.ForeignKey(ExchangeRate, null=True, blank=True, on_delete=models.PROTECT)
+    amount_fund = models.DecimalField(
+        _("amount in the fund's currency"), max_digits=18, decimal_places=2
+    )
+    theme = models.CharField(_("soft earmark (theme)"), max_length=40, blank=True)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.PLEDGED)
+    pledged_at = models.DateTimeField(auto_now_add=True)
+    received_at = models.DateTimeField(null=True, blank=True)
+    is_synthetic = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["-pledged_at"]
+        constraints = [
+            models.CheckConstraint(name="contribution_positive", condition=models.Q(amount__gt=0))
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.contributor}: {self.amount} {self.currency}"
+
+
+class Account(models.Model):
+    """A ledger account. Balances are in the fund's currency, in cents, and never negative —
+    except the one external account that stands for the world outside the fund."""
+
+    EXTERNAL = "external"
+
+    code = models.CharField(max_length=60, unique=True)
+    balance = models.DecimalField(max_digits=18, decimal_places=2, default=0)
+
+    class Meta:
+        ordering = ["code"]
+        constraints = [
+            models.CheckConstraint(
+                name="balance_not_negative",
+                condition=models.Q(balance__gte=0) | models.Q(code="external"),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code}: {self.balance}"
+
+
+class LedgerTransaction(models.Model):
+    """One double entry: an amount leaves one account and enters another."""
+
+    class Kind(models.TextChoices):
+        PLEDGE = "pledge", _("Pledge")
+        RECEIPT = "receipt", _("Receipt")
+        CANCELLATION = "cancellation", _("Cancellation")
+        ALLOCATION = "allocation", _("Allocation to an envelope")
+        COMMITMENT = "commitment", _("Commitment to a project")
+        DISBURSEMENT = "disbursement", _("Disbursement")
+        REFUND = "refund", _("Refund")
+
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    debit = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="debits")  # receives
+    credit = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="credits")  # gives
+    amount = models.DecimalField(max_digits=18, decimal_places=2)
+    memo = models.CharField(max_length=300, blank=True)
+    reference = models.CharField(max_length=60, blank=True)
+    actor = models.CharField(max_length=100)
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+        constraints = [
+            models.CheckConstraint(name="transaction_positive", condition=models.Q(amount__gt=0))
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.amount}: {self.credit_id} → {self.debit_id}"
+
+
+class Project(models.Model):
+    """An approved project of a State, funded from its envelope or the priority queue."""
+
+    class Status(models.TextChoices):
+        APPROVED = "approved", _("Approved")
+        IN_PROGRESS = "in_progress", _("In progress")
+        COMPLETED = "completed", _("Completed")
+
+    state = models.ForeignKey("registry.State", on_delete=models.PROTECT, related_name="projects")
+    title = models.CharField(_("title"), max_length=200)
+    committed = models.DecimalField(max_digits=18, decimal_places=2, default=0)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.APPROVED)
+    created_at = models.DateTimeField(auto_now_add=True)
+    is_synthetic = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"PRJ-{self.pk:05d} {self.title}"
+
+    @property
+    def reference(self) -> str:
+        return f"PRJ-{self.pk:05d}"
+
+
+class AllocationRound(models.Model):
+    """A run of the allocation formula: parameters, inputs with opaque keys, results."""
+
+    class Status(models.TextChoices):
+        PROPOSED = "proposed", _("Proposed, under review")
+        PUBLISHED = "published", _("Published")
+
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.PROPOSED)
+    inputs = models.JSONField()  # exactly what the formula saw: keys, never names
+    result = models.JSONField()
+    keys = models.JSONField()  # key → ISO3, published with the round
+    sources = models.JSONField(default=dict)  # where each indicator came from
+    opened_by = models.ForeignKey(
+        "accounts.User", null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    opened_at = models.DateTimeField(auto_now_add=True)
+    published_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-opened_at"]
+
+    def __str__(self) -> str:
+        return f"allocation round {self.pk}"
+
+
+class Allocation(models.Model):
+    """One State's figure in a published allocation round (its envelope)."""
+
+    round = models.ForeignKey(AllocationRound, on_delete=models.CASCADE, related_name="allocations")
+    state = models.ForeignKey(
+        "registry.State", on_delete=models.PROTECT, related_name="allocations"
+    )
+    key = models.CharField(max_length=20)
+    amount = models.DecimalField(max_digits=18, decimal_places=2)
+    binding = models.CharField(max_length=10)
+    explanation = models.TextField()
+
+    class Meta:
+        ordering = ["round", "key"]
+        constraints = [
+            models.UniqueConstraint(fields=["round", "state"], name="one_allocation_per_state")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.state_id}: {self.amount}"
+
+
+class Indicator(models.Model):
+    """An indicator value for a State, with its source: population, GNI per capita, need…"""
+
+    state = models.ForeignKey("registry.State", on_delete=models.CASCADE, related_name="indicators")
+    code = models.CharField(max_length=60)
+    year = models.PositiveIntegerField()
+    value = models.DecimalField(max_digits=24, decimal_places=6)
+    source = models.CharField(max_length=300)
+    is_synthetic = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["state", "code", "-year"]
+        constraints = [
+            models.UniqueConstraint(fields=["state", "code", "year"], name="one_value_per_year")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.state_id} {self.code} {self.year}: {self.value}"

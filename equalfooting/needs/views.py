@@ -295,7 +295,9 @@ def _render_request(
             ],
             "transitions": found.transitions.all(),
             # Matches of published rounds only: a proposal under review is not yet public.
-            "matches": found.matches.filter(round__status="published").select_related("offer__provider"),
+            "matches": found.matches.filter(round__status="published").select_related(
+                "offer__provider"
+            ),
             "can_edit": found.status == "draft"
             and permissions.can(request.user, "request.edit", found),
             "form": form,

@@ -1,0 +1,131 @@
+"""The fund's double-entry ledger: the one place money moves.
+
+Every movement is a transaction that takes an amount from one account and puts it in another,
+so the books always balance. Invariants, enforced here and by the database:
+
+- no account goes negative, except `external` (the world outside the fund);
+- so commitments never exceed a State's envelope (`envelope:ISO3` cannot go below zero),
+  and disbursements never exceed a project's commitment (`committed:PRJ-…` likewise).
+
+Both accounts are locked (SELECT … FOR UPDATE, in code order so two writers never deadlock)
+before the balance is read, so concurrent movements on PostgreSQL queue rather than overdraw.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from equalfooting.transparency.services import audit_append
+
+from .models import Account, LedgerTransaction
+
+EXTERNAL = Account.EXTERNAL
+PLEDGED = "pledged"
+AVAILABLE = "available"
+DISBURSED = "disbursed"
+CENT = Decimal("0.01")
+
+
+def envelope(iso3: str) -> str:
+    return f"envelope:{iso3}"
+
+
+def committed(reference: str) -> str:
+    return f"committed:{reference}"
+
+
+class InsufficientFunds(Exception):
+    def __init__(self, account: str, balance: Decimal, amount: Decimal) -> None:
+        self.account, self.balance, self.amount = account, balance, amount
+        super().__init__(
+            _("The account %(account)s holds %(balance)s, less than %(amount)s.")
+            % {"account": account, "balance": f"{balance:.2f}", "amount": f"{amount:.2f}"}
+        )
+
+
+def ensure_accounts(*codes: str) -> None:
+    """Create accounts before they are needed, outside any race for their first row."""
+    for code in codes:
+        Account.objects.get_or_create(code=code)
+
+
+@transaction.atomic
+def post(
+    *,
+    kind: str,
+    source: str,
+    target: str,
+    amount: Decimal,
+    actor: Any,
+    memo: str = "",
+    reference: str = "",
+) -> LedgerTransaction:
+    if amount <= 0 or amount != amount.quantize(CENT):
+        raise ValueError("a ledger amount is positive and in cents")
+    if source == target:
+        raise ValueError("a transaction moves money between two different accounts")
+    ensure_accounts(source, target)
+    locked = {
+        a.code: a
+        for a in Account.objects.select_for_update()
+        .filter(code__in=[source, target])
+        .order_by("code")
+    }
+    giver, taker = locked[source], locked[target]
+    if giver.code != EXTERNAL and giver.balance < amount:
+        raise InsufficientFunds(giver.code, giver.balance, amount)
+    giver.balance -= amount
+    taker.balance += amount
+    giver.save(update_fields=["balance"])
+    taker.save(update_fields=["balance"])
+    row = LedgerTransaction.objects.create(
+        kind=kind,
+        debit=taker,
+        credit=giver,
+        amount=amount,
+        memo=memo,
+        reference=reference,
+        actor=actor if isinstance(actor, str) else f"user:{actor.pk}",
+    )
+    audit_append(
+        actor=actor,
+        action=f"fund.ledger.{kind}",
+        object_type="ledger_transaction",
+        object_id=str(row.pk),
+        state={
+            "kind": kind,
+            "from": source,
+            "to": target,
+            "amount": f"{amount:.2f}",
+            "memo": memo,
+            "reference": reference,
+        },
+    )
+    return row
+
+
+def balance(code: str) -> Decimal:
+    account = Account.objects.filter(code=code).first()
+    return account.balance if account else Decimal("0.00")
+
+
+def balances_agree() -> bool:
+    """Every stored balance equals what its transactions add up to, and the books sum to zero."""
+    from django.db.models import Sum
+
+    total = Decimal(0)
+    for account in Account.objects.all():
+        received = LedgerTransaction.objects.filter(debit=account).aggregate(s=Sum("amount"))[
+            "s"
+        ] or Decimal(0)
+        given = LedgerTransaction.objects.filter(credit=account).aggregate(s=Sum("amount"))[
+            "s"
+        ] or Decimal(0)
+        if received - given != account.balance:
+            return False
+        total += account.balance
+    return total == 0

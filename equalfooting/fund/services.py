@@ -1,0 +1,207 @@
+"""Writes to the fund: exchange rates, contributions, commitments and disbursements."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation
+from typing import Any
+
+from babel.numbers import list_currencies
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from equalfooting import permissions
+from equalfooting.needs import framework as fw
+from equalfooting.transparency.services import audit_append
+
+from . import ledger
+from .models import FUND_CURRENCY, Contribution, Contributor, ExchangeRate, Project
+
+CENT = Decimal("0.01")
+
+
+def _amount(value: Any, field: str) -> Decimal:
+    try:
+        amount = Decimal(str(value).strip())
+    except (InvalidOperation, ValueError):
+        raise ValidationError(
+            {field: _("Enter an amount as a number, for example 25000.00.")}
+        ) from None
+    if not amount.is_finite() or amount <= 0:
+        raise ValidationError({field: _("The amount must be greater than zero.")})
+    if amount != amount.quantize(CENT):
+        raise ValidationError({field: _("Give the amount to the cent at most.")})
+    return amount
+
+
+def _currency(code: str) -> str:
+    code = (code or "").strip().upper()
+    if code not in list_currencies():
+        raise ValidationError(
+            {
+                "currency": _("Unknown currency %(code)s: use an ISO 4217 code.")
+                % {"code": code or "—"}
+            }
+        )
+    return code
+
+
+@transaction.atomic
+def rate_record(
+    *, actor: Any, currency: str, rate: Any, date: dt.date, source: str
+) -> ExchangeRate:
+    permissions.require(actor, "fund.manage")
+    code = _currency(currency)
+    try:
+        value = Decimal(str(rate))
+    except InvalidOperation:
+        raise ValidationError({"rate": _("The rate must be a number.")}) from None
+    if not value.is_finite() or value <= 0:
+        raise ValidationError({"rate": _("The rate must be greater than zero.")})
+    if not source.strip():
+        raise ValidationError({"source": _("Say where the rate comes from.")})
+    row, _created = ExchangeRate.objects.update_or_create(
+        currency=code,
+        date=date,
+        defaults={"rate": value, "source": source.strip(), "recorded_by": actor},
+    )
+    audit_append(
+        actor=actor,
+        action="fund.rate.record",
+        object_type="exchange_rate",
+        object_id=str(row.pk),
+        state={
+            "currency": code,
+            "rate": str(value),
+            "date": date.isoformat(),
+            "source": row.source,
+        },
+    )
+    return row
+
+
+def _rate_for(currency: str, on: dt.date) -> ExchangeRate | None:
+    return ExchangeRate.objects.filter(currency=currency, date__lte=on).order_by("-date").first()
+
+
+@transaction.atomic
+def contribution_pledge(
+    *,
+    actor: Any,
+    contributor: Contributor,
+    amount: Any,
+    currency: str,
+    theme: str = "",
+    **earmarks: Any,
+) -> Contribution:
+    """Record a pledge. Soft earmarks by theme are accepted; earmarks by recipient are not."""
+    permissions.require(actor, "fund.manage")
+    if earmarks:
+        # A recipient earmark would let a contributor choose who is helped: the formula decides.
+        raise ValidationError(
+            {
+                name: _(
+                    "Contributions cannot be earmarked for a State: the fund allocates by its "
+                    "published formula. A contribution may be earmarked softly by theme only."
+                )
+                for name in earmarks
+            }
+        )
+    value = _amount(amount, "amount")
+    code = _currency(currency)
+    if theme and fw.load().dimension(theme) is None:
+        raise ValidationError({"theme": _("Choose a theme from the framework, or none.")})
+    rate = None
+    if code == FUND_CURRENCY:
+        converted = value
+    else:
+        rate = _rate_for(code, timezone.localdate())
+        if rate is None:
+            raise ValidationError(
+                {
+                    "currency": _("No exchange rate is recorded for %(code)s: record one first.")
+                    % {"code": code}
+                }
+            )
+        converted = (value * rate.rate).quantize(CENT, rounding=ROUND_HALF_EVEN)
+    contribution = Contribution.objects.create(
+        contributor=contributor,
+        amount=value,
+        currency=code,
+        rate=rate,
+        amount_fund=converted,
+        theme=theme,
+    )
+    ledger.post(
+        kind="pledge",
+        source=ledger.EXTERNAL,
+        target=ledger.PLEDGED,
+        amount=converted,
+        actor=actor,
+        memo=f"pledge by {contributor.name}",
+        reference=f"CON-{contribution.pk}",
+    )
+    return contribution
+
+
+@transaction.atomic
+def contribution_receive(*, actor: Any, contribution: Contribution) -> Contribution:
+    permissions.require(actor, "fund.manage")
+    contribution = Contribution.objects.select_for_update().get(pk=contribution.pk)
+    if contribution.status != Contribution.Status.PLEDGED:
+        raise ValidationError({"status": _("Only a pledge can be received.")})
+    contribution.status, contribution.received_at = Contribution.Status.RECEIVED, timezone.now()
+    contribution.save()
+    ledger.post(
+        kind="receipt",
+        source=ledger.PLEDGED,
+        target=ledger.AVAILABLE,
+        amount=contribution.amount_fund,
+        actor=actor,
+        memo=f"received from {contribution.contributor.name}",
+        reference=f"CON-{contribution.pk}",
+    )
+    return contribution
+
+
+@transaction.atomic
+def project_commit(*, actor: Any, project: Project, amount: Any) -> Project:
+    """Commit money from the State's envelope to an approved project."""
+    permissions.require(actor, "fund.manage")
+    value = _amount(amount, "amount")
+    project = Project.objects.select_for_update().select_related("state").get(pk=project.pk)
+    try:
+        ledger.post(
+            kind="commitment",
+            source=ledger.envelope(project.state.iso3),
+            target=ledger.committed(project.reference),
+            amount=value,
+            actor=actor,
+            reference=project.reference,
+        )
+    except ledger.InsufficientFunds as exc:
+        raise ValidationError({"amount": str(exc)}) from None
+    project.committed += value
+    project.save(update_fields=["committed"])
+    return project
+
+
+@transaction.atomic
+def project_disburse(*, actor: Any, project: Project, amount: Any, memo: str = "") -> None:
+    """Pay a tranche of a project's commitment; never more than remains committed."""
+    permissions.require(actor, "fund.manage")
+    value = _amount(amount, "amount")
+    try:
+        ledger.post(
+            kind="disbursement",
+            source=ledger.committed(project.reference),
+            target=ledger.DISBURSED,
+            amount=value,
+            actor=actor,
+            memo=memo,
+            reference=project.reference,
+        )
+    except ledger.InsufficientFunds as exc:
+        raise ValidationError({"amount": str(exc)}) from None
