@@ -11,7 +11,7 @@ from equalfooting.needs import framework as fw
 from equalfooting.needs.models import AssistanceRequest
 from equalfooting.needs.principles import PRINCIPLES
 
-from .models import Offer
+from .models import Offer, Provider
 
 
 class OfferForm(forms.Form):
@@ -76,3 +76,13 @@ class OfferForm(forms.Form):
         }
         initial["principles"] = [code for code, held in (offer.principles or {}).items() if held]
         return initial
+
+
+class ProviderForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=200)
+    kind = forms.ChoiceField(label=_("Kind"), choices=Provider.Kind.choices)
+
+
+class RepresentativeForm(forms.Form):
+    email = forms.EmailField(label=_("E-mail address of the person nominated"))
+    reference = forms.CharField(label=_("Reference"), max_length=200, required=False)

@@ -193,3 +193,27 @@ def offer_transition(*, actor: Any, offer: Offer, target: str) -> Offer:
         state=_offer_state(offer),
     )
     return offer
+
+
+@transaction.atomic
+def provider_create(*, actor: Any, name: str, kind: str) -> Provider:
+    """The Secretariat registers a provider organisation; its representatives are nominated."""
+    permissions.require(actor, "role.nominate.other")
+    errors: dict[str, list[str]] = {}
+    if not name.strip():
+        errors["name"] = [_("Give the provider's name.")]
+    elif Provider.objects.filter(name__iexact=name.strip()).exists():
+        errors["name"] = [_("A provider with this name exists already.")]
+    if kind not in Provider.Kind.values:
+        errors["kind"] = [_("Choose the kind of provider.")]
+    if errors:
+        raise ValidationError(errors)
+    provider = Provider.objects.create(name=name.strip(), kind=kind)
+    audit_append(
+        actor=actor,
+        action="offers.provider.create",
+        object_type="provider",
+        object_id=str(provider.pk),
+        state={"name": provider.name, "kind": provider.kind},
+    )
+    return provider

@@ -159,3 +159,72 @@ def offer_transition(request: HttpRequest, offer_id: int, obj: Offer) -> HttpRes
         )
     messages.success(request, _("The offer's status was updated."))
     return redirect("offers:offer_detail", offer_id=obj.pk)
+
+
+@require_safe
+def provider_list(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "offers/provider_list.html",
+        {
+            "providers": Provider.objects.all(),
+            "can_manage": permissions.can(request.user, "role.nominate.other"),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@permissions.guard("role.nominate.other")
+def provider_create(request: HttpRequest) -> HttpResponse:
+    from .forms import ProviderForm
+
+    form = ProviderForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            provider = services.provider_create(actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            for field, problems in exc.message_dict.items():
+                form.add_error(field if field in form.fields else None, problems)
+        else:
+            messages.success(
+                request, _("The provider was registered. Nominate its representatives.")
+            )
+            return redirect("offers:provider_detail", provider_id=provider.pk)
+    return render(
+        request, "offers/provider_form.html", {"form": form}, status=422 if form.errors else 200
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@permissions.guard("role.nominate.other", load=provider_from_id)
+def representative_nominate(request: HttpRequest, provider_id: int, obj: Provider) -> HttpResponse:
+    from equalfooting.accounts.models import Role
+    from equalfooting.accounts.services import role_nominate
+
+    from .forms import RepresentativeForm
+
+    form = RepresentativeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            role_nominate(
+                actor=request.user,
+                email=form.cleaned_data["email"],
+                kind=Role.Kind.PROVIDER,
+                provider=obj,
+                reference=form.cleaned_data["reference"],
+                request=request,
+            )
+        except ValueError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(
+                request,
+                _("The nomination was recorded. It takes effect once the Secretariat verifies it."),
+            )
+            return redirect("offers:provider_detail", provider_id=obj.pk)
+    return render(
+        request,
+        "offers/provider_form.html",
+        {"form": form, "provider": obj},
+        status=422 if form.errors else 200,
+    )
