@@ -241,6 +241,44 @@ def cmd_fund_allocate(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_fund_verify(args: argparse.Namespace) -> int:
+    _setup()
+    from equalfooting.fund.allocation_rounds import round_verify
+    from equalfooting.fund.models import AllocationRound
+
+    round_ = AllocationRound.objects.filter(pk=args.round).first()
+    if round_ is None:
+        print(f"error: there is no allocation round {args.round}", file=sys.stderr)
+        return 2
+    result = round_verify(round_)
+    if result.ok:
+        print(f"OK allocation round {round_.pk}: {result.checked} figures recomputed and matching")
+        return 0
+    for problem in result.problems:
+        print(f"MISMATCH {problem}", file=sys.stderr)
+    return 1
+
+
+def cmd_import_indicators(args: argparse.Namespace) -> int:
+    _setup()
+    from pathlib import Path
+
+    from equalfooting.fund.indicators import ImportError_, import_file
+
+    try:
+        summary = import_file(
+            path=Path(args.file), actor="system:import-indicators", synthetic=args.synthetic
+        )
+    except ImportError_ as exc:
+        print(f"error: {args.file}, {exc}. Nothing was imported.", file=sys.stderr)
+        return 2
+    print(
+        f"Imported {summary.values} values ({summary.layout} layout); "
+        f"skipped {summary.skipped_rows} rows that are not States."
+    )
+    return 0
+
+
 def cmd_manage(args: argparse.Namespace) -> int:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "equalfooting.settings")
     from django.core.management import execute_from_command_line
@@ -339,6 +377,28 @@ def build_parser() -> argparse.ArgumentParser:
     allocate.add_argument("--input", required=True, help="inputs file (JSON)")
     allocate.add_argument("--output", required=True, help="result file to write, or - for stdout")
     allocate.set_defaults(func=cmd_fund_allocate)
+    verify_round = fund_sub.add_parser(
+        "verify",
+        help="recompute a stored allocation round and compare every figure",
+        description="Recompute the allocation round from its stored inputs. Exits 0 only if the "
+        "result and every stored allocation match to the cent; otherwise lists each mismatch and "
+        "exits 1.",
+    )
+    verify_round.add_argument("--round", type=int, required=True, help="allocation round number")
+    verify_round.set_defaults(func=cmd_fund_verify)
+
+    imports = sub.add_parser(
+        "import-indicators",
+        help="import indicator values (World Bank CSV or a long layout)",
+        description="Read the World Bank's CSV download (Country Name, Country Code, Indicator "
+        "Name, Indicator Code, 1960, …) or a long layout (iso3, indicator, year, value, source). "
+        "A bad row stops the import with its line number and nothing is written.",
+    )
+    imports.add_argument("file", help="the CSV file")
+    imports.add_argument(
+        "--synthetic", action="store_true", help="label the values as synthetic demo data"
+    )
+    imports.set_defaults(func=cmd_import_indicators)
 
     secretariat = sub.add_parser(
         "create-secretariat",

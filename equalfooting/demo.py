@@ -120,9 +120,13 @@ def build(*, password: str) -> list[tuple[str, str, str]]:
             reference="Synthetic note verbale 001",
         )
 
-    from equalfooting import demo_needs
+    from equalfooting import demo_fund, demo_matching, demo_needs
 
+    # Each part is idempotent on its own, so a demo made by an older version gains what is new.
     demo_needs.build(password=password, secretariat=secretariat)
+    officer = demo_needs.VerifiedSession(secretariat).user
+    demo_matching.build(password=password, officer=officer)
+    demo_fund.build(officer=officer)
 
     return [
         ("Secretariat", "demo-secretariat", "enrols TOTP 2FA at first sign-in"),

@@ -67,7 +67,7 @@ STATE_LANGUAGES = {
 }
 
 
-class _VerifiedSession:
+class VerifiedSession:
     """The demo builder acting as a Secretariat officer who has passed 2FA."""
 
     def __init__(self, user: User) -> None:
@@ -104,7 +104,7 @@ def build(*, password: str, secretariat: User) -> None:
         return  # already built: the demo is safe to run again
     rng = random.Random(SEED)  # noqa: S311 - reproducible synthetic data, not secrets
     framework = fw.load()
-    officer = _VerifiedSession(secretariat).user
+    officer = VerifiedSession(secretariat).user
     states = list(State.objects.order_by("iso3"))
     chosen = sorted(rng.sample(states, STATE_COUNT), key=lambda s: s.iso3)
     chosen += [
@@ -172,9 +172,6 @@ def build(*, password: str, secretariat: User) -> None:
                     reason="Synthetic demo data." if step.needs_reason else "",
                 )
     _contacts(rng, chosen[:24], officer)
-    from equalfooting import demo_matching
-
-    demo_matching.build(password=password, officer=officer)
 
 
 def _contacts(rng: random.Random, states: list[State], officer: User) -> None:

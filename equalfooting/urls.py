@@ -6,6 +6,7 @@ from equalfooting.accounts import views as accounts
 from equalfooting.api.main import api
 from equalfooting.contacts import views as contacts
 from equalfooting.core import views as core
+from equalfooting.fund import views as fund
 from equalfooting.matchmaking import views as matchmaking
 from equalfooting.needs import views as needs
 from equalfooting.offers import views as offers
@@ -106,6 +107,24 @@ matchmaking_patterns = (
     "matchmaking",
 )
 
+fund_patterns = (
+    [
+        path("fund/", fund.overview, name="overview"),
+        path("fund/ledger/", fund.ledger_list, name="ledger"),
+        path("fund/manage/", fund.manage, name="manage"),
+        path("fund/contributions/<int:contribution_id>/receive/", fund.receive, name="receive"),
+        path("fund/rounds/<int:round_id>/", fund.round_detail, name="round_detail"),
+        path("fund/rounds/<int:round_id>/publish/", fund.round_publish, name="round_publish"),
+        path("fund/rounds/<int:round_id>/<str:name>.json", fund.round_file, name="round_file"),
+        path(
+            "fund/rounds/<int:round_id>/states/<str:iso3>/",
+            fund.state_explanation,
+            name="state_explanation",
+        ),
+    ],
+    "fund",
+)
+
 accounts_patterns = (
     [
         path("login/", accounts.LoginView.as_view(), name="login"),
@@ -163,6 +182,7 @@ urlpatterns += i18n_patterns(
     path("", include(contacts_patterns)),
     path("", include(offers_patterns)),
     path("", include(matchmaking_patterns)),
+    path("", include(fund_patterns)),
     path(
         "contact-check/<str:token>/", contacts.check_acknowledge, name="contact_check_acknowledge"
     ),

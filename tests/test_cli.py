@@ -210,3 +210,55 @@ def test_fund_allocate_writes_the_result_and_refuses_bad_input(tmp_path: Path) -
     (tmp_path / "inputs.json").write_text(json.dumps(inputs))
     bad = run(*args, "--output", str(tmp_path / "r3.json"), home=tmp_path)
     assert bad.returncode == 2 and "cap_share: the caps add up to" in bad.stderr
+
+
+def test_fund_verify_passes_after_the_demo_and_fails_after_an_allocation_is_altered(
+    demo_home: Path,
+) -> None:
+    ok = run("fund", "verify", "--round", "1", home=demo_home)
+    assert ok.returncode == 0, ok.stderr
+    assert ok.stdout.startswith("OK allocation round 1:")
+    database = sqlite3.connect(demo_home / "equalfooting.sqlite3")
+    row = database.execute("SELECT id, amount FROM fund_allocation ORDER BY id LIMIT 1").fetchone()
+    database.execute("UPDATE fund_allocation SET amount = amount + 1 WHERE id = ?", (row[0],))
+    database.commit()
+    try:
+        broken = run("fund", "verify", "--round", "1", home=demo_home)
+        assert broken.returncode == 1
+        assert "MISMATCH" in broken.stderr and "recomputed" in broken.stderr
+    finally:
+        database.execute("UPDATE fund_allocation SET amount = ? WHERE id = ?", (row[1], row[0]))
+        database.commit()
+        database.close()
+    assert run("fund", "verify", "--round", "99", home=demo_home).returncode == 2
+
+
+def test_import_indicators_from_both_layouts(demo_home: Path, tmp_path: Path) -> None:
+    world_bank = tmp_path / "API_NY.GNP.PCAP.CD.csv"
+    world_bank.write_text(
+        '"Data Source","World Development Indicators",\n\n"Last Updated Date","2026-07-01",\n\n'
+        '"Country Name","Country Code","Indicator Name","Indicator Code","2023","2024",\n'
+        '"Kenya","KEN","GNI per capita","NY.GNP.PCAP.CD","2010","2110",\n'
+        '"World","WLD","GNI per capita","NY.GNP.PCAP.CD","13000","13500",\n'
+        '"Fiji","FJI","GNI per capita","NY.GNP.PCAP.CD","","5900",\n',
+        encoding="utf-8",
+    )
+    result = run("import-indicators", str(world_bank), home=demo_home)
+    assert result.returncode == 0, result.stderr
+    assert "Imported 3 values (world-bank layout); skipped 1 rows" in result.stdout
+    long = tmp_path / "long.csv"
+    long.write_text(
+        "iso3,indicator,year,value,source\nKEN,EF.NEED,2026,0.6,Test source\n"
+        "XXX,EF.NEED,2026,0.5,Test source\n",
+        encoding="utf-8",
+    )
+    bad = run("import-indicators", str(long), home=demo_home)
+    assert bad.returncode == 2 and "line 3: iso3: unknown State 'XXX'" in bad.stderr
+    database = sqlite3.connect(demo_home / "equalfooting.sqlite3")
+    try:
+        count = database.execute(
+            "SELECT COUNT(*) FROM fund_indicator WHERE code = 'EF.NEED'"
+        ).fetchone()[0]
+    finally:
+        database.close()
+    assert count == 0  # the good first row was not written either

@@ -163,7 +163,9 @@ def test_drafts_are_not_public(client: Client, provider: Provider, provider_rep:
     assert [o["id"] for o in client.get("/api/v1/offers").json()] == [offer.pk]
 
 
-def test_the_secretariat_registers_a_provider_and_its_representative(client: Client, secretariat: Any) -> None:
+def test_the_secretariat_registers_a_provider_and_its_representative(
+    client: Client, secretariat: Any
+) -> None:
     from tests.conftest import login_with_2fa
 
     login_with_2fa(client, secretariat)
@@ -172,7 +174,9 @@ def test_the_secretariat_registers_a_provider_and_its_representative(client: Cli
     assert response.status_code == 302
     duplicate = client.post("/en/providers/new/", {"name": "new institute", "kind": "academia"})
     assert duplicate.status_code == 422 and "name" in duplicate.context["form"].errors
-    client.post(f"/en/providers/{provider.pk}/representatives/nominate/", {"email": "rep@example.org"})
+    client.post(
+        f"/en/providers/{provider.pk}/representatives/nominate/", {"email": "rep@example.org"}
+    )
     from equalfooting.accounts.models import Role
 
     role = Role.objects.get(user__email="rep@example.org", kind="provider", provider=provider)
@@ -183,8 +187,12 @@ def test_the_secretariat_registers_a_provider_and_its_representative(client: Cli
     assert offer.provider == provider
 
 
-def test_others_cannot_register_providers(client: Client, focal_point_ken: Any, provider_rep: Any) -> None:
+def test_others_cannot_register_providers(
+    client: Client, focal_point_ken: Any, provider_rep: Any
+) -> None:
     for user in (focal_point_ken, provider_rep):
         client.force_login(user)
-        assert client.post("/en/providers/new/", {"name": "X", "kind": "academia"}).status_code == 403
+        assert (
+            client.post("/en/providers/new/", {"name": "X", "kind": "academia"}).status_code == 403
+        )
     assert not Provider.objects.filter(name="X").exists()

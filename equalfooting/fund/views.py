@@ -1,0 +1,290 @@
+from __future__ import annotations
+
+import datetime as dt
+import json
+from decimal import Decimal
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db.models import Sum
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from equalfooting import permissions
+from equalfooting.needs import framework as fw
+
+from . import allocation_rounds, ledger, services
+from .models import AllocationRound, Contribution, Contributor, LedgerTransaction, Project
+
+
+def round_from_id(*, round_id: int, **_ignored: Any) -> AllocationRound:
+    found = AllocationRound.objects.filter(pk=round_id).first()
+    if found is None:
+        raise Http404(_("No such allocation round."))
+    return found
+
+
+def _visible(request: HttpRequest, round_id: int) -> AllocationRound:
+    round_ = round_from_id(round_id=round_id)
+    if round_.status != AllocationRound.Status.PUBLISHED and not permissions.can(
+        request.user, "fund.manage"
+    ):
+        raise Http404(_("No such allocation round."))
+    return round_
+
+
+@require_safe
+def overview(request: HttpRequest) -> HttpResponse:
+    balances = {
+        code: ledger.balance(code) for code in (ledger.PLEDGED, ledger.AVAILABLE, ledger.DISBURSED)
+    }
+    by_kind = dict(LedgerTransaction.objects.values_list("kind").annotate(total=Sum("amount")))
+    contributors = (
+        Contributor.objects.annotate(total=Sum("contributions__amount_fund"))
+        .filter(total__isnull=False)
+        .order_by("-total")
+    )
+    rounds = (
+        AllocationRound.objects.all()
+        if permissions.can(request.user, "fund.manage")
+        else AllocationRound.objects.filter(status="published")
+    )
+    return render(
+        request,
+        "fund/overview.html",
+        {
+            "balances": balances,
+            "by_kind": by_kind,
+            "contributors": contributors,
+            "rounds": rounds,
+            "projects": Project.objects.select_related("state")[:100],
+            "can_manage": permissions.can(request.user, "fund.manage"),
+        },
+    )
+
+
+@require_safe
+def round_detail(request: HttpRequest, round_id: int) -> HttpResponse:
+    round_ = _visible(request, round_id)
+    lines = []
+    allocations = {a.key: a for a in round_.allocations.select_related("state")}
+    from equalfooting.registry.models import State
+
+    states = {s.iso3: s for s in State.objects.filter(iso3__in=round_.keys.values())}
+    for line in round_.result["allocations"]:
+        iso3 = round_.keys[line["key"]]
+        lines.append({**line, "state": states.get(iso3), "stored": allocations.get(line["key"])})
+    lines.sort(key=lambda x: Decimal(x["amount"]), reverse=True)
+    return render(
+        request,
+        "fund/round_detail.html",
+        {
+            "round": round_,
+            "lines": lines,
+            "parameters": {k: v for k, v in round_.inputs.items() if k != "states"},
+            "excluded": round_.sources.get("excluded", {}),
+            "can_manage": permissions.can(request.user, "fund.manage"),
+        },
+    )
+
+
+@require_safe
+def round_file(request: HttpRequest, round_id: int, name: str) -> HttpResponse:
+    round_ = _visible(request, round_id)
+    content = {
+        "inputs": round_.inputs,
+        "result": round_.result,
+        "keys": round_.keys,
+        "sources": round_.sources,
+    }.get(name)
+    if content is None:
+        raise Http404(_("No such file."))
+    response = HttpResponse(
+        json.dumps(content, ensure_ascii=False, indent=2),
+        content_type="application/json; charset=utf-8",
+    )
+    response["Content-Disposition"] = f'attachment; filename="allocation-{round_.pk}-{name}.json"'
+    return response
+
+
+@require_safe
+def state_explanation(request: HttpRequest, round_id: int, iso3: str) -> HttpResponse:
+    round_ = _visible(request, round_id)
+    state = permissions.state_from_iso3(iso3=iso3)
+    key = next((k for k, v in round_.keys.items() if v == state.iso3), None)
+    if key is None:
+        raise Http404(_("This State is not in the round."))
+    line = next(a for a in round_.result["allocations"] if a["key"] == key)
+    entry = next(e for e in round_.inputs["states"] if e["key"] == key)
+    return render(
+        request,
+        "fund/state_explanation.html",
+        {
+            "round": round_,
+            "state": state,
+            "key": key,
+            "line": line,
+            "entry": entry,
+            "sources": round_.sources.get("per_key", {}).get(key, {}),
+        },
+    )
+
+
+@require_safe
+def ledger_list(request: HttpRequest) -> HttpResponse:
+    from django.core.paginator import Paginator
+
+    page = Paginator(
+        LedgerTransaction.objects.select_related("debit", "credit").order_by("-at", "-pk"), 50
+    ).get_page(request.GET.get("page"))
+    return render(request, "fund/ledger.html", {"page": page})
+
+
+class PledgeForm(forms.Form):
+    contributor = forms.CharField(label=gettext_lazy("Contributor"), max_length=200)
+    kind = forms.ChoiceField(label=gettext_lazy("Kind"), choices=Contributor.Kind.choices)
+    amount = forms.CharField(label=gettext_lazy("Amount"), max_length=30)
+    currency = forms.CharField(
+        label=gettext_lazy("Currency (ISO 4217)"), max_length=3, initial="USD"
+    )
+    theme = forms.ChoiceField(label=gettext_lazy("Soft earmark (theme)"), required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        from equalfooting.core.i18n import pick
+
+        themes = [("", "—")] + [(d.code, pick(d.name)) for d in fw.load().dimensions]
+        self.fields["theme"].choices = themes  # type: ignore[attr-defined]
+
+
+class RateForm(forms.Form):
+    currency = forms.CharField(label=gettext_lazy("Currency (ISO 4217)"), max_length=3)
+    rate = forms.CharField(
+        label=gettext_lazy("Units of the fund's currency per unit"), max_length=30
+    )
+    date = forms.DateField(
+        label=gettext_lazy("Date"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    source = forms.CharField(label=gettext_lazy("Source"), max_length=300)
+
+
+class AllocationForm(forms.Form):
+    envelope = forms.CharField(label=gettext_lazy("Envelope"), max_length=30)
+    base_share = forms.CharField(
+        label=gettext_lazy("Equal base share"), initial="0.2", max_length=10
+    )
+    alpha = forms.CharField(label="α (need)", initial="1", max_length=10)
+    beta = forms.CharField(label="β (size)", initial="0.5", max_length=10)
+    gamma = forms.CharField(label="γ (GNI per capita)", initial="0.125", max_length=10)
+    floor_ldc = forms.CharField(label=gettext_lazy("Floor for LDCs"), required=False, max_length=30)
+    floor_sids = forms.CharField(
+        label=gettext_lazy("Floor for SIDS"), required=False, max_length=30
+    )
+    floor_lldc = forms.CharField(
+        label=gettext_lazy("Floor for LLDCs"), required=False, max_length=30
+    )
+    cap_share = forms.CharField(
+        label=gettext_lazy("Cap (share of the envelope)"), initial="0.05", max_length=10
+    )
+
+
+def _errors(form: forms.Form, exc: ValidationError) -> None:
+    for field, problems in exc.message_dict.items():
+        form.add_error(field if field in form.fields else None, problems)
+
+
+@require_http_methods(["GET", "POST"])
+@permissions.guard("fund.manage")
+def manage(request: HttpRequest) -> HttpResponse:
+    """The Secretariat's desk: rates, pledges and receipts, allocation rounds."""
+    which = request.POST.get("form")
+    pledge = PledgeForm(request.POST if which == "pledge" else None, prefix="pledge")
+    rate = RateForm(request.POST if which == "rate" else None, prefix="rate")
+    allocation = AllocationForm(
+        request.POST if which == "allocation" else None, prefix="allocation"
+    )
+    try:
+        if which == "pledge" and pledge.is_valid():
+            data = pledge.cleaned_data
+            contributor, _created = Contributor.objects.get_or_create(
+                name=data["contributor"].strip(), defaults={"kind": data["kind"]}
+            )
+            services.contribution_pledge(
+                actor=request.user,
+                contributor=contributor,
+                amount=data["amount"],
+                currency=data["currency"],
+                theme=data["theme"],
+            )
+            messages.success(request, _("The pledge was recorded."))
+            return redirect("fund:manage")
+        if which == "rate" and rate.is_valid():
+            services.rate_record(actor=request.user, **rate.cleaned_data)
+            messages.success(request, _("The rate was recorded."))
+            return redirect("fund:manage")
+        if which == "allocation" and allocation.is_valid():
+            data = allocation.cleaned_data
+            floors = {
+                code: data[f"floor_{code.lower()}"]
+                for code in ("LDC", "SIDS", "LLDC")
+                if data[f"floor_{code.lower()}"]
+            }
+            round_ = allocation_rounds.round_prepare(
+                actor=request.user,
+                envelope=data["envelope"],
+                base_share=data["base_share"],
+                alpha=data["alpha"],
+                beta=data["beta"],
+                gamma=data["gamma"],
+                floors=floors,
+                cap_share=data["cap_share"],
+            )
+            messages.success(request, _("The allocation was computed. Review it, then publish it."))
+            return redirect("fund:round_detail", round_id=round_.pk)
+    except ValidationError as exc:
+        _errors({"pledge": pledge, "rate": rate, "allocation": allocation}[which or "pledge"], exc)
+    return render(
+        request,
+        "fund/manage.html",
+        {
+            "pledge": pledge,
+            "rate": rate,
+            "allocation": allocation,
+            "pledges": Contribution.objects.filter(status="pledged").select_related("contributor"),
+            "available": ledger.balance(ledger.AVAILABLE),
+            "today": dt.date.today(),
+        },
+        status=422 if request.method == "POST" else 200,
+    )
+
+
+@require_POST
+@permissions.guard("fund.manage")
+def receive(request: HttpRequest, contribution_id: int) -> HttpResponse:
+    contribution = Contribution.objects.filter(pk=contribution_id).first()
+    if contribution is None:
+        raise Http404(_("No such contribution."))
+    try:
+        services.contribution_receive(actor=request.user, contribution=contribution)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("The receipt was recorded."))
+    return redirect("fund:manage")
+
+
+@require_POST
+@permissions.guard("fund.manage", load=round_from_id)
+def round_publish(request: HttpRequest, round_id: int, obj: AllocationRound) -> HttpResponse:
+    try:
+        allocation_rounds.round_publish(actor=request.user, round_=obj)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("The allocation was published: each State's envelope is set."))
+    return redirect("fund:round_detail", round_id=obj.pk)

@@ -1,0 +1,155 @@
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.test import Client
+
+from equalfooting.fund import allocation_rounds, ledger
+from equalfooting.fund.models import Allocation, Contributor, Indicator
+from equalfooting.fund.services import contribution_pledge, contribution_receive
+from equalfooting.registry.models import State
+from tests.conftest import login_with_2fa
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def officer(secretariat: Any) -> Any:
+    secretariat.is_verified = lambda: True
+    return secretariat
+
+
+@pytest.fixture
+def indicators() -> None:
+    for n, state in enumerate(State.objects.order_by("iso3")):
+        Indicator.objects.create(
+            state=state,
+            code=allocation_rounds.POPULATION,
+            year=2025,
+            value=Decimal(1_000_000 + n * 10_000),
+            source="Test",
+        )
+        Indicator.objects.create(
+            state=state,
+            code=allocation_rounds.GNI_PER_CAPITA,
+            year=2025,
+            value=Decimal(500 + n * 100),
+            source="Test",
+        )
+
+
+def fund(officer: Any, amount: str) -> None:
+    contributor = Contributor.objects.create(name="C", kind="organisation")
+    contribution_receive(
+        actor=officer,
+        contribution=contribution_pledge(
+            actor=officer, contributor=contributor, amount=amount, currency="USD"
+        ),
+    )
+
+
+PARAMETERS = {
+    "envelope": "1000000.00",
+    "base_share": "0.2",
+    "alpha": "1",
+    "beta": "0.5",
+    "gamma": "0.125",
+    "floors": {"LDC": "3000.00"},
+    "cap_share": "0.05",
+}
+
+
+def test_the_formula_never_sees_a_name_or_a_code(officer: Any, indicators: None) -> None:
+    round_ = allocation_rounds.round_prepare(actor=officer, **PARAMETERS)
+    text = json.dumps(round_.inputs, ensure_ascii=False)
+    for state in State.objects.all():
+        assert f'"{state.iso3}"' not in text and state.short_name["en"] not in text
+    assert len(round_.inputs["states"]) == 195 == len(round_.keys)
+    assert sorted(round_.keys.values()) == sorted(State.objects.values_list("iso3", flat=True))
+
+
+def test_publication_sets_every_envelope_from_the_available_balance(
+    officer: Any, indicators: None
+) -> None:
+    round_ = allocation_rounds.round_prepare(actor=officer, **PARAMETERS)
+    with pytest.raises(ValidationError):  # nothing received yet
+        allocation_rounds.round_publish(actor=officer, round_=round_)
+    fund(officer, "1500000.00")
+    allocation_rounds.round_publish(actor=officer, round_=round_)
+    assert sum(a.amount for a in Allocation.objects.all()) == Decimal("1000000.00")
+    kenya = Allocation.objects.get(state__iso3="KEN")
+    assert ledger.balance(ledger.envelope("KEN")) == kenya.amount
+    assert ledger.balance(ledger.AVAILABLE) == Decimal("500000.00")
+    assert allocation_rounds.round_verify(round_).ok
+    assert ledger.balances_agree()
+
+
+def test_verification_catches_an_altered_figure(officer: Any, indicators: None) -> None:
+    fund(officer, "1000000.00")
+    round_ = allocation_rounds.round_prepare(actor=officer, **PARAMETERS)
+    allocation_rounds.round_publish(actor=officer, round_=round_)
+    Allocation.objects.filter(state__iso3="FRA").update(amount=Decimal("1.00"))
+    result = allocation_rounds.round_verify(round_)
+    assert not result.ok and any("FRA" in p for p in result.problems)
+
+
+def test_states_without_data_are_listed_not_silently_dropped(
+    officer: Any, indicators: None
+) -> None:
+    Indicator.objects.filter(state__iso3="VAT").delete()
+    round_ = allocation_rounds.round_prepare(actor=officer, **PARAMETERS)
+    assert "VAT" in round_.sources["excluded"] and "VAT" not in round_.keys.values()
+
+
+def test_parameters_that_cannot_be_allocated_are_refused(officer: Any, indicators: None) -> None:
+    with pytest.raises(ValidationError) as caught:
+        allocation_rounds.round_prepare(actor=officer, **{**PARAMETERS, "cap_share": "0.001"})
+    assert "cap_share" in caught.value.message_dict
+
+
+def test_the_public_pages_of_a_published_round(
+    client: Client, officer: Any, indicators: None
+) -> None:
+    fund(officer, "1000000.00")
+    round_ = allocation_rounds.round_prepare(actor=officer, **PARAMETERS)
+    assert client.get(f"/en/fund/rounds/{round_.pk}/").status_code == 404  # under review
+    allocation_rounds.round_publish(actor=officer, round_=round_)
+    assert client.get(f"/en/fund/rounds/{round_.pk}/").status_code == 200
+    assert client.get(f"/en/fund/rounds/{round_.pk}/inputs.json").json() == round_.inputs
+    assert client.get(f"/en/fund/rounds/{round_.pk}/keys.json").json() == round_.keys
+    page = client.get(f"/ar/fund/rounds/{round_.pk}/states/KEN/")
+    assert page.status_code == 200 and "كينيا" in page.content.decode()
+    overview = client.get("/en/fund/")
+    assert overview.status_code == 200 and "1,000,000.00" in overview.content.decode()
+    assert client.get("/en/fund/ledger/").status_code == 200
+
+
+def test_the_secretariat_desk(client: Client, secretariat: Any, indicators: None) -> None:
+    assert client.get("/en/fund/manage/").status_code == 403
+    login_with_2fa(client, secretariat)
+    response = client.post(
+        "/en/fund/manage/",
+        {
+            "form": "pledge",
+            "pledge-contributor": "Donor",
+            "pledge-kind": "state",
+            "pledge-amount": "-10",
+            "pledge-currency": "USD",
+        },
+    )
+    assert response.status_code == 422 and "amount" in response.context["pledge"].errors
+    response = client.post(
+        "/en/fund/manage/",
+        {
+            "form": "pledge",
+            "pledge-contributor": "Donor",
+            "pledge-kind": "state",
+            "pledge-amount": "250000.00",
+            "pledge-currency": "USD",
+        },
+    )
+    assert response.status_code == 302 and ledger.balance(ledger.PLEDGED) == Decimal("250000.00")
