@@ -52,7 +52,7 @@ def fund(officer: Any, amount: str) -> None:
     )
 
 
-PARAMETERS = {
+PARAMETERS: dict[str, Any] = {
     "envelope": "1000000.00",
     "base_share": "0.2",
     "alpha": "1",
