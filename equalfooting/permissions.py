@@ -121,6 +121,11 @@ RULES: dict[str, dict[Kind, Test]] = {
     "fund.queue.view": {SECRETARIAT: _any},
     # Recording rates, contributions, allocation rounds, commitments and disbursements.
     "fund.manage": {SECRETARIAT: _any},
+    # Fund proposals: the State's own focal points; blind review by appointed reviewers.
+    "proposal.edit": {FOCAL_POINT: _own_state_of},
+    "proposal.view": {FOCAL_POINT: _own_state_of, SECRETARIAT: _any},
+    "review.submit": {REVIEWER: _any},
+    "review.declare_conflict": {REVIEWER: _any},
 }
 
 

@@ -6,6 +6,7 @@ from equalfooting.accounts import views as accounts
 from equalfooting.api.main import api
 from equalfooting.contacts import views as contacts
 from equalfooting.core import views as core
+from equalfooting.fund import proposal_views
 from equalfooting.fund import views as fund
 from equalfooting.matchmaking import views as matchmaking
 from equalfooting.needs import views as needs
@@ -116,6 +117,28 @@ fund_patterns = (
         path("fund/rounds/<int:round_id>/", fund.round_detail, name="round_detail"),
         path("fund/rounds/<int:round_id>/publish/", fund.round_publish, name="round_publish"),
         path("fund/rounds/<int:round_id>/<str:name>.json", fund.round_file, name="round_file"),
+        path(
+            "states/<str:iso3>/proposals/new/",
+            proposal_views.proposal_create,
+            name="proposal_create",
+        ),
+        path(
+            "fund/proposals/<int:proposal_id>/",
+            proposal_views.proposal_detail,
+            name="proposal_detail",
+        ),
+        path(
+            "fund/proposals/<int:proposal_id>/act/",
+            proposal_views.proposal_act,
+            name="proposal_act",
+        ),
+        path("fund/reviews/", proposal_views.review_list, name="review_list"),
+        path("fund/reviews/<int:review_id>/", proposal_views.review_detail, name="review_detail"),
+        path("fund/reviews/conflicts/", proposal_views.conflict_declare, name="conflict_declare"),
+        path(
+            "fund/projects/<int:project_id>/", proposal_views.project_detail, name="project_detail"
+        ),
+        path("fund/projects/<int:project_id>/act/", proposal_views.project_act, name="project_act"),
         path(
             "fund/rounds/<int:round_id>/states/<str:iso3>/",
             fund.state_explanation,

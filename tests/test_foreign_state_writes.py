@@ -39,7 +39,7 @@ BODY = json.dumps(
     }
 )
 # URL parameters that name a State or something that belongs to one.
-STATE_OWNED = ("iso3", "request_id", "assessment_id", "contact_id")
+STATE_OWNED = ("iso3", "request_id", "assessment_id", "contact_id", "proposal_id", "project_id")
 
 
 def _walk(patterns: list, prefix: str = "") -> Iterator[tuple[str, URLPattern]]:
@@ -102,11 +102,22 @@ def owned_by(state_iso3: str, focal_point: User) -> dict[str, str]:
     contact = contact_nominate(
         actor=focal_point, state=state, kind="technical", name="N", email="n@example.org"
     )
+    from equalfooting.fund.models import Project
+    from equalfooting.fund.proposals import proposal_create
+
+    proposal = proposal_create(
+        actor=focal_point, state=state, title="T", summary="S", theme="policy", amount="10.00"
+    )
+    project = Project.objects.create(state=state, title="P")
     return {
         "iso3": state_iso3,
         "request_id": str(request.pk),
         "assessment_id": str(assessment.pk),
         "contact_id": str(contact.pk),
+        "proposal_id": str(proposal.pk),
+        "project_id": str(project.pk),
+        # Not the State's, but some routes need one to resolve; read-only routes answer 405.
+        "round_id": "1",
     }
 
 

@@ -7,6 +7,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 
 from equalfooting.contacts.api import router as contacts_router
+from equalfooting.fund.api import router as fund_router
 from equalfooting.matchmaking.api import router as matchmaking_router
 from equalfooting.needs.api import router as needs_router
 from equalfooting.needs.services import TransitionNotAllowed
@@ -27,6 +28,7 @@ api.add_router("/", needs_router)
 api.add_router("/", contacts_router)
 api.add_router("/", offers_router)
 api.add_router("/", matchmaking_router)
+api.add_router("/", fund_router)
 
 
 @api.exception_handler(PermissionDenied)

@@ -28,6 +28,8 @@ def site(request: HttpRequest) -> dict[str, Any]:
         "user_roles": permissions.verified_roles(request.user) if hasattr(request, "user") else [],
         "is_secretariat": hasattr(request, "user")
         and permissions.has_role(request.user, permissions.SECRETARIAT),
+        "is_reviewer": hasattr(request, "user")
+        and permissions.has_role(request.user, permissions.REVIEWER),
         "demo_installation": _demo_installation(),
     }
 

@@ -248,3 +248,118 @@ class Indicator(models.Model):
 
     def __str__(self) -> str:
         return f"{self.state_id} {self.code} {self.year}: {self.value}"
+
+
+class Proposal(models.Model):
+    """A State's proposal for a project, against its envelope or the priority queue."""
+
+    class Basis(models.TextChoices):
+        ENVELOPE = "envelope", _("The State's envelope")
+        PRIORITY = "priority", _("The priority queue (a legal restriction blocked a provider)")
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        SUBMITTED = "submitted", _("Submitted")
+        UNDER_REVIEW = "under_review", _("Under review")
+        APPROVED = "approved", _("Approved")
+        REVISE = "revise", _("Revision requested")
+        DECLINED = "declined", _("Declined")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+
+    state = models.ForeignKey("registry.State", on_delete=models.PROTECT, related_name="proposals")
+    title = models.CharField(_("title"), max_length=200)
+    summary = models.TextField(_("summary"), max_length=4000)
+    theme = models.CharField(_("theme"), max_length=40)
+    amount = models.DecimalField(_("amount requested (USD)"), max_digits=18, decimal_places=2)
+    basis = models.CharField(
+        _("funded from"), max_length=20, choices=Basis.choices, default=Basis.ENVELOPE
+    )
+    priority_entry = models.ForeignKey(
+        PriorityEntry, null=True, blank=True, on_delete=models.PROTECT
+    )
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
+    determination_reason = models.TextField(blank=True)
+    project = models.OneToOneField(
+        Project, null=True, blank=True, on_delete=models.PROTECT, related_name="proposal"
+    )
+    created_by = models.ForeignKey(
+        "accounts.User", null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    is_synthetic = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                name="proposal_amount_positive", condition=models.Q(amount__gt=0)
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reference} {self.title}"
+
+    @property
+    def reference(self) -> str:
+        # Opaque to reviewers: it says nothing about the State.
+        return f"P-{self.pk:05d}"
+
+
+class ConflictDeclaration(models.Model):
+    """A reviewer declares a conflict of interest with a State; no proposal of it reaches them."""
+
+    reviewer = models.ForeignKey(
+        "accounts.User", on_delete=models.CASCADE, related_name="conflicts"
+    )
+    state = models.ForeignKey("registry.State", on_delete=models.CASCADE, related_name="+")
+    reason = models.CharField(_("reason"), max_length=300, blank=True)
+    declared_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["reviewer", "state"], name="one_declaration_per_state")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reviewer_id} ≠ {self.state_id}"
+
+
+class Review(models.Model):
+    class Status(models.TextChoices):
+        ASSIGNED = "assigned", _("Assigned")
+        SUBMITTED = "submitted", _("Submitted")
+
+    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="reviews")
+    reviewer = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="reviews")
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.ASSIGNED)
+    scores = models.JSONField(default=dict)
+    recommendation = models.CharField(max_length=20, blank=True)
+    comments = models.TextField(blank=True, max_length=4000)
+    assigned_at = models.DateTimeField(auto_now_add=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["assigned_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["proposal", "reviewer"], name="one_review_per_reviewer")
+        ]
+
+    def __str__(self) -> str:
+        return f"review of {self.proposal_id} by {self.reviewer_id}"
+
+
+class ResultsReport(models.Model):
+    """What a funded project achieved, reported by the State's focal point."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="reports")
+    text = models.TextField(_("results"), max_length=4000)
+    submitted_by = models.ForeignKey(
+        "accounts.User", null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    submitted_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["submitted_at"]
+
+    def __str__(self) -> str:
+        return f"report on {self.project_id}"

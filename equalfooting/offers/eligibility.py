@@ -11,9 +11,9 @@ import re
 from functools import cache
 
 from equalfooting.core.i18n import fold
+from equalfooting.registry.names import CJK, CYRILLIC, everyday_forms
+from equalfooting.registry.names import pattern as name_pattern
 
-CJK = re.compile(r"[\u3400-\u9fff]")
-CYRILLIC = re.compile(r"[\u0400-\u04ff]")
 # Arabic attaches some prepositions and conjunctions to the next word ("لفرنسا": for France).
 ARABIC_PROCLITICS = "[\u0648\u0628\u0644\u0641\u0643]{0,2}"
 
@@ -25,7 +25,7 @@ def _patterns() -> tuple[re.Pattern[str], list[str], dict[str, str], dict[str, r
     names: dict[str, str] = {}
     for state in State.objects.all():
         for name in [*state.short_name.values(), *state.formal_name.values()]:
-            for form in _everyday_forms(name):
+            for form in everyday_forms(name):
                 names.setdefault(fold(form), state.short_name.get("en", state.iso3))
     for org in Organisation.objects.all():
         for name in org.names.values():
@@ -34,37 +34,10 @@ def _patterns() -> tuple[re.Pattern[str], list[str], dict[str, str], dict[str, r
     worded = sorted((n for n in names if not CJK.search(n)), key=len, reverse=True)
     unspaced = [n for n in names if CJK.search(n)]
     # Whole words in scripts with spaces ("Oman" is not in "woman"); CJK has no spaces.
-    alternatives = [_cyrillic(n) if CYRILLIC.search(n) else re.escape(n) for n in worded]
+    alternatives = [name_pattern(n) for n in worded]
     pattern = re.compile(rf"(?<!\w){ARABIC_PROCLITICS}(" + "|".join(alternatives) + r")(?!\w)")
-    cyrillic_names = {n: re.compile(_cyrillic(n)) for n in worded if CYRILLIC.search(n)}
+    cyrillic_names = {n: re.compile(name_pattern(n)) for n in worded if CYRILLIC.search(n)}
     return pattern, unspaced, names, cyrillic_names
-
-
-def _everyday_forms(name: str) -> list[str]:
-    """The official name and the shorter forms people write: "Iran" for "Iran (Islamic
-    Republic of)", "United States" for "United States of America"."""
-    forms = [name]
-    head = name.split("(")[0].strip()
-    if head != name and len(head) >= 4:
-        forms.append(head)
-    before_of = name.split(" of ")[0]
-    if before_of != name and len(before_of.split()) >= 2 and "Republic" not in before_of:
-        forms.append(before_of)
-    return forms
-
-
-def _cyrillic(name: str) -> str:
-    """Russian declines names ("Франция", "Франции"): match each word's stem and an ending."""
-    words = []
-    for word in re.escape(name).split(r"\ "):
-        if len(word) > 5 and word[-2:] in ("ая", "ий", "ый", "ое", "ой", "яя"):
-            stem = word[:-2]  # adjectives: Российская, Российской
-        elif len(word) > 4 and word[-1] in "аяйьоеыи":
-            stem = word[:-1]
-        else:
-            stem = word
-        words.append(stem + r"\w{0,3}")
-    return r"\s+".join(words)
 
 
 def forget() -> None:

@@ -1,0 +1,68 @@
+"""Blind review: what a reviewer may see of a proposal, with every trace of the State removed."""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+from django.utils.translation import gettext_lazy as _
+
+from equalfooting.core.i18n import fold
+from equalfooting.registry.names import CJK, everyday_forms, pattern
+
+CRITERIA = {
+    "relevance": _("Relevance to the gaps the State identified"),
+    "feasibility": _("Feasibility of the plan and the budget"),
+    "sustainability": _("Sustainability of the results"),
+    "value": _("Value for money"),
+    "principles": _("Consistency with the capacity-building principles"),
+}
+RECOMMENDATIONS = {
+    "approve": _("Approve"),
+    "revise": _("Ask for a revision"),
+    "decline": _("Decline"),
+}
+MASK = "[…]"
+
+
+@cache
+def _identifiers() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    from equalfooting.registry.models import State
+
+    names: set[str] = set()
+    codes: set[str] = set()
+    for state in State.objects.all():
+        for name in [*state.short_name.values(), *state.formal_name.values()]:
+            names.update(fold(form) for form in everyday_forms(name))
+        codes.update({state.iso3, state.iso2})
+    # A name counts from the start of a word and may run on ("Kenyan", "Iranian"), so that
+    # adjectives are masked too; CJK has no word boundaries.
+    alternatives = [
+        pattern(n) if CJK.search(n) else r"(?<!\w)" + pattern(n) + r"\w*"
+        for n in sorted(names, key=len, reverse=True)
+    ]
+    name_pattern = re.compile("|".join(alternatives))
+    code_pattern = re.compile(r"\b(" + "|".join(sorted(codes, key=len, reverse=True)) + r")\b")
+    return name_pattern, code_pattern
+
+
+def anonymise(text: str) -> str:
+    """Mask every State name (any language, case or accent, with its endings) and ISO code."""
+    name_pattern, code_pattern = _identifiers()
+    # Fold character by character, remembering where each folded character came from, so the
+    # matches found in the folded text can be masked in the original.
+    flat, origin = "", []
+    for index, char in enumerate(text):
+        piece = fold(char)
+        flat += piece
+        origin.extend([index] * len(piece))
+    masked, last = [], 0
+    for match in name_pattern.finditer(flat):
+        start, end = origin[match.start()], origin[match.end() - 1] + 1
+        if start < last:
+            continue
+        masked.append(text[last:start])
+        masked.append(MASK)
+        last = end
+    masked.append(text[last:])
+    return code_pattern.sub(MASK, "".join(masked))
