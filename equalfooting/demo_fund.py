@@ -96,3 +96,42 @@ def build(*, officer: User) -> None:
         amount=f"{(project.committed / 3).quantize(Decimal('0.01'))}",
         memo="first tranche (synthetic)",
     )
+    _proposals(officer)
+
+
+def _proposals(officer: User) -> None:
+    """A proposal under blind review by the demo reviewer, and one from the priority queue."""
+    from equalfooting.fund import proposals
+    from equalfooting.fund.models import PriorityEntry, Proposal
+
+    fiji = State.objects.get(iso3="FJI")
+    focal = User.objects.get(username="demo-focal-fji")
+    reviewer = User.objects.get(username="demo-reviewer")
+    proposal = proposals.proposal_create(
+        actor=focal,
+        state=fiji,
+        title="Incident response exercises for the national CSIRT (synthetic)",
+        summary="Synthetic demo data: two regional exercises and follow-up coaching.",
+        theme="incident",
+        amount="25000.00",
+    )
+    proposals.proposal_transition(actor=focal, proposal=proposal, target="submitted")
+    proposals.reviewers_assign(actor=officer, proposal=proposal, reviewers=[reviewer])
+    Proposal.objects.filter(pk=proposal.pk).update(is_synthetic=True)
+    entry = PriorityEntry.objects.select_related("request__state").first()
+    if entry is not None:
+        state = entry.request.state
+        other = User.objects.filter(
+            roles__state=state, roles__kind="focal_point", roles__status="verified"
+        ).first()
+        priority = proposals.proposal_create(
+            actor=other,
+            state=state,
+            title="Assistance a provider could not give (synthetic)",
+            summary="Synthetic demo data: priority queue, after a legal-restriction decline.",
+            theme=entry.request.theme,
+            amount="15000.00",
+            priority_entry=entry,
+        )
+        proposals.proposal_transition(actor=other, proposal=priority, target="submitted")
+        Proposal.objects.filter(pk=priority.pk).update(is_synthetic=True)
