@@ -297,7 +297,14 @@ def project_act(request: HttpRequest, project_id: int, obj: Project) -> HttpResp
     from . import services
 
     try:
-        if request.POST.get("action") == "disburse":
+        if request.POST.get("action") == "refund":
+            services.project_refund(
+                actor=request.user,
+                project=obj,
+                amount=request.POST.get("amount", ""),
+                memo=request.POST.get("memo", ""),
+            )
+        elif request.POST.get("action") == "disburse":
             services.project_disburse(
                 actor=request.user,
                 project=obj,

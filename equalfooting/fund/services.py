@@ -205,3 +205,37 @@ def project_disburse(*, actor: Any, project: Project, amount: Any, memo: str = "
         )
     except ledger.InsufficientFunds as exc:
         raise ValidationError({"amount": str(exc)}) from None
+
+
+@transaction.atomic
+def project_refund(*, actor: Any, project: Project, amount: Any, memo: str = "") -> None:
+    """Money a project returns unspent goes back to the fund's available balance."""
+    permissions.require(actor, "fund.manage")
+    value = _amount(amount, "amount")
+    from django.db.models import Sum
+
+    from .models import LedgerTransaction
+
+    paid = (
+        LedgerTransaction.objects.filter(
+            kind="disbursement", reference=project.reference
+        ).aggregate(s=Sum("amount"))["s"]
+        or 0
+    )
+    returned = (
+        LedgerTransaction.objects.filter(kind="refund", reference=project.reference).aggregate(
+            s=Sum("amount")
+        )["s"]
+        or 0
+    )
+    if value > paid - returned:
+        raise ValidationError({"amount": _("A refund cannot exceed what the project was paid.")})
+    ledger.post(
+        kind="refund",
+        source=ledger.DISBURSED,
+        target=ledger.AVAILABLE,
+        amount=value,
+        actor=actor,
+        memo=memo,
+        reference=project.reference,
+    )

@@ -68,6 +68,22 @@ def overview(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _months() -> list[dict[str, Any]]:
+    """Money in and out by month: receipts, allocations, commitments, disbursements, refunds."""
+    from django.db.models.functions import TruncMonth
+
+    rows = (
+        LedgerTransaction.objects.annotate(month=TruncMonth("at"))
+        .values("month", "kind")
+        .annotate(total=Sum("amount"))
+        .order_by("month")
+    )
+    months: dict[Any, dict[str, Any]] = {}
+    for row in rows:
+        months.setdefault(row["month"], {"month": row["month"]})[row["kind"]] = row["total"]
+    return list(months.values())
+
+
 @require_safe
 def round_detail(request: HttpRequest, round_id: int) -> HttpResponse:
     round_ = _visible(request, round_id)

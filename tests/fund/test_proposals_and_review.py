@@ -111,6 +111,12 @@ def test_from_proposal_to_project_with_commitment_and_disbursement(
     with pytest.raises(ValidationError):
         project_disburse(actor=officer, project=project, amount="20000.01")
     proposals.results_report(actor=focal_point_ken, project=project, text="Forty analysts trained.")
+    from equalfooting.fund.services import project_refund
+
+    with pytest.raises(ValidationError):
+        project_refund(actor=officer, project=project, amount="10000.01")
+    project_refund(actor=officer, project=project, amount="2500.00", memo="unspent")
+    assert ledger.balance(ledger.DISBURSED) == Decimal("7500.00")
     assert ledger.balances_agree()
 
 
