@@ -11,6 +11,20 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 
+# The export datasets, listed here so --help works without loading Django.
+EXPORT_DATASETS = (
+    "states",
+    "organisations",
+    "requests",
+    "offers",
+    "matches",
+    "rounds",
+    "contributions",
+    "ledger",
+    "projects",
+    "allocations",
+    "audit",
+)
 DEMO_PASSWORD = "equal-footing-demo"  # noqa: S105 - printed by the demo; only on its synthetic accounts
 
 
@@ -279,6 +293,24 @@ def cmd_import_indicators(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_export(args: argparse.Namespace) -> int:
+    _setup()
+    from equalfooting.transparency import exports
+
+    dataset = exports.DATASETS[args.dataset]
+    out = sys.stdout.buffer if args.out == "-" else open(args.out, "wb")  # noqa: SIM115
+    rows = 0
+    try:
+        for block in exports.chunks(dataset, args.format, args.lang):
+            out.write(block)
+            rows += 1
+    finally:
+        if out is not sys.stdout.buffer:
+            out.close()
+    print(f"Wrote {args.dataset} as {args.format} ({args.lang}) to {args.out}.", file=sys.stderr)
+    return 0
+
+
 def cmd_manage(args: argparse.Namespace) -> int:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "equalfooting.settings")
     from django.core.management import execute_from_command_line
@@ -399,6 +431,18 @@ def build_parser() -> argparse.ArgumentParser:
         "--synthetic", action="store_true", help="label the values as synthetic demo data"
     )
     imports.set_defaults(func=cmd_import_indicators)
+
+    export = sub.add_parser(
+        "export",
+        help="write a public dataset as CSV, XLSX or JSON",
+        description="Write one of the public lists with labels in the chosen language. Only "
+        "public data: nothing a State keeps confidential is exported.",
+    )
+    export.add_argument("dataset", choices=EXPORT_DATASETS, help="which list")
+    export.add_argument("--format", choices=("csv", "xlsx", "json"), default="csv")
+    export.add_argument("--lang", choices=("ar", "zh-hans", "en", "fr", "ru", "es"), default="en")
+    export.add_argument("--out", required=True, help="file to write, or - for stdout")
+    export.set_defaults(func=cmd_export)
 
     secretariat = sub.add_parser(
         "create-secretariat",

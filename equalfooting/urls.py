@@ -12,6 +12,7 @@ from equalfooting.matchmaking import views as matchmaking
 from equalfooting.needs import views as needs
 from equalfooting.offers import views as offers
 from equalfooting.registry import views as registry
+from equalfooting.transparency import export_views
 from equalfooting.transparency import views as transparency
 
 handler403 = "equalfooting.core.views.error_403"
@@ -216,5 +217,7 @@ urlpatterns += i18n_patterns(
     ),
     path("account/", include(accounts_patterns)),
     path("audit/", transparency.audit_chain, name="audit_chain"),
+    path("open-data/", export_views.export_list, name="exports"),
+    path("open-data/<str:dataset>.<str:fmt>", export_views.export_file, name="exports_file"),
     prefix_default_language=True,
 )

@@ -97,6 +97,9 @@ def test_a_malformed_reference_file_stops_the_load_naming_file_and_line(
         ["match", "solve"],
         ["fund"],
         ["fund", "allocate"],
+        ["fund", "verify"],
+        ["import-indicators"],
+        ["export"],
     ],
 )
 def test_every_command_has_help(command: list[str], tmp_path: Path) -> None:
@@ -262,3 +265,18 @@ def test_import_indicators_from_both_layouts(demo_home: Path, tmp_path: Path) ->
     finally:
         database.close()
     assert count == 0  # the good first row was not written either
+
+
+def test_export_writes_a_file_and_lists_choices_on_bad_input(
+    demo_home: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "requests.csv"
+    result = run(
+        "export", "requests", "--format", "csv", "--lang", "es", "--out", str(out), home=demo_home
+    )
+    assert result.returncode == 0, result.stderr
+    assert out.read_text(encoding="utf-8-sig").startswith("reference,state,state_name,title")
+    bad = run("export", "secrets", "--out", str(out), home=demo_home)
+    assert bad.returncode == 2 and "choose from" in bad.stderr and "'requests'" in bad.stderr
+    bad = run("export", "states", "--format", "pdf", "--out", str(out), home=demo_home)
+    assert bad.returncode == 2 and "'xlsx'" in bad.stderr

@@ -2,7 +2,7 @@
 
 Every public route is found from the URL configuration and the API's route table and
 fetched with the private assessment's identifiers filled in; the marker string written into
-the assessment must appear in none of the answers. (Exports join this walk as they land.)
+the assessment must appear in none of the answers. Every export, in every format, is searched too.
 """
 
 from __future__ import annotations
@@ -82,6 +82,21 @@ def test_the_private_assessment_is_in_no_public_page_or_api_answer(
         response = client.get(fill(path, values))
         fetched += 1
         assert MARKER not in response.content.decode(errors="replace"), path
+    # Every export, in every format: the marker is in none of them (XLSX is a zip: look inside).
+    import io
+    import zipfile
+
+    from equalfooting.transparency import exports
+
+    for dataset in exports.DATASETS:
+        for fmt in exports.FORMATS:
+            response: Any = client.get(f"/en/open-data/{dataset}.{fmt}")
+            data = b"".join(response.streaming_content)
+            if fmt == "xlsx":
+                with zipfile.ZipFile(io.BytesIO(data)) as archive:
+                    data = b"".join(archive.read(name) for name in archive.namelist())
+            fetched += 1
+            assert MARKER.encode() not in data, f"{dataset}.{fmt}"
     assert fetched > 25
     # The marker is really there for those allowed to read it, so the search above can fail.
     from django.test import Client as Fresh

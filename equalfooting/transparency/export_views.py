@@ -1,0 +1,58 @@
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+
+from django.conf import settings
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import render
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.views.decorators.http import condition, require_safe
+
+from . import exports
+from .models import AuditEntry
+from .selectors import audit_head
+
+
+def _language(request: HttpRequest) -> str:
+    lang = request.GET.get("lang") or translation.get_language() or settings.LANGUAGE_CODE
+    return lang if lang in settings.LANGUAGE_CODES else settings.LANGUAGE_CODE
+
+
+def _etag(request: HttpRequest, dataset: str, fmt: str) -> str:
+    # Every change of state appends to the audit chain, so its head names the data's version.
+    _seq, head = audit_head()
+    return hashlib.sha256(f"{dataset}.{fmt}.{_language(request)}.{head}".encode()).hexdigest()[:32]
+
+
+def _last_modified(request: HttpRequest, dataset: str, fmt: str) -> dt.datetime | None:
+    latest = AuditEntry.objects.order_by("-seq").values_list("at", flat=True).first()
+    return dt.datetime.fromisoformat(latest) if latest else None
+
+
+@require_safe
+def export_list(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "transparency/exports.html",
+        {
+            "datasets": list(exports.DATASETS),
+            "formats": exports.FORMATS,
+            "lang": _language(request),
+        },
+    )
+
+
+@require_safe
+@condition(etag_func=_etag, last_modified_func=_last_modified)
+def export_file(request: HttpRequest, dataset: str, fmt: str) -> StreamingHttpResponse:
+    if dataset not in exports.DATASETS or fmt not in exports.FORMATS:
+        raise Http404(_("No such dataset or format."))
+    lang = _language(request)
+    response = StreamingHttpResponse(
+        exports.chunks(exports.DATASETS[dataset], fmt, lang),
+        content_type=exports.CONTENT_TYPES[fmt],
+    )
+    response["Content-Disposition"] = f'attachment; filename="equalfooting-{dataset}-{lang}.{fmt}"'
+    return response

@@ -1,0 +1,389 @@
+"""Open data: every public list as CSV, XLSX or JSON, with labels in the chosen language.
+
+Rows are generated one at a time from database iterators and written as they come, so memory
+stays flat whatever the size. Only public data is exported: drafts, private or
+providers-only self-assessments, contacts and proposals under review never appear.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import tempfile
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any, BinaryIO
+
+from django.utils import translation
+
+from equalfooting.core import languages
+from equalfooting.core.i18n import pick
+
+FORMATS = ("csv", "xlsx", "json")
+CHUNK = 2000
+
+
+@dataclass(frozen=True)
+class Dataset:
+    name: str
+    columns: tuple[str, ...]
+    rows: Callable[[], Iterator[dict[str, Any]]]
+
+
+def _states() -> Iterator[dict[str, Any]]:
+    from equalfooting.registry.models import State
+
+    for s in (
+        State.objects.select_related("region", "subregion")
+        .prefetch_related("groups", "organisations")
+        .iterator(chunk_size=CHUNK)
+    ):
+        yield {
+            "iso3": s.iso3,
+            "iso2": s.iso2,
+            "m49": s.m49,
+            "name": s.name,
+            "formal_name": s.formal,
+            "status": s.status,
+            "status_label": s.get_status_display(),
+            "region": s.region_id,
+            "region_label": s.region.name,
+            "subregion": s.subregion_id,
+            "subregion_label": s.subregion.name,
+            "groups": " ".join(sorted(g.code for g in s.groups.all())),
+            "income_group": s.income_group,
+            "income_group_label": s.get_income_group_display() if s.income_group else "",
+            "organisations": " ".join(sorted(o.code for o in s.organisations.all())),
+        }
+
+
+def _organisations() -> Iterator[dict[str, Any]]:
+    from equalfooting.registry.models import Organisation
+
+    for o in Organisation.objects.prefetch_related("members").iterator(chunk_size=CHUNK):
+        yield {
+            "code": o.code,
+            "name": o.name,
+            "kind": o.kind,
+            "kind_label": o.get_kind_display(),
+            "ict_programme": o.ict_programme,
+            "programme": o.programme,
+            "source": o.source,
+            "as_of": o.as_of.isoformat(),
+            "members": " ".join(sorted(m.iso3 for m in o.members.all())),
+        }
+
+
+def _theme(code: str) -> str:
+    from equalfooting.needs import framework as fw
+
+    dimension = fw.load().dimension(code.split(":")[0])
+    return pick(dimension.name) if dimension else code
+
+
+def _requests() -> Iterator[dict[str, Any]]:
+    from equalfooting.needs.models import AssistanceRequest
+
+    rows = AssistanceRequest.objects.exclude(status="draft").select_related("state").order_by("pk")
+    for r in rows.iterator(chunk_size=CHUNK):
+        yield {
+            "reference": r.reference,
+            "state": r.state.iso3,
+            "state_name": r.state.name,
+            "title": r.title,
+            "theme": r.theme,
+            "theme_label": _theme(r.theme),
+            "kind": r.kind,
+            "kind_label": r.get_kind_display(),
+            "units": r.units,
+            "unit": r.unit,
+            "unit_label": r.get_unit_display(),
+            "languages": " ".join(r.languages),
+            "languages_label": ", ".join(languages.name(c) for c in r.languages),
+            "modalities": " ".join(r.modalities),
+            "urgency": r.urgency,
+            "urgency_label": r.get_urgency_display(),
+            "status": r.status,
+            "status_label": r.get_status_display(),
+            "desired_start": r.desired_start.isoformat() if r.desired_start else "",
+            "desired_end": r.desired_end.isoformat() if r.desired_end else "",
+            "submitted_at": r.submitted_at.isoformat() if r.submitted_at else "",
+            "synthetic": r.is_synthetic,
+        }
+
+
+def _offers() -> Iterator[dict[str, Any]]:
+    from equalfooting.offers.models import Offer
+
+    for o in (
+        Offer.objects.exclude(status="draft")
+        .select_related("provider")
+        .order_by("pk")
+        .iterator(chunk_size=CHUNK)
+    ):
+        yield {
+            "reference": o.reference,
+            "provider": o.provider.name,
+            "provider_kind": o.provider.kind,
+            "title": o.title,
+            "themes": " ".join(o.themes),
+            "themes_label": "; ".join(_theme(t) for t in o.themes),
+            "kind": o.kind,
+            "capacity": o.capacity,
+            "unit": o.unit,
+            "languages": " ".join(o.languages),
+            "modalities": " ".join(o.modalities),
+            "status": o.status,
+            "status_label": o.get_status_display(),
+            "available_from": o.available_from.isoformat() if o.available_from else "",
+            "available_until": o.available_until.isoformat() if o.available_until else "",
+            "synthetic": o.is_synthetic,
+        }
+
+
+def _matches() -> Iterator[dict[str, Any]]:
+    from equalfooting.matchmaking.models import Match
+
+    rows = (
+        Match.objects.filter(round__status="published")
+        .select_related("request__state", "offer__provider")
+        .order_by("pk")
+    )
+    for m in rows.iterator(chunk_size=CHUNK):
+        yield {
+            "round": m.round_id,
+            "request": m.request.reference,
+            "state": m.request.state.iso3,
+            "offer": m.offer.reference,
+            "provider": m.offer.provider.name,
+            "units": m.units,
+            "state_decision": m.state_decision,
+            "state_decision_label": m.get_state_decision_display(),
+            "provider_decision": m.provider_decision,
+            "provider_decision_label": m.get_provider_decision_display(),
+            "decline_reason": m.decline_reason,
+            "decline_reason_label": m.get_decline_reason_display() if m.decline_reason else "",
+        }
+
+
+def _rounds() -> Iterator[dict[str, Any]]:
+    from equalfooting.matchmaking.models import Round
+
+    for r in Round.objects.filter(status="published").order_by("pk").iterator(chunk_size=CHUNK):
+        yield {
+            "round": r.pk,
+            "fairness": r.fairness,
+            "published_at": r.published_at.isoformat() if r.published_at else "",
+            "requests": len(r.problem.get("requests", [])),
+            "offers": len(r.problem.get("offers", [])),
+            "objective": r.solution.get("objective"),
+            "bound": r.solution.get("bound"),
+            "greedy_objective": r.solution.get("greedy_objective"),
+        }
+
+
+def _contributions() -> Iterator[dict[str, Any]]:
+    from equalfooting.fund.models import Contribution
+
+    for c in (
+        Contribution.objects.select_related("contributor").order_by("pk").iterator(chunk_size=CHUNK)
+    ):
+        yield {
+            "contribution": c.pk,
+            "contributor": c.contributor.name,
+            "amount": c.amount,
+            "currency": c.currency,
+            "amount_usd": c.amount_fund,
+            "theme": c.theme,
+            "theme_label": _theme(c.theme) if c.theme else "",
+            "status": c.status,
+            "status_label": c.get_status_display(),
+            "pledged_at": c.pledged_at.isoformat(),
+            "synthetic": c.is_synthetic,
+        }
+
+
+def _ledger() -> Iterator[dict[str, Any]]:
+    from equalfooting.fund.models import LedgerTransaction
+
+    for t in (
+        LedgerTransaction.objects.select_related("debit", "credit")
+        .order_by("pk")
+        .iterator(chunk_size=CHUNK)
+    ):
+        yield {
+            "transaction": t.pk,
+            "at": t.at.isoformat(),
+            "kind": t.kind,
+            "kind_label": t.get_kind_display(),
+            "from": t.credit.code,
+            "to": t.debit.code,
+            "amount_usd": t.amount,
+            "reference": t.reference,
+            "memo": t.memo,
+        }
+
+
+def _projects() -> Iterator[dict[str, Any]]:
+    from equalfooting.fund.models import Project
+
+    for p in Project.objects.select_related("state").order_by("pk").iterator(chunk_size=CHUNK):
+        yield {
+            "reference": p.reference,
+            "state": p.state.iso3,
+            "state_name": p.state.name,
+            "title": p.title,
+            "committed_usd": p.committed,
+            "status": p.status,
+            "status_label": p.get_status_display(),
+            "synthetic": p.is_synthetic,
+        }
+
+
+def _allocations() -> Iterator[dict[str, Any]]:
+    from equalfooting.fund.models import Allocation
+
+    rows = (
+        Allocation.objects.filter(round__status="published")
+        .select_related("state")
+        .order_by("round", "key")
+    )
+    for a in rows.iterator(chunk_size=CHUNK):
+        yield {
+            "round": a.round_id,
+            "key": a.key,
+            "state": a.state.iso3,
+            "state_name": a.state.name,
+            "amount_usd": a.amount,
+            "binding": a.binding,
+        }
+
+
+def _audit() -> Iterator[dict[str, Any]]:
+    from equalfooting.transparency.models import AuditEntry
+
+    for e in AuditEntry.objects.order_by("seq").defer("payload").iterator(chunk_size=CHUNK):
+        yield {
+            "seq": e.seq,
+            "at": e.at,
+            "actor": e.actor,
+            "action": e.action,
+            "object_type": e.object_type,
+            "object_id": e.object_id,
+            "digest": e.digest,
+            "prev_hash": e.prev_hash,
+            "hash": e.hash,
+        }
+
+
+COLUMNS = {
+    "states": "iso3 iso2 m49 name formal_name status status_label region region_label subregion "
+    "subregion_label groups income_group income_group_label organisations",
+    "organisations": "code name kind kind_label ict_programme programme source as_of members",
+    "requests": "reference state state_name title theme theme_label kind kind_label units unit "
+    "unit_label languages languages_label modalities urgency urgency_label status status_label "
+    "desired_start desired_end submitted_at synthetic",
+    "offers": "reference provider provider_kind title themes themes_label kind capacity unit "
+    "languages modalities status status_label available_from available_until synthetic",
+    "matches": "round request state offer provider units state_decision state_decision_label "
+    "provider_decision provider_decision_label decline_reason decline_reason_label",
+    "rounds": "round fairness published_at requests offers objective bound greedy_objective",
+    "contributions": "contribution contributor amount currency amount_usd theme theme_label "
+    "status status_label pledged_at synthetic",
+    "ledger": "transaction at kind kind_label from to amount_usd reference memo",
+    "projects": "reference state state_name title committed_usd status status_label synthetic",
+    "allocations": "round key state state_name amount_usd binding",
+    "audit": "seq at actor action object_type object_id digest prev_hash hash",
+}
+ROWS: dict[str, Callable[[], Iterator[dict[str, Any]]]] = {
+    "states": _states,
+    "organisations": _organisations,
+    "requests": _requests,
+    "offers": _offers,
+    "matches": _matches,
+    "rounds": _rounds,
+    "contributions": _contributions,
+    "ledger": _ledger,
+    "projects": _projects,
+    "allocations": _allocations,
+    "audit": _audit,
+}
+DATASETS: dict[str, Dataset] = {
+    name: Dataset(name, tuple(COLUMNS[name].split()), ROWS[name]) for name in COLUMNS
+}
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return f"{value:.2f}" if value == value.quantize(Decimal("0.01")) else str(value)
+    return value
+
+
+class _Echo:
+    def write(self, value: str) -> str:
+        return value
+
+
+def csv_chunks(dataset: Dataset, lang: str) -> Iterator[bytes]:
+    writer = csv.writer(_Echo())
+    with translation.override(lang):
+        yield (
+            "\ufeff" + writer.writerow(dataset.columns)
+        ).encode()  # a BOM so spreadsheets read UTF-8
+        for row in dataset.rows():
+            yield writer.writerow([_plain(row[c]) for c in dataset.columns]).encode()
+
+
+def json_chunks(dataset: Dataset, lang: str) -> Iterator[bytes]:
+    with translation.override(lang):
+        yield (
+            b'{"dataset": '
+            + json.dumps(dataset.name).encode()
+            + b', "language": '
+            + json.dumps(lang).encode()
+            + b', "rows": ['
+        )
+        first = True
+        for row in dataset.rows():
+            item = json.dumps(
+                {c: _plain(row[c]) for c in dataset.columns}, ensure_ascii=False, default=str
+            )
+            yield (b"" if first else b",\n") + item.encode()
+            first = False
+        yield b"]}\n"
+
+
+def xlsx_file(dataset: Dataset, lang: str) -> BinaryIO:
+    """An XLSX in a temporary file, written row by row (openpyxl's write-only mode)."""
+    from openpyxl import Workbook
+
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(dataset.name)
+    with translation.override(lang):
+        sheet.append(list(dataset.columns))
+        for row in dataset.rows():
+            sheet.append([_plain(row[c]) for c in dataset.columns])
+    handle = tempfile.TemporaryFile()  # noqa: SIM115 - returned to the caller, who closes it
+    workbook.save(handle)
+    handle.seek(0)
+    return handle
+
+
+def chunks(dataset: Dataset, fmt: str, lang: str) -> Iterator[bytes]:
+    if fmt == "csv":
+        yield from csv_chunks(dataset, lang)
+    elif fmt == "json":
+        yield from json_chunks(dataset, lang)
+    else:
+        handle = xlsx_file(dataset, lang)
+        while block := handle.read(64 * 1024):
+            yield block
+        handle.close()
+
+
+CONTENT_TYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "json": "application/json; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
