@@ -90,8 +90,8 @@ def test_the_private_assessment_is_in_no_public_page_or_api_answer(
 
     for dataset in exports.DATASETS:
         for fmt in exports.FORMATS:
-            response: Any = client.get(f"/en/open-data/{dataset}.{fmt}")
-            data = b"".join(response.streaming_content)
+            download: Any = client.get(f"/en/open-data/{dataset}.{fmt}")
+            data = b"".join(download.streaming_content)
             if fmt == "xlsx":
                 with zipfile.ZipFile(io.BytesIO(data)) as archive:
                     data = b"".join(archive.read(name) for name in archive.namelist())
