@@ -12,7 +12,7 @@ from equalfooting.matchmaking import views as matchmaking
 from equalfooting.needs import views as needs
 from equalfooting.offers import views as offers
 from equalfooting.registry import views as registry
-from equalfooting.transparency import export_views
+from equalfooting.transparency import dashboard_views, export_views
 from equalfooting.transparency import views as transparency
 
 handler403 = "equalfooting.core.views.error_403"
@@ -218,6 +218,9 @@ urlpatterns += i18n_patterns(
     path("account/", include(accounts_patterns)),
     path("audit/", transparency.audit_chain, name="audit_chain"),
     path("open-data/", export_views.export_list, name="exports"),
+    path("figures/", dashboard_views.overview, name="dashboard"),
+    path("figures/fairness/", dashboard_views.fairness, name="dashboard_fairness"),
+    path("figures/map/", dashboard_views.world_map, name="dashboard_map"),
     path("open-data/<str:dataset>.<str:fmt>", export_views.export_file, name="exports_file"),
     prefix_default_language=True,
 )

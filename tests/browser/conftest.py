@@ -39,3 +39,15 @@ def browser() -> Iterator[Any]:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         yield browser
         browser.close()
+
+
+@pytest.fixture
+def page(browser: Any, live_server: Any) -> Any:
+    context = browser.new_context()
+    page = context.new_page()
+    page.requests_seen = []
+    page.console_errors = []
+    page.on("request", lambda request: page.requests_seen.append(request.url))
+    page.on("console", lambda msg: msg.type == "error" and page.console_errors.append(msg.text))
+    yield page
+    context.close()

@@ -10,18 +10,6 @@ import pytest
 pytestmark = pytest.mark.browser
 
 
-@pytest.fixture
-def page(browser: Any, live_server: Any) -> Any:
-    context = browser.new_context()
-    page = context.new_page()
-    page.requests_seen = []
-    page.console_errors = []
-    page.on("request", lambda request: page.requests_seen.append(request.url))
-    page.on("console", lambda msg: msg.type == "error" and page.console_errors.append(msg.text))
-    yield page
-    context.close()
-
-
 def foreign_requests(page: Any, server_url: str) -> list[str]:
     own = urlsplit(server_url).netloc
     return [

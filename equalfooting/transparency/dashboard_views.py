@@ -1,0 +1,108 @@
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
+
+from . import charts, statistics
+
+MAP_METRICS = ("coverage", "requests", "allocations")
+
+
+@require_safe
+def overview(request: HttpRequest) -> HttpResponse:
+    rows = statistics.requests_by_theme_and_status()
+    chart = (
+        charts.bars(
+            title=_("Requests by theme and status"),
+            rows=rows,
+            category="theme",
+            value="requests",
+            value_title=_("Requests"),
+            category_title=_("Theme"),
+            colour="status",
+            colour_title=_("Status"),
+        )
+        if rows
+        else ""
+    )
+    return render(
+        request,
+        "transparency/dashboard.html",
+        {
+            "figures": statistics.overview(),
+            "rows": rows,
+            "chart": chart,
+        },
+    )
+
+
+@require_safe
+def fairness(request: HttpRequest) -> HttpResponse:
+    data = statistics.fairness()
+    sections = []
+    for key, title in (
+        ("region", _("By region")),
+        ("income", _("By World Bank income group")),
+        ("group", _("By LDC, LLDC and SIDS membership")),
+    ):
+        rows = data[key]
+        chart = (
+            charts.bars(
+                title=_("Mean share of each request served — %(group)s") % {"group": title},
+                rows=rows,
+                category="label",
+                value="share",
+                value_title=_("Mean share served"),
+                category_title=title,
+                percent=True,
+            )
+            if rows
+            else ""
+        )
+        sections.append({"key": key, "title": title, "rows": rows, "chart": chart})
+    declines = data["declines"]
+    decline_chart = charts.bars(
+        title=_("Declines by reason"),
+        rows=declines,
+        category="label",
+        value="declines",
+        value_title=_("Declines"),
+        category_title=_("Reason"),
+    )
+    return render(
+        request,
+        "transparency/fairness.html",
+        {
+            "sections": sections,
+            "declines": declines,
+            "decline_chart": decline_chart,
+        },
+    )
+
+
+@require_safe
+def world_map(request: HttpRequest) -> HttpResponse:
+    metric = request.GET.get("metric", "coverage")
+    if metric not in MAP_METRICS:
+        metric = "coverage"
+    titles = {
+        "coverage": _("Regional ICT-security capacity-building programmes reaching each State"),
+        "requests": _("Requests for assistance by State"),
+        "allocations": _("Allocations from the fund by State (USD)"),
+    }
+    values = statistics.map_values(metric)
+    legends = {"coverage": _("Programmes"), "requests": _("Requests"), "allocations": _("USD")}
+    svg = charts.world_map(title=titles[metric], values=values, value_title=legends[metric])
+    return render(
+        request,
+        "transparency/map.html",
+        {
+            "svg": svg,
+            "metric": metric,
+            "metrics": [(m, titles[m]) for m in MAP_METRICS],
+            "rows": sorted(values, key=lambda v: (-v["value"], v["name"])),
+            "title": titles[metric],
+        },
+    )
