@@ -56,6 +56,7 @@ def state_detail(request: HttpRequest, iso3: str) -> HttpResponse:
             if state.income_group
             else "",
             "income_source": selectors.sources().filter(file="income_groups.csv").first(),
+            **_public_record(state),
         },
     )
 
@@ -70,6 +71,46 @@ def state_profile_edit(request: HttpRequest, iso3: str, obj: State) -> HttpRespo
         messages.success(request, _("The profile was saved."))
         return redirect("registry:state_detail", iso3=obj.iso3)
     return render(request, "registry/state_profile_edit.html", {"state": obj, "form": form})
+
+
+def _public_record(state: State) -> dict[str, Any]:
+    """Everything public about the State beyond the registry: its public self-assessment as
+    a chart, its envelopes and projects."""
+    from equalfooting.core.i18n import pick
+    from equalfooting.fund.models import Allocation, Project
+    from equalfooting.needs import framework as fw
+    from equalfooting.needs import scoring
+    from equalfooting.needs.models import Assessment
+    from equalfooting.transparency import charts
+
+    latest = (
+        Assessment.objects.filter(state=state, status="submitted", visibility="public")
+        .order_by("-version")
+        .first()
+    )
+    chart = ""
+    if latest is not None:
+        framework = fw.load(latest.framework_version)
+        rows = [
+            {"dimension": pick(framework.dimension(p.code).name), "stage": float(p.stage or 0)}  # type: ignore[union-attr]
+            for p in scoring.profile(framework, latest.answers, latest.targets)
+        ]
+        chart = charts.bars(
+            title=_("Public self-assessment, version %(n)s") % {"n": latest.version},
+            rows=rows,
+            category="dimension",
+            value="stage",
+            value_title=_("Stage (1 to 5)"),
+            category_title=_("Dimension"),
+        )
+    return {
+        "public_assessment": latest,
+        "assessment_chart": chart,
+        "allocations": Allocation.objects.filter(
+            state=state, round__status="published"
+        ).select_related("round"),
+        "projects": Project.objects.filter(state=state),
+    }
 
 
 @require_safe
