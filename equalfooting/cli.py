@@ -311,6 +311,46 @@ def cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_mirror(args: argparse.Namespace) -> int:
+    _setup()
+    from pathlib import Path
+
+    from equalfooting.transparency import mirror
+
+    if args.mirror_command == "export":
+        manifest = mirror.export(Path(args.out))
+        print(
+            f"Wrote {args.out}: {manifest['audit_entries']} audit entries, "
+            f"head {manifest['audit_head']}, "
+            f"signed by {mirror.fingerprint(manifest['public_key'])}."
+        )
+        return 0
+    try:
+        if args.mirror_command == "verify":
+            bundle = mirror.verify_bundle(Path(args.bundle), public_key=args.public_key)
+            manifest = bundle.manifest
+            print(
+                f"OK {args.bundle}: signature, files and {manifest['audit_entries']} "
+                f"audit entries hold; head {manifest['audit_head']}; "
+                f"key fingerprint {mirror.fingerprint(manifest['public_key'])}"
+            )
+            if not args.public_key:
+                print(
+                    "Compare the fingerprint with the one the source installation publishes.",
+                    file=sys.stderr,
+                )
+            return 0
+        manifest = mirror.import_bundle(Path(args.bundle), public_key=args.public_key)
+    except mirror.BundleError as exc:
+        print(f"REFUSED {args.bundle}: {exc}. Nothing was imported.", file=sys.stderr)
+        return 1
+    print(
+        f"Imported {args.bundle}: this installation is now a read-only mirror "
+        f"(head {manifest['audit_head']})."
+    )
+    return 0
+
+
 def cmd_manage(args: argparse.Namespace) -> int:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "equalfooting.settings")
     from django.core.management import execute_from_command_line
@@ -444,6 +484,35 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--out", required=True, help="file to write, or - for stdout")
     export.set_defaults(func=cmd_export)
 
+    mirror = sub.add_parser(
+        "mirror", help="signed bundles of the public records, for read-only mirrors"
+    )
+    mirror_sub = mirror.add_subparsers(dest="mirror_command", required=True, metavar="ACTION")
+    mirror_export = mirror_sub.add_parser(
+        "export",
+        help="write a signed bundle of every public record and the audit chain",
+        description="Write a tar bundle of every public record and the audit chain, signed with "
+        "this installation's Ed25519 key (kept under EF_HOME, or EF_SIGNING_KEY_FILE).",
+    )
+    mirror_export.add_argument("--out", required=True, help="bundle file to write")
+    for name, text in (
+        ("verify", "check a bundle's signature, files and audit chain"),
+        ("import", "load a verified bundle into an empty installation, read-only"),
+    ):
+        action = mirror_sub.add_parser(
+            name,
+            help=text,
+            description=text[0].upper() + text[1:] + ". "
+            "A bundle that fails any check is refused, naming what fails.",
+        )
+        action.add_argument("bundle", help="the bundle file")
+        action.add_argument(
+            "--public-key", help="the source's public key (base64), as it publishes it"
+        )
+    mirror_sub.choices["verify"].set_defaults(func=cmd_mirror)
+    mirror_sub.choices["import"].set_defaults(func=cmd_mirror)
+    mirror_export.set_defaults(func=cmd_mirror)
+
     secretariat = sub.add_parser(
         "create-secretariat",
         help="create a Secretariat account (the first one, or more)",
@@ -469,7 +538,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     func: Callable[[argparse.Namespace], int] = args.func
-    return func(args)
+    try:
+        return func(args)
+    except Exception as exc:
+        # A refusal (a read-only mirror, a missing right) is an answer, not a crash.
+        from django.core.exceptions import PermissionDenied
+
+        if isinstance(exc, PermissionDenied):
+            print(f"refused: {exc}", file=sys.stderr)
+            return 1
+        raise
 
 
 if __name__ == "__main__":

@@ -218,6 +218,7 @@ urlpatterns += i18n_patterns(
     path("account/", include(accounts_patterns)),
     path("audit/", transparency.audit_chain, name="audit_chain"),
     path("open-data/", export_views.export_list, name="exports"),
+    path("mirror/", export_views.mirror_info, name="mirror_info"),
     path("figures/", dashboard_views.overview, name="dashboard"),
     path("figures/fairness/", dashboard_views.fairness, name="dashboard_fairness"),
     path("figures/map/", dashboard_views.world_map, name="dashboard_map"),

@@ -31,7 +31,14 @@ def site(request: HttpRequest) -> dict[str, Any]:
         "is_reviewer": hasattr(request, "user")
         and permissions.has_role(request.user, permissions.REVIEWER),
         "demo_installation": _demo_installation(),
+        "mirror": _mirror(),
     }
+
+
+def _mirror() -> Any:
+    from equalfooting.core.models import Installation
+
+    return Installation.objects.filter(pk=1).exclude(mirror_of="").first()
 
 
 def _demo_installation() -> bool:

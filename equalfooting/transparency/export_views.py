@@ -56,3 +56,25 @@ def export_file(request: HttpRequest, dataset: str, fmt: str) -> StreamingHttpRe
     )
     response["Content-Disposition"] = f'attachment; filename="equalfooting-{dataset}-{lang}.{fmt}"'
     return response
+
+
+@require_safe
+def mirror_info(request: HttpRequest) -> HttpResponse:
+    from equalfooting.core.models import Installation
+
+    from . import mirror
+
+    installation = Installation.objects.filter(pk=1).first()
+    if installation and installation.mirror_of:
+        key = installation.mirror_of
+    else:
+        key = mirror.public_key_text()
+    return render(
+        request,
+        "transparency/mirror.html",
+        {
+            "public_key": key,
+            "fingerprint": mirror.fingerprint(key),
+            "installation": installation,
+        },
+    )

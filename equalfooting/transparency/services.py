@@ -5,11 +5,17 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from equalfooting.domain.audit import GENESIS_HASH, Entry, digest
 
 from .models import AuditEntry, AuditHead
+
+
+class MirrorReadOnly(PermissionDenied):
+    pass
 
 
 def actor_label(user: Any) -> str:
@@ -32,6 +38,13 @@ def audit_append(
     """
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("audit_append must be called inside transaction.atomic()")
+    from equalfooting.core.models import is_mirror
+
+    if is_mirror():
+        # Every change of state passes through here, so closing the chain closes them all.
+        raise MirrorReadOnly(
+            _("This installation is a read-only mirror: nothing can be changed here.")
+        )
     head, _created = AuditHead.objects.select_for_update().get_or_create(
         pk=1, defaults={"seq": 0, "hash": GENESIS_HASH}
     )

@@ -25,8 +25,10 @@ def overview() -> dict[str, Any]:
         .values("state")
         .distinct()
         .count(),
-        "assessments_shared": Assessment.objects.filter(
-            status="submitted", visibility__in=["providers", "public"]
+        # Public ones only: a figure that counted confidential records could not be checked
+        # against the public records, nor reproduced by a mirror.
+        "assessments_public": Assessment.objects.filter(
+            status="submitted", visibility="public"
         ).count(),
         "requests": AssistanceRequest.objects.exclude(status="draft").count(),
         "matches_agreed": Match.objects.filter(

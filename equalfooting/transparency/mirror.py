@@ -1,0 +1,320 @@
+"""Mirror bundles: every public record and the audit chain, signed with Ed25519.
+
+A bundle is a tar archive:
+
+    manifest.json      what is inside: each file's SHA-256, the audit head, the public key
+    manifest.sig       Ed25519 signature of manifest.json
+    records.json       the public records, as Django serialised objects
+    audit.json         the audit chain (hashes and fields; never the stored states)
+
+`verify` checks the signature, every file's hash, and recomputes the chain. `import` loads a
+verified bundle into an empty installation and marks it a read-only mirror: from then on
+every write is refused, on the pages and in every service (they all pass through the audit
+chain, which a mirror closes).
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import io
+import json
+import tarfile
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+from uuid import UUID
+
+from django.conf import settings
+from django.core import serializers
+from django.db import transaction
+
+from equalfooting.domain.audit import Entry, StoredEntry, verify
+
+FORMAT = "equalfooting-mirror/1"
+
+
+class BundleError(Exception):
+    """A bundle that is not intact or not signed: says what fails. Nothing is imported."""
+
+
+# --- Keys ---------------------------------------------------------------------------------
+
+
+def _key_path() -> Path:
+    import os
+
+    return Path(os.environ.get("EF_SIGNING_KEY_FILE", settings.EF_HOME / "mirror_signing_key"))
+
+
+def signing_key() -> Any:
+    """The installation's Ed25519 key, made on first use and kept under EF_HOME (mode 600)."""
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    path = _key_path()
+    if path.exists():
+        return serialization.load_pem_private_key(path.read_bytes(), password=None)
+    key = Ed25519PrivateKey.generate()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(
+        key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+    )
+    path.chmod(0o600)
+    return key
+
+
+def public_key_text(key: Any | None = None) -> str:
+    from cryptography.hazmat.primitives import serialization
+
+    raw = (
+        (key or signing_key())
+        .public_key()
+        .public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
+    )
+    return base64.b64encode(raw).decode()
+
+
+def fingerprint(public_key: str) -> str:
+    return hashlib.sha256(base64.b64decode(public_key)).hexdigest()[:32]
+
+
+# --- What is public -----------------------------------------------------------------------
+
+
+def _public_querysets() -> list[tuple[Any, dict[str, Any]]]:
+    """(queryset, fields to blank) for every public record. Order respects foreign keys."""
+    from equalfooting.accounts.models import Role, User
+    from equalfooting.core.models import Installation
+    from equalfooting.fund import models as fund
+    from equalfooting.matchmaking.models import Match, Round
+    from equalfooting.needs.models import Assessment, AssistanceRequest, RequestTransition
+    from equalfooting.offers.models import Offer, Provider
+    from equalfooting.registry import models as registry
+
+    published_rounds = Round.objects.filter(status="published")
+    public_requests = AssistanceRequest.objects.exclude(status="draft")
+    verified_roles = Role.objects.filter(status="verified").exclude(
+        kind__in=["secretariat", "reviewer"]
+    )
+    return [
+        (Installation.objects.all(), {}),
+        (registry.ReferenceSource.objects.all(), {}),
+        (registry.Region.objects.filter(parent__isnull=True), {}),
+        (registry.Region.objects.filter(parent__isnull=False), {}),
+        (registry.Group.objects.all(), {}),
+        (registry.State.objects.all(), {}),
+        (registry.Organisation.objects.all(), {}),
+        (registry.StateProfile.objects.all(), {"updated_by": None}),
+        (Provider.objects.all(), {}),
+        # People are not public: a mirror gets placeholders, so that public counts still hold.
+        (
+            User.objects.filter(pk__in=verified_roles.values("user")),
+            {
+                "username": "mirror-user-{pk}",
+                "email": "",
+                "first_name": "",
+                "last_name": "",
+                "password": "!",
+                "is_staff": False,
+                "is_superuser": False,
+                "last_login": None,
+            },
+        ),
+        (verified_roles, {"nominated_by": None, "decided_by": None, "reference": "", "reason": ""}),
+        (
+            Assessment.objects.filter(status="submitted", visibility="public"),
+            {"created_by": None, "submitted_by": None},
+        ),
+        (public_requests, {"created_by": None, "assessment": None}),
+        (RequestTransition.objects.filter(request__in=public_requests), {"actor": None}),
+        (Offer.objects.exclude(status="draft"), {"created_by": None}),
+        (published_rounds, {"opened_by": None}),
+        (Match.objects.filter(round__in=published_rounds), {}),
+        (fund.ExchangeRate.objects.all(), {"recorded_by": None}),
+        (fund.Contributor.objects.all(), {}),
+        (fund.Contribution.objects.all(), {}),
+        (fund.Account.objects.all(), {}),
+        (fund.LedgerTransaction.objects.all(), {}),
+        (fund.Project.objects.all(), {}),
+        (fund.ResultsReport.objects.all(), {"submitted_by": None}),
+        (fund.AllocationRound.objects.filter(status="published"), {"opened_by": None}),
+        (fund.Allocation.objects.filter(round__status="published"), {}),
+        (fund.Indicator.objects.all(), {}),
+        (fund.PriorityEntry.objects.filter(request__in=public_requests), {"match": None}),
+    ]
+
+
+def _encode(value: Any) -> Any:
+    """Full precision: Django's JSON encoder would cut microseconds to milliseconds."""
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, Decimal | UUID):
+        return str(value)
+    raise TypeError(f"cannot encode {type(value).__name__}")
+
+
+def _records() -> bytes:
+    items: list[dict[str, Any]] = []
+    for queryset, blanks in _public_querysets():
+        for item in serializers.serialize("python", queryset.order_by("pk")):
+            for name, value in blanks.items():
+                if name in item["fields"]:
+                    item["fields"][name] = (
+                        value.format(pk=item["pk"]) if isinstance(value, str) else value
+                    )
+            items.append(item)
+    return json.dumps(items, ensure_ascii=False, sort_keys=True, default=_encode).encode()
+
+
+def _audit() -> bytes:
+    from .models import AuditEntry
+
+    rows = [
+        {
+            "seq": e.seq,
+            "at": e.at,
+            "actor": e.actor,
+            "action": e.action,
+            "object_type": e.object_type,
+            "object_id": e.object_id,
+            "digest": e.digest,
+            "prev_hash": e.prev_hash,
+            "hash": e.hash,
+        }
+        for e in AuditEntry.objects.order_by("seq").defer("payload").iterator(chunk_size=2000)
+    ]
+    return json.dumps(rows, ensure_ascii=False).encode()
+
+
+# --- Export, verify, import ---------------------------------------------------------------
+
+
+def export(path: Path) -> dict[str, Any]:
+    from .selectors import audit_head
+
+    key = signing_key()
+    files = {"records.json": _records(), "audit.json": _audit()}
+    seq, head = audit_head()
+    manifest = {
+        "format": FORMAT,
+        "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "audit_entries": seq,
+        "audit_head": head,
+        "public_key": public_key_text(key),
+        "files": {name: hashlib.sha256(data).hexdigest() for name, data in files.items()},
+    }
+    manifest_bytes = json.dumps(manifest, sort_keys=True, indent=2).encode()
+    with tarfile.open(path, "w") as tar:
+        for name, data in [
+            ("manifest.json", manifest_bytes),
+            ("manifest.sig", key.sign(manifest_bytes)),
+            *files.items(),
+        ]:
+            info = tarfile.TarInfo(name)
+            info.size, info.mtime = len(data), 0
+            tar.addfile(info, io.BytesIO(data))
+    return manifest
+
+
+@dataclass
+class Verified:
+    manifest: dict[str, Any]
+    records: list[dict[str, Any]]
+    audit: list[dict[str, Any]]
+
+
+def verify_bundle(path: Path, *, public_key: str | None = None) -> Verified:
+    from cryptography.exceptions import InvalidSignature
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
+    try:
+        with tarfile.open(path, "r") as tar:
+            contents = {m.name: tar.extractfile(m).read() for m in tar.getmembers() if m.isfile()}  # type: ignore[union-attr]
+    except (tarfile.TarError, OSError, EOFError) as exc:
+        raise BundleError(f"not a readable tar archive ({exc})") from None
+    for name in ("manifest.json", "manifest.sig", "records.json", "audit.json"):
+        if name not in contents:
+            raise BundleError(f"{name} is missing")
+    try:
+        manifest = json.loads(contents["manifest.json"])
+    except ValueError:
+        raise BundleError("manifest.json is not valid JSON") from None
+    if manifest.get("format") != FORMAT:
+        raise BundleError(f"unknown format {manifest.get('format')!r}")
+    key_text = public_key or manifest.get("public_key", "")
+    if public_key and public_key != manifest.get("public_key"):
+        raise BundleError("the bundle was signed with another key than the one given")
+    try:
+        Ed25519PublicKey.from_public_bytes(base64.b64decode(key_text)).verify(
+            contents["manifest.sig"], contents["manifest.json"]
+        )
+    except (InvalidSignature, ValueError):
+        raise BundleError("the signature of manifest.json does not verify") from None
+    for name, expected in manifest["files"].items():
+        if hashlib.sha256(contents.get(name, b"")).hexdigest() != expected:
+            raise BundleError(f"{name} does not match its SHA-256 in the manifest")
+    audit = json.loads(contents["audit.json"])
+    result = verify(
+        StoredEntry(
+            Entry(
+                **{
+                    k: e[k]
+                    for k in (
+                        "seq",
+                        "at",
+                        "actor",
+                        "action",
+                        "object_type",
+                        "object_id",
+                        "digest",
+                        "prev_hash",
+                    )
+                }
+            ),
+            e["hash"],
+        )
+        for e in audit
+    )
+    if not result.ok:
+        raise BundleError(f"the audit chain breaks at entry {result.broken_seq}: {result.reason}")
+    if (result.count, result.head) != (manifest["audit_entries"], manifest["audit_head"]):
+        raise BundleError("the audit chain does not end at the head the manifest names")
+    return Verified(manifest, json.loads(contents["records.json"]), audit)
+
+
+@transaction.atomic
+def import_bundle(path: Path, *, public_key: str | None = None) -> dict[str, Any]:
+    """Load a verified bundle into an empty installation and make it a read-only mirror."""
+    from equalfooting.core.models import Installation
+    from equalfooting.registry.models import State
+
+    from .models import AuditEntry, AuditHead
+
+    bundle = verify_bundle(path, public_key=public_key)
+    if State.objects.exists() or AuditEntry.objects.exists():
+        raise BundleError("this installation is not empty: a mirror is imported into a fresh one")
+    for obj in serializers.deserialize("python", bundle.records):
+        obj.save()
+    AuditEntry.objects.bulk_create(
+        [AuditEntry(payload=None, **e) for e in bundle.audit], batch_size=2000
+    )
+    AuditHead.objects.update_or_create(
+        pk=1,
+        defaults={"seq": bundle.manifest["audit_entries"], "hash": bundle.manifest["audit_head"]},
+    )
+    Installation.objects.update_or_create(
+        pk=1,
+        defaults={
+            "mirror_of": bundle.manifest["public_key"],
+            "mirror_head": bundle.manifest["audit_head"],
+            "mirror_created_at": bundle.manifest["created_at"],
+        },
+    )
+    return bundle.manifest

@@ -1,0 +1,136 @@
+"""Mirror bundles: made from the demo, verified, imported read-only, and refused when altered."""
+
+from __future__ import annotations
+
+import json
+import tarfile
+from pathlib import Path
+
+import pytest
+from django.db import transaction
+from django.test import Client
+
+from equalfooting.core.models import Installation
+from equalfooting.transparency.services import MirrorReadOnly, audit_append
+from tests.test_cli import run
+
+DATASETS = (
+    "states",
+    "requests",
+    "offers",
+    "matches",
+    "rounds",
+    "contributions",
+    "ledger",
+    "projects",
+    "allocations",
+    "audit",
+)
+FIGURES = (
+    "import json; from equalfooting.transparency import statistics as s; "
+    "print(json.dumps({'overview': s.overview(), 'fairness': s.fairness()}, "
+    "default=str, sort_keys=True))"
+)
+
+
+@pytest.fixture(scope="module")
+def source(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    home = tmp_path_factory.mktemp("source")
+    assert run("demo", "--no-serve", home=home).returncode == 0
+    result = run("mirror", "export", "--out", str(home / "bundle.tar"), home=home)
+    assert result.returncode == 0, result.stderr
+    return home
+
+
+def exported(home: Path, out: Path) -> dict[str, bytes]:
+    files = {}
+    for dataset in DATASETS:
+        target = out / f"{dataset}.csv"
+        assert (
+            run("export", dataset, "--format", "csv", "--out", str(target), home=home).returncode
+            == 0
+        )
+        files[dataset] = target.read_bytes()
+    return files
+
+
+def test_a_mirror_serves_the_same_public_records_and_figures(source: Path, tmp_path: Path) -> None:
+    mirror = tmp_path / "mirror"
+    assert run("manage", "migrate", "-v0", home=mirror).returncode == 0
+    imported = run("mirror", "import", str(source / "bundle.tar"), home=mirror)
+    assert imported.returncode == 0, imported.stderr
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    assert exported(source, tmp_path / "a") == exported(mirror, tmp_path / "b")
+    figures = [
+        run("manage", "shell", "-c", FIGURES, home=h).stdout.strip().splitlines()[-1]
+        for h in (source, mirror)
+    ]
+    assert figures[0] == figures[1]
+    assert json.loads(figures[0])["overview"]["requests"] > 0
+    assert run("audit", "verify", home=mirror).returncode == 0
+    # A mirror refuses a second import and every write.
+    again = run("mirror", "import", str(source / "bundle.tar"), home=mirror)
+    assert again.returncode == 1 and "not empty" in again.stderr
+    values = tmp_path / "values.csv"
+    values.write_text(
+        "iso3,indicator,year,value,source\nKEN,EF.NEED,2026,0.5,Test\n", encoding="utf-8"
+    )
+    write = run("import-indicators", str(values), home=mirror)
+    assert write.returncode != 0 and "read-only mirror" in (write.stderr + write.stdout)
+
+
+def test_a_one_byte_change_is_refused_and_nothing_is_imported(source: Path, tmp_path: Path) -> None:
+    data = bytearray((source / "bundle.tar").read_bytes())
+    with tarfile.open(source / "bundle.tar") as tar:
+        member = tar.getmember("records.json")
+        offset = member.offset_data + member.size // 2
+    data[offset] = (data[offset] + 1) % 256
+    tampered = tmp_path / "tampered.tar"
+    tampered.write_bytes(bytes(data))
+    verify = run("mirror", "verify", str(tampered), home=tmp_path / "x")
+    assert verify.returncode == 1 and "records.json does not match its SHA-256" in verify.stderr
+    fresh = tmp_path / "fresh"
+    assert run("manage", "migrate", "-v0", home=fresh).returncode == 0
+    refused = run("mirror", "import", str(tampered), home=fresh)
+    assert refused.returncode == 1 and "Nothing was imported" in refused.stderr
+    count = run(
+        "manage",
+        "shell",
+        "-c",
+        "from equalfooting.registry.models import State; print(State.objects.count())",
+        home=fresh,
+    )
+    assert count.stdout.strip().splitlines()[-1] == "0"
+
+
+def test_a_bundle_signed_with_another_key_is_refused(source: Path, tmp_path: Path) -> None:
+    other = run(
+        "mirror",
+        "verify",
+        str(source / "bundle.tar"),
+        "--public-key",
+        "A" * 43 + "=",
+        home=tmp_path,
+    )
+    assert other.returncode == 1 and "another key" in other.stderr
+
+
+@pytest.mark.django_db
+def test_on_a_mirror_every_write_is_refused(client: Client, focal_point_ken: object) -> None:
+    Installation.objects.update_or_create(
+        pk=1,
+        defaults={"mirror_of": "key", "mirror_head": "0" * 64, "mirror_created_at": "2026-01-01"},
+    )
+    client.force_login(focal_point_ken)  # type: ignore[arg-type]
+    page = client.post("/en/states/KEN/profile/edit/", {"summary": "x"})
+    assert page.status_code == 403 and "read-only mirror" in page.content.decode()
+    assert (
+        client.put(
+            "/api/v1/states/KEN/profile", {"summary": "x"}, content_type="application/json"
+        ).status_code
+        == 403
+    )
+    with pytest.raises(MirrorReadOnly), transaction.atomic():
+        audit_append(actor="system:test", action="x", object_type="x", object_id="1", state={})
+    assert "read-only mirror" in client.get("/en/").content.decode()
