@@ -24,6 +24,7 @@ EXPORT_DATASETS = (
     "projects",
     "allocations",
     "audit",
+    "iati",
 )
 DEMO_PASSWORD = "equal-footing-demo"  # noqa: S105 - printed by the demo; only on its synthetic accounts
 
@@ -297,6 +298,22 @@ def cmd_export(args: argparse.Namespace) -> int:
     _setup()
     from equalfooting.transparency import exports
 
+    if args.dataset == "iati":
+        from pathlib import Path
+
+        from equalfooting.transparency import iati
+
+        folder = Path(args.out)
+        folder.mkdir(parents=True, exist_ok=True)
+        count = iati.write_activities(folder / "activities.xml")
+        iati.write_organisation(folder / "organisation.xml")
+        print(
+            f"Wrote {count} IATI activities to {folder / 'activities.xml'} "
+            f"and {folder / 'organisation.xml'}.",
+            file=sys.stderr,
+        )
+        return 0
+
     dataset = exports.DATASETS[args.dataset]
     out = sys.stdout.buffer if args.out == "-" else open(args.out, "wb")  # noqa: SIM115
     rows = 0
@@ -481,7 +498,9 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("dataset", choices=EXPORT_DATASETS, help="which list")
     export.add_argument("--format", choices=("csv", "xlsx", "json"), default="csv")
     export.add_argument("--lang", choices=("ar", "zh-hans", "en", "fr", "ru", "es"), default="en")
-    export.add_argument("--out", required=True, help="file to write, or - for stdout")
+    export.add_argument(
+        "--out", required=True, help="file to write, or - for stdout (for iati: a folder)"
+    )
     export.set_defaults(func=cmd_export)
 
     mirror = sub.add_parser(

@@ -219,6 +219,7 @@ urlpatterns += i18n_patterns(
     path("audit/", transparency.audit_chain, name="audit_chain"),
     path("open-data/", export_views.export_list, name="exports"),
     path("mirror/", export_views.mirror_info, name="mirror_info"),
+    path("open-data/iati/<str:name>.xml", export_views.iati_file, name="iati_file"),
     path("figures/", dashboard_views.overview, name="dashboard"),
     path("figures/fairness/", dashboard_views.fairness, name="dashboard_fairness"),
     path("figures/map/", dashboard_views.world_map, name="dashboard_map"),

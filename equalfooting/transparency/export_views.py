@@ -78,3 +78,29 @@ def mirror_info(request: HttpRequest) -> HttpResponse:
             "installation": installation,
         },
     )
+
+
+@require_safe
+@condition(
+    etag_func=lambda request, name: _etag(request, "iati", name),
+    last_modified_func=lambda request, name: _last_modified(request, "iati", name),
+)
+def iati_file(request: HttpRequest, name: str) -> HttpResponse:
+    """IATI 2.03 activity and organisation files, made afresh from the public records."""
+    import tempfile
+    from pathlib import Path
+
+    from . import iati
+
+    if name not in ("activities", "organisation"):
+        raise Http404(_("No such dataset or format."))
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / f"{name}.xml"
+        if name == "activities":
+            iati.write_activities(path)
+        else:
+            iati.write_organisation(path)
+        data = path.read_bytes()
+    response = HttpResponse(data, content_type="application/xml; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="equalfooting-iati-{name}.xml"'
+    return response
