@@ -368,6 +368,41 @@ def cmd_mirror(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_report(args: argparse.Namespace) -> int:
+    _setup()
+    from django.template.loader import render_to_string
+    from django.utils import translation
+
+    from equalfooting.transparency import report
+
+    if args.out.endswith(".html"):
+        with translation.override(args.lang):
+            html = render_to_string(
+                "transparency/annual_report_print.html",
+                {
+                    **report.context(args.year),
+                    "LANGUAGE_CODE": args.lang,
+                    "text_direction": "rtl" if translation.get_language_bidi() else "ltr",
+                },
+            )
+        with open(args.out, "w", encoding="utf-8") as handle:
+            handle.write(html)
+    else:
+        try:
+            data = report.pdf(args.year, args.lang)
+        except OSError as exc:
+            print(
+                f"error: WeasyPrint cannot run here ({exc}); install Pango "
+                "(Debian: libpango-1.0-0) and the Noto fonts, or write HTML with --out report.html",
+                file=sys.stderr,
+            )
+            return 1
+        with open(args.out, "wb") as handle:
+            handle.write(data)
+    print(f"Wrote the {args.year} annual report in {args.lang} to {args.out}.", file=sys.stderr)
+    return 0
+
+
 def cmd_manage(args: argparse.Namespace) -> int:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "equalfooting.settings")
     from django.core.management import execute_from_command_line
@@ -531,6 +566,20 @@ def build_parser() -> argparse.ArgumentParser:
     mirror_sub.choices["verify"].set_defaults(func=cmd_mirror)
     mirror_sub.choices["import"].set_defaults(func=cmd_mirror)
     mirror_export.set_defaults(func=cmd_mirror)
+
+    report_parser = sub.add_parser("report", help="the annual progress report")
+    report_sub = report_parser.add_subparsers(dest="report_command", required=True, metavar="KIND")
+    annual = report_sub.add_parser(
+        "annual",
+        help="write the annual progress report as PDF (or HTML)",
+        description="Write the year's figures, charts, map, fairness statistics and audit head, "
+        "in any of the six languages. PDF by WeasyPrint (needs Pango and the Noto fonts); an "
+        "output name ending in .html writes HTML instead.",
+    )
+    annual.add_argument("--year", type=int, required=True)
+    annual.add_argument("--lang", choices=("ar", "zh-hans", "en", "fr", "ru", "es"), default="en")
+    annual.add_argument("--out", required=True, help="report.pdf or report.html")
+    annual.set_defaults(func=cmd_report)
 
     secretariat = sub.add_parser(
         "create-secretariat",

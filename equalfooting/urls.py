@@ -223,6 +223,12 @@ urlpatterns += i18n_patterns(
     path("figures/", dashboard_views.overview, name="dashboard"),
     path("figures/fairness/", dashboard_views.fairness, name="dashboard_fairness"),
     path("figures/map/", dashboard_views.world_map, name="dashboard_map"),
+    path("reports/annual/<int:year>/", dashboard_views.annual_report, name="annual_report"),
+    path(
+        "reports/annual/<int:year>/report.pdf",
+        dashboard_views.annual_report_pdf,
+        name="annual_report_pdf",
+    ),
     path("open-data/<str:dataset>.<str:fmt>", export_views.export_file, name="exports_file"),
     prefix_default_language=True,
 )

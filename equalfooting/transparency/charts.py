@@ -20,18 +20,24 @@ ACCENT = "#00558c"
 FONT = "system-ui, 'Noto Sans', 'Noto Sans Arabic', 'Noto Sans CJK SC', Arial, sans-serif"
 
 
-def render(spec: dict[str, Any]) -> str:
+def render(spec: dict[str, Any], fmt: str = "svg") -> str:
+    """Markup for the chart: inline SVG for pages (the browser shapes every script), or a PNG
+    image for the PDF report (vl-convert shapes Arabic itself; the PDF renderer's SVG does not)."""
+    import base64
+
     import vl_convert
 
-    key = (
-        "chart:"
-        + hashlib.sha256(json.dumps(spec, sort_keys=True, default=str).encode()).hexdigest()
-    )
-    svg = django_cache.get(key)
-    if svg is None:
-        svg = vl_convert.vegalite_to_svg(spec)
-        django_cache.set(key, svg, 60 * 60)
-    return str(svg)
+    digest = hashlib.sha256(json.dumps(spec, sort_keys=True, default=str).encode()).hexdigest()
+    key = f"chart:{fmt}:{digest}"
+    markup = django_cache.get(key)
+    if markup is None:
+        if fmt == "png":
+            data = base64.b64encode(vl_convert.vegalite_to_png(spec, scale=2)).decode()
+            markup = f'<img src="data:image/png;base64,{data}" alt="{spec.get("description", "")}">'
+        else:
+            markup = vl_convert.vegalite_to_svg(spec)
+        django_cache.set(key, markup, 60 * 60)
+    return str(markup)
 
 
 def _base(title: str, description: str) -> dict[str, Any]:
@@ -59,6 +65,7 @@ def bars(
     colour: str | None = None,
     colour_title: str = "",
     percent: bool = False,
+    fmt: str = "svg",
 ) -> str:
     """Horizontal bars (long labels in any script read best that way), optionally stacked."""
     spec = {
@@ -87,7 +94,7 @@ def bars(
             ),
         },
     }
-    return render(spec)
+    return render(spec, fmt)
 
 
 @cache
@@ -95,7 +102,9 @@ def _topology(name: str) -> dict[str, Any]:
     return json.loads((GEO / f"{name}-50m.json").read_text(encoding="utf-8"))
 
 
-def world_map(*, title: str, values: list[dict[str, Any]], value_title: str) -> str:
+def world_map(
+    *, title: str, values: list[dict[str, Any]], value_title: str, fmt: str = "svg"
+) -> str:
     """A choropleth of the States (by M49 code) over plain land; no tiles, no borders elsewhere."""
     base = _base(title, f"{title}: {value_title} by State")
     del base["title"]  # the page gives the title, in the reading direction of its language
@@ -140,4 +149,4 @@ def world_map(*, title: str, values: list[dict[str, Any]], value_title: str) -> 
             },
         ],
     }
-    return render(spec)
+    return render(spec, fmt)

@@ -106,3 +106,24 @@ def world_map(request: HttpRequest) -> HttpResponse:
             "title": titles[metric],
         },
     )
+
+
+@require_safe
+def annual_report(request: HttpRequest, year: int) -> HttpResponse:
+    from . import report
+
+    return render(request, "transparency/annual_report.html", report.context(year))
+
+
+@require_safe
+def annual_report_pdf(request: HttpRequest, year: int) -> HttpResponse:
+    from django.utils import translation
+
+    from . import report
+
+    lang = translation.get_language() or "en"
+    response = HttpResponse(report.pdf(year, lang), content_type="application/pdf")
+    response["Content-Disposition"] = (
+        f'attachment; filename="equalfooting-annual-report-{year}-{lang}.pdf"'
+    )
+    return response
