@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from decimal import Decimal
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -27,7 +28,11 @@ def render(spec: dict[str, Any], fmt: str = "svg") -> str:
 
     import vl_convert
 
-    digest = hashlib.sha256(json.dumps(spec, sort_keys=True, default=str).encode()).hexdigest()
+    # Plain JSON for the renderer: money (Decimal) becomes a number, dates become text.
+    spec = json.loads(
+        json.dumps(spec, default=lambda v: float(v) if isinstance(v, Decimal) else str(v))
+    )
+    digest = hashlib.sha256(json.dumps(spec, sort_keys=True).encode()).hexdigest()
     key = f"chart:{fmt}:{digest}"
     markup = django_cache.get(key)
     if markup is None:

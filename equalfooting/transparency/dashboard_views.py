@@ -27,6 +27,7 @@ def overview(request: HttpRequest) -> HttpResponse:
         if rows
         else ""
     )
+    months = statistics.over_time()
     return render(
         request,
         "transparency/dashboard.html",
@@ -34,6 +35,17 @@ def overview(request: HttpRequest) -> HttpResponse:
             "figures": statistics.overview(),
             "rows": rows,
             "chart": chart,
+            "months": months,
+            "months_chart": charts.bars(
+                title=_("Requests submitted by month"),
+                rows=months,
+                category="month",
+                value="requests",
+                value_title=_("Requests"),
+                category_title=_("Month"),
+            )
+            if months
+            else "",
         },
     )
 

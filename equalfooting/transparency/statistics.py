@@ -163,3 +163,40 @@ def map_values(metric: str) -> list[dict[str, Any]]:
         {"m49": s.m49, "name": s.name, "iso3": s.iso3, "value": float(counts.get(s.pk, 0) or 0)}
         for s in states
     ]
+
+
+def over_time() -> list[dict[str, Any]]:
+    """By month: requests submitted, matches agreed, money received and disbursed."""
+    from django.db.models.functions import TruncMonth
+
+    from equalfooting.fund.models import LedgerTransaction
+    from equalfooting.matchmaking.models import Match
+    from equalfooting.needs.models import AssistanceRequest
+
+    months: dict[Any, dict[str, Any]] = defaultdict(
+        lambda: {"requests": 0, "matches": 0, "received": Decimal(0), "disbursed": Decimal(0)}
+    )
+    for row in (
+        AssistanceRequest.objects.exclude(submitted_at=None)
+        .annotate(month=TruncMonth("submitted_at"))
+        .values("month")
+        .annotate(n=Count("pk"))
+    ):
+        months[row["month"]]["requests"] = row["n"]
+    agreed = Match.objects.filter(
+        round__status="published", state_decision="accepted", provider_decision="confirmed"
+    )
+    for row in (
+        agreed.annotate(month=TruncMonth("updated_at")).values("month").annotate(n=Count("pk"))
+    ):
+        months[row["month"]]["matches"] = row["n"]
+    for row in (
+        LedgerTransaction.objects.filter(kind__in=["receipt", "disbursement"])
+        .annotate(month=TruncMonth("at"))
+        .values("month", "kind")
+        .annotate(total=Sum("amount"))
+    ):
+        months[row["month"]]["received" if row["kind"] == "receipt" else "disbursed"] = row["total"]
+    return [
+        {"month": month.strftime("%Y-%m"), **values} for month, values in sorted(months.items())
+    ]

@@ -27,6 +27,8 @@ def test_the_overview_counts_and_charts(
     assert page.context["figures"]["states_participating"] == 1
     body = page.content.decode()
     assert "<svg" in body and "Incident response" in body  # the chart and its table
+    months = page.context["months"]
+    assert sum(m["requests"] for m in months) == 1 and body.count('class="chart-svg"') == 2
 
 
 def test_fairness_statistics_by_group(
