@@ -10,6 +10,7 @@ import getpass
 import os
 import sys
 from collections.abc import Callable, Sequence
+from typing import Any
 
 # The export datasets, listed here so --help works without loading Django.
 EXPORT_DATASETS = (
@@ -173,20 +174,39 @@ def cmd_create_secretariat(args: argparse.Namespace) -> int:
     return 0
 
 
+UNREADABLE = object()
+
+
+def _read_json(path: str) -> Any:
+    """The JSON in a file, or UNREADABLE after saying why it cannot be read (exit 2)."""
+    import json
+
+    try:
+        with open(path, encoding="utf-8") as handle:
+            return json.load(handle)
+    except OSError as exc:
+        print(f"error: cannot read {path}: {exc.strerror}", file=sys.stderr)
+    except json.JSONDecodeError as exc:
+        print(f"error: {path} is not valid JSON: {exc}", file=sys.stderr)
+    return UNREADABLE
+
+
+def _write_text(path: str, text: str) -> None:
+    if path == "-":
+        sys.stdout.write(text)
+    else:
+        with open(path, "w", encoding="utf-8") as handle:
+            handle.write(text)
+
+
 def cmd_match_solve(args: argparse.Namespace) -> int:
     """Pure: no database, so anyone can re-run a published round with the package alone."""
     import json
 
     from equalfooting.domain import matching
 
-    try:
-        with open(args.input, encoding="utf-8") as handle:
-            data = json.load(handle)
-    except OSError as exc:
-        print(f"error: cannot read {args.input}: {exc.strerror}", file=sys.stderr)
-        return 2
-    except json.JSONDecodeError as exc:
-        print(f"error: {args.input} is not valid JSON: {exc}", file=sys.stderr)
+    data = _read_json(args.input)
+    if data is UNREADABLE:
         return 2
     try:
         problem = matching.parse_problem(data)
@@ -203,11 +223,7 @@ def cmd_match_solve(args: argparse.Namespace) -> int:
     )
     solution = matching.solution_json(matching.solve(problem))
     text = json.dumps(solution, ensure_ascii=False, indent=2, sort_keys=False) + "\n"
-    if args.output == "-":
-        sys.stdout.write(text)
-    else:
-        with open(args.output, "w", encoding="utf-8") as handle:
-            handle.write(text)
+    _write_text(args.output, text)
     print(
         f"objective {solution['objective']} (LP bound {solution['bound']}, "
         f"first-come-first-served {solution['greedy_objective']}); "
@@ -223,14 +239,8 @@ def cmd_fund_allocate(args: argparse.Namespace) -> int:
 
     from equalfooting.domain import allocation
 
-    try:
-        with open(args.input, encoding="utf-8") as handle:
-            data = json.load(handle)
-    except OSError as exc:
-        print(f"error: cannot read {args.input}: {exc.strerror}", file=sys.stderr)
-        return 2
-    except json.JSONDecodeError as exc:
-        print(f"error: {args.input} is not valid JSON: {exc}", file=sys.stderr)
+    data = _read_json(args.input)
+    if data is UNREADABLE:
         return 2
     try:
         result = allocation.result_json(allocation.allocate(allocation.parse_inputs(data)))
@@ -238,11 +248,7 @@ def cmd_fund_allocate(args: argparse.Namespace) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     text = json.dumps(result, ensure_ascii=False, indent=2) + "\n"
-    if args.output == "-":
-        sys.stdout.write(text)
-    else:
-        with open(args.output, "w", encoding="utf-8") as handle:
-            handle.write(text)
+    _write_text(args.output, text)
     bound = {
         b: sum(1 for a in result["allocations"] if a["binding"] == b)
         for b in ("floor", "cap", "formula")

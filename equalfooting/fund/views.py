@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 from decimal import Decimal
 from typing import Any
 
@@ -16,6 +15,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from equalfooting import permissions
+from equalfooting.core.responses import json_download
 from equalfooting.needs import framework as fw
 
 from . import allocation_rounds, ledger, services
@@ -120,12 +120,7 @@ def round_file(request: HttpRequest, round_id: int, name: str) -> HttpResponse:
     }.get(name)
     if content is None:
         raise Http404(_("No such file."))
-    response = HttpResponse(
-        json.dumps(content, ensure_ascii=False, indent=2),
-        content_type="application/json; charset=utf-8",
-    )
-    response["Content-Disposition"] = f'attachment; filename="allocation-{round_.pk}-{name}.json"'
-    return response
+    return json_download(content, f"allocation-{round_.pk}-{name}.json")
 
 
 @require_safe

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from django.contrib import messages
@@ -12,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from equalfooting import permissions
+from equalfooting.core.responses import json_download
 from equalfooting.fund.models import PriorityEntry
 from equalfooting.needs.services import TransitionNotAllowed
 
@@ -107,12 +107,7 @@ def round_file(request: HttpRequest, round_id: int, name: str) -> HttpResponse:
     }.get(name)
     if content is None:
         raise Http404(_("No such file."))
-    response = HttpResponse(
-        json.dumps(content, ensure_ascii=False, indent=2),
-        content_type="application/json; charset=utf-8",
-    )
-    response["Content-Disposition"] = f'attachment; filename="round-{round_.pk}-{name}.json"'
-    return response
+    return json_download(content, f"round-{round_.pk}-{name}.json")
 
 
 @require_POST

@@ -6,7 +6,6 @@ the audit chain in the same transaction.
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -17,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from equalfooting import permissions
 from equalfooting.core import languages
+from equalfooting.core.validation import clean_choices, clean_date
 from equalfooting.transparency.services import audit_append
 
 from . import framework as fw
@@ -192,18 +192,6 @@ REQUEST_FIELDS = (
 )
 
 
-def _as_date(value: Any, field: str, errors: dict[str, list[str]]) -> dt.date | None:
-    if value in (None, ""):
-        return None
-    if isinstance(value, dt.date):
-        return value
-    try:
-        return dt.date.fromisoformat(str(value))
-    except ValueError:
-        errors.setdefault(field, []).append(_("Enter a date as YYYY-MM-DD."))
-        return None
-
-
 def clean_request(fields: dict[str, Any]) -> dict[str, Any]:
     """Check every field of a request; raise ValidationError naming each bad field."""
     framework = fw.load()
@@ -231,16 +219,16 @@ def clean_request(fields: dict[str, Any]) -> dict[str, Any]:
         errors.setdefault("units", []).append(_("Units must be a whole number greater than zero."))
     data["units"] = units
     for name, allowed, message in (
-        ("languages", set(languages.CODES), _("Choose at least one language.")),
-        ("modalities", set(AssistanceRequest.Modality.values), _("Choose at least one modality.")),
+        ("languages", languages.CODES, _("Choose at least one language.")),
+        ("modalities", AssistanceRequest.Modality.values, _("Choose at least one modality.")),
     ):
-        values = data.get(name) or []
-        if not isinstance(values, list) or not values or not set(values) <= allowed:
+        chosen = clean_choices(data.get(name), allowed)
+        if chosen is None:
             errors.setdefault(name, []).append(message)
         else:
-            data[name] = [v for v in sorted(allowed) if v in values]
-    start = _as_date(data.get("desired_start"), "desired_start", errors)
-    end = _as_date(data.get("desired_end"), "desired_end", errors)
+            data[name] = chosen
+    start = clean_date(data.get("desired_start"), "desired_start", errors)
+    end = clean_date(data.get("desired_end"), "desired_end", errors)
     if start and end and start > end:
         errors.setdefault("desired_end", []).append(
             _("The end date must not be before the start date.")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -11,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from equalfooting import permissions
 from equalfooting.core import languages
+from equalfooting.core.validation import clean_choices, clean_date
 from equalfooting.needs import framework as fw
 from equalfooting.needs import principles
 from equalfooting.needs.models import AssistanceRequest
@@ -33,18 +33,6 @@ FIELDS = (
     "description",
     "principles",
 )
-
-
-def _date(value: Any, field: str, errors: dict[str, list[str]]) -> dt.date | None:
-    if value in (None, ""):
-        return None
-    if isinstance(value, dt.date):
-        return value
-    try:
-        return dt.date.fromisoformat(str(value))
-    except ValueError:
-        errors.setdefault(field, []).append(_("Enter a date as YYYY-MM-DD."))
-        return None
 
 
 def clean_offer(fields: dict[str, Any]) -> dict[str, Any]:
@@ -79,19 +67,15 @@ def clean_offer(fields: dict[str, Any]) -> dict[str, Any]:
     data["capacity"] = capacity
     for name, allowed, message in (
         ("languages", languages.CODES, _("Choose at least one language.")),
-        (
-            "modalities",
-            tuple(AssistanceRequest.Modality.values),
-            _("Choose at least one modality."),
-        ),
+        ("modalities", AssistanceRequest.Modality.values, _("Choose at least one modality.")),
     ):
-        values = data[name] or []
-        if not isinstance(values, list) or not values or not set(values) <= set(allowed):
+        chosen = clean_choices(data[name], allowed)
+        if chosen is None:
             errors[name] = [message]
         else:
-            data[name] = [v for v in allowed if v in values]
-    start = _date(data["available_from"], "available_from", errors)
-    end = _date(data["available_until"], "available_until", errors)
+            data[name] = chosen
+    start = clean_date(data["available_from"], "available_from", errors)
+    end = clean_date(data["available_until"], "available_until", errors)
     if start and end and start > end:
         errors.setdefault("available_until", []).append(
             _("The end date must not be before the start date.")

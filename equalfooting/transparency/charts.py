@@ -155,3 +155,41 @@ def world_map(
         ],
     }
     return render(spec, fmt)
+
+
+# The charts the dashboards and the annual report share.
+
+
+def requests_by_theme(rows: list[dict[str, Any]], fmt: str = "svg") -> str:
+    from django.utils.translation import gettext as _
+
+    if not rows:
+        return ""
+    return bars(
+        title=_("Requests by theme and status"),
+        rows=rows,
+        category="theme",
+        value="requests",
+        value_title=_("Requests"),
+        category_title=_("Theme"),
+        colour="status",
+        colour_title=_("Status"),
+        fmt=fmt,
+    )
+
+
+def share_served(rows: list[dict[str, Any]], group_title: str, fmt: str = "svg") -> str:
+    from django.utils.translation import gettext as _
+
+    if not rows:
+        return ""
+    return bars(
+        title=_("Mean share of each request served — %(group)s") % {"group": group_title},
+        rows=rows,
+        category="label",
+        value="share",
+        value_title=_("Mean share served"),
+        category_title=group_title,
+        percent=True,
+        fmt=fmt,
+    )

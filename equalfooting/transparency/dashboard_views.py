@@ -13,20 +13,7 @@ MAP_METRICS = ("coverage", "requests", "allocations")
 @require_safe
 def overview(request: HttpRequest) -> HttpResponse:
     rows = statistics.requests_by_theme_and_status()
-    chart = (
-        charts.bars(
-            title=_("Requests by theme and status"),
-            rows=rows,
-            category="theme",
-            value="requests",
-            value_title=_("Requests"),
-            category_title=_("Theme"),
-            colour="status",
-            colour_title=_("Status"),
-        )
-        if rows
-        else ""
-    )
+    chart = charts.requests_by_theme(rows)
     months = statistics.over_time()
     return render(
         request,
@@ -60,19 +47,7 @@ def fairness(request: HttpRequest) -> HttpResponse:
         ("group", _("By LDC, LLDC and SIDS membership")),
     ):
         rows = data[key]
-        chart = (
-            charts.bars(
-                title=_("Mean share of each request served — %(group)s") % {"group": title},
-                rows=rows,
-                category="label",
-                value="share",
-                value_title=_("Mean share served"),
-                category_title=title,
-                percent=True,
-            )
-            if rows
-            else ""
-        )
+        chart = charts.share_served(rows, title)
         sections.append({"key": key, "title": title, "rows": rows, "chart": chart})
     declines = data["declines"]
     decline_chart = charts.bars(

@@ -52,31 +52,8 @@ def context(year: int, fmt: str = "svg") -> dict[str, Any]:
         "year": year,
         "figures": figures,
         "fairness": fairness,
-        "theme_chart": charts.bars(
-            title=_("Requests by theme and status"),
-            rows=themes,
-            category="theme",
-            value="requests",
-            value_title=_("Requests"),
-            category_title=_("Theme"),
-            colour="status",
-            colour_title=_("Status"),
-            fmt=fmt,
-        )
-        if themes
-        else "",
-        "region_chart": charts.bars(
-            title=_("Mean share of each request served — %(group)s") % {"group": _("By region")},
-            rows=fairness["region"],
-            category="label",
-            value="share",
-            value_title=_("Mean share served"),
-            category_title=_("By region"),
-            percent=True,
-            fmt=fmt,
-        )
-        if fairness["region"]
-        else "",
+        "theme_chart": charts.requests_by_theme(themes, fmt),
+        "region_chart": charts.share_served(fairness["region"], _("By region"), fmt),
         "map": charts.world_map(
             title=_("Regional ICT-security capacity-building programmes reaching each State"),
             values=statistics.map_values("coverage"),
