@@ -277,6 +277,7 @@ class Proposal(models.Model):
     priority_entry = models.ForeignKey(
         PriorityEntry, null=True, blank=True, on_delete=models.PROTECT
     )
+    principles = models.JSONField(default=dict)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
     determination_reason = models.TextField(blank=True)
     project = models.OneToOneField(

@@ -17,6 +17,7 @@ from equalfooting import permissions
 from equalfooting.accounts.models import User
 from equalfooting.core.i18n import pick
 from equalfooting.needs import framework as fw
+from equalfooting.needs.principles import PRINCIPLES
 from equalfooting.needs.services import TransitionNotAllowed
 from equalfooting.registry.models import State
 
@@ -54,6 +55,12 @@ class ProposalForm(forms.Form):
     theme = forms.ChoiceField(label=gettext_lazy("Theme"))
     amount = forms.CharField(label=gettext_lazy("Amount requested (USD)"), max_length=30)
     priority_entry = forms.ChoiceField(label=gettext_lazy("Funded from"), required=False)
+    principles = forms.MultipleChoiceField(
+        label=gettext_lazy("Principles this proposal holds to"),
+        required=False,
+        choices=list(PRINCIPLES.items()),
+        widget=forms.CheckboxSelectMultiple,
+    )
 
     def __init__(self, *args: Any, state: State, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -88,6 +95,7 @@ def proposal_create(request: HttpRequest, iso3: str, obj: State) -> HttpResponse
                 theme=data["theme"],
                 amount=data["amount"],
                 priority_entry=entry,
+                principles={code: code in data["principles"] for code in PRINCIPLES},
             )
         except ValidationError as exc:
             for field, problems in exc.message_dict.items():
@@ -141,6 +149,9 @@ def proposal_detail(request: HttpRequest, proposal_id: int) -> HttpResponse:
             "reviewers": reviewers,
             "reviews": proposal.reviews.select_related("reviewer") if can_manage else [],
             "criteria": CRITERIA,
+            "principles": [
+                (label, bool(proposal.principles.get(code))) for code, label in PRINCIPLES.items()
+            ],
             "theme": _blind(proposal)["theme"],
         },
     )

@@ -81,6 +81,7 @@ def proposal_create(
     theme: str,
     amount: Any,
     priority_entry: PriorityEntry | None = None,
+    principles: dict[str, Any] | None = None,
 ) -> Proposal:
     permissions.require(actor, "request.create", state)  # the State's own verified focal points
     errors: dict[str, list[str]] = {}
@@ -99,9 +100,17 @@ def proposal_create(
         value = Decimal(0)
     if priority_entry is not None and priority_entry.request.state_id != state.pk:
         errors["priority_entry"] = [_("This priority entry belongs to another State.")]
+    from equalfooting.needs.principles import clean as clean_principles
+
+    try:
+        held = clean_principles(principles or {})
+    except ValueError as exc:
+        errors["principles"] = [str(exc)]
+        held = {}
     if errors:
         raise ValidationError(errors)
     proposal = Proposal.objects.create(
+        principles=held,
         state=state,
         title=title.strip(),
         summary=summary.strip(),

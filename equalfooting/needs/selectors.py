@@ -52,15 +52,24 @@ def requests_visible(user: Any) -> QuerySet[AssistanceRequest]:
     return rows.filter(visible)
 
 
-def principles_statistics() -> dict[str, Any]:
-    """Share of submitted requests affirming each principle."""
+def principles_statistics() -> dict[str, dict[str, Any]]:
+    """Share of submitted requests, published offers and funded projects affirming each
+    principle."""
+    from equalfooting.fund.models import Proposal
+    from equalfooting.offers.models import Offer
+
     from .principles import CODES
 
-    rows = list(
-        AssistanceRequest.objects.exclude(status=AssistanceRequest.Status.DRAFT).values_list(
-            "principles", flat=True
-        )
-    )
-    total = len(rows)
-    counts = {code: sum(1 for p in rows if (p or {}).get(code)) for code in CODES}
-    return {"total": total, "counts": counts}
+    sources = {
+        "requests": AssistanceRequest.objects.exclude(status=AssistanceRequest.Status.DRAFT),
+        "offers": Offer.objects.exclude(status="draft"),
+        "projects": Proposal.objects.filter(status="approved"),
+    }
+    result = {}
+    for name, rows in sources.items():
+        held = list(rows.values_list("principles", flat=True))
+        result[name] = {
+            "total": len(held),
+            "counts": {code: sum(1 for p in held if (p or {}).get(code)) for code in CODES},
+        }
+    return result

@@ -386,15 +386,26 @@ def request_transition(
 @require_safe
 def request_statistics(request: HttpRequest) -> HttpResponse:
     stats = selectors.principles_statistics()
+
+    def share(name: str, code: str) -> int:
+        total = stats[name]["total"]
+        return round(100 * stats[name]["counts"][code] / total) if total else 0
+
     rows = [
         {
             "label": label,
-            "count": stats["counts"][code],
-            "share": round(100 * stats["counts"][code] / stats["total"]) if stats["total"] else 0,
+            "requests": share("requests", code),
+            "offers": share("offers", code),
+            "projects": share("projects", code),
         }
         for code, label in PRINCIPLES.items()
     ]
-    return render(request, "needs/statistics.html", {"rows": rows, "total": stats["total"]})
+    totals = {name: stats[name]["total"] for name in stats}
+    return render(
+        request,
+        "needs/statistics.html",
+        {"rows": rows, "totals": totals, "total": totals["requests"]},
+    )
 
 
 def _attach(form: RequestForm, exc: ValidationError) -> None:

@@ -249,3 +249,38 @@ def test_a_reviewers_pages_and_api_never_show_the_state(
         for word in forbidden:
             assert word not in main, word
         assert not codes.search(main), codes.search(main)
+
+
+def test_a_proposal_carries_its_principles_into_the_statistics(
+    client: Client,
+    focal_point_ken: Any,
+    state_ken: State,
+    officer: Any,
+    reviewer: Any,
+    funded_kenya: None,
+) -> None:
+    proposal = proposals.proposal_create(
+        actor=focal_point_ken,
+        state=state_ken,
+        title="T",
+        summary="S",
+        theme="policy",
+        amount="100.00",
+        principles={"universal": True, "gender": True},
+    )
+    with pytest.raises(ValidationError):
+        proposals.proposal_create(
+            actor=focal_point_ken,
+            state=state_ken,
+            title="T",
+            summary="S",
+            theme="policy",
+            amount="1.00",
+            principles={"loyalty": True},
+        )
+    proposals.proposal_transition(actor=focal_point_ken, proposal=proposal, target="submitted")
+    proposals.reviewers_assign(actor=officer, proposal=proposal, reviewers=[reviewer])
+    proposals.proposal_determine(actor=officer, proposal=proposal, decision="approved", reason="ok")
+    rows = {r["label"]: r for r in client.get("/en/requests/principles/").context["rows"]}
+    assert rows["Universal and non-discriminatory"]["projects"] == 100
+    assert rows["Respects human rights and fundamental freedoms"]["projects"] == 0

@@ -270,6 +270,6 @@ def test_principles_are_shown_and_aggregated(
     assert "Demand-driven and nationally owned" in page
     stats = client.get("/en/requests/principles/")
     rows = {row["label"]: row for row in stats.context["rows"]}
-    assert stats.context["total"] == 1
-    assert rows["Demand-driven and nationally owned"]["share"] == 100
-    assert rows["Gender-sensitive and inclusive"]["share"] == 0
+    assert stats.context["totals"] == {"requests": 1, "offers": 0, "projects": 0}
+    assert rows["Demand-driven and nationally owned"]["requests"] == 100
+    assert rows["Gender-sensitive and inclusive"]["requests"] == 0
