@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from equalfooting import permissions
+from equalfooting.core.forms import attach_errors
 from equalfooting.registry.models import State
 
 from . import selectors, services
@@ -56,8 +57,7 @@ def contact_nominate(request: HttpRequest, iso3: str, obj: State) -> HttpRespons
         try:
             services.contact_nominate(actor=request.user, state=obj, **form.cleaned_data)
         except ValidationError as exc:
-            for field, problems in exc.message_dict.items():
-                form.add_error(field if field in form.fields else None, problems)
+            attach_errors(form, exc)
         else:
             messages.success(
                 request, _("The point of contact was nominated. The Secretariat will verify it.")

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from equalfooting import permissions
 from equalfooting.accounts.models import User
+from equalfooting.core.forms import attach_errors
 from equalfooting.core.i18n import pick
 from equalfooting.needs import framework as fw
 from equalfooting.needs.principles import PRINCIPLES
@@ -98,8 +99,7 @@ def proposal_create(request: HttpRequest, iso3: str, obj: State) -> HttpResponse
                 principles={code: code in data["principles"] for code in PRINCIPLES},
             )
         except ValidationError as exc:
-            for field, problems in exc.message_dict.items():
-                form.add_error(field if field in form.fields else None, problems)
+            attach_errors(form, exc)
         else:
             messages.success(
                 request, _("The proposal was saved as a draft. Submit it when it is ready.")

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from equalfooting import permissions
+from equalfooting.core.forms import attach_errors
 from equalfooting.core.responses import json_download
 from equalfooting.needs import framework as fw
 
@@ -204,11 +205,6 @@ class AllocationForm(forms.Form):
     )
 
 
-def _errors(form: forms.Form, exc: ValidationError) -> None:
-    for field, problems in exc.message_dict.items():
-        form.add_error(field if field in form.fields else None, problems)
-
-
 @require_http_methods(["GET", "POST"])
 @permissions.guard("fund.manage")
 def manage(request: HttpRequest) -> HttpResponse:
@@ -258,7 +254,9 @@ def manage(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("The allocation was computed. Review it, then publish it."))
             return redirect("fund:round_detail", round_id=round_.pk)
     except ValidationError as exc:
-        _errors({"pledge": pledge, "rate": rate, "allocation": allocation}[which or "pledge"], exc)
+        attach_errors(
+            {"pledge": pledge, "rate": rate, "allocation": allocation}[which or "pledge"], exc
+        )
     return render(
         request,
         "fund/manage.html",

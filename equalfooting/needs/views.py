@@ -11,6 +11,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from equalfooting import permissions
 from equalfooting.core import languages
+from equalfooting.core.forms import attach_errors
 from equalfooting.core.i18n import pick
 from equalfooting.registry.models import State
 
@@ -316,7 +317,7 @@ def request_create(request: HttpRequest, iso3: str, obj: State) -> HttpResponse:
                 actor=request.user, state=obj, **form.service_fields()
             )
         except ValidationError as exc:
-            _attach(form, exc)
+            attach_errors(form, exc)
         else:
             messages.success(
                 request, _("The request was saved as a draft. Submit it when it is ready.")
@@ -341,7 +342,7 @@ def request_edit(request: HttpRequest, request_id: int, obj: AssistanceRequest) 
             messages.error(request, str(exc))
             return _render_request(request, obj, status=409)
         except ValidationError as exc:
-            _attach(form, exc)
+            attach_errors(form, exc)
         else:
             messages.success(request, _("The request was saved."))
             return redirect("needs:request_detail", request_id=obj.pk)
@@ -406,8 +407,3 @@ def request_statistics(request: HttpRequest) -> HttpResponse:
         "needs/statistics.html",
         {"rows": rows, "totals": totals, "total": totals["requests"]},
     )
-
-
-def _attach(form: RequestForm, exc: ValidationError) -> None:
-    for field, problems in exc.message_dict.items():
-        form.add_error(field if field in form.fields else None, problems)

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from equalfooting import permissions
 from equalfooting.core import languages
+from equalfooting.core.forms import attach_errors
 from equalfooting.core.i18n import pick
 from equalfooting.needs import framework as fw
 from equalfooting.needs.models import AssistanceRequest
@@ -92,11 +93,6 @@ def provider_detail(request: HttpRequest, provider_id: int) -> HttpResponse:
     )
 
 
-def _attach(form: OfferForm, exc: ValidationError) -> None:
-    for field, problems in exc.message_dict.items():
-        form.add_error(field if field in form.fields else None, problems)
-
-
 @require_http_methods(["GET", "POST"])
 @permissions.guard("offer.create", load=provider_from_id)
 def offer_create(request: HttpRequest, provider_id: int, obj: Provider) -> HttpResponse:
@@ -105,7 +101,7 @@ def offer_create(request: HttpRequest, provider_id: int, obj: Provider) -> HttpR
         try:
             offer = services.offer_create(actor=request.user, provider=obj, **form.service_fields())
         except ValidationError as exc:
-            _attach(form, exc)
+            attach_errors(form, exc)
         else:
             messages.success(
                 request, _("The offer was saved as a draft. Publish it when it is ready.")
@@ -130,7 +126,7 @@ def offer_edit(request: HttpRequest, offer_id: int, obj: Offer) -> HttpResponse:
             messages.error(request, str(exc))
             return redirect("offers:offer_detail", offer_id=obj.pk)
         except ValidationError as exc:
-            _attach(form, exc)
+            attach_errors(form, exc)
         else:
             messages.success(request, _("The offer was saved."))
             return redirect("offers:offer_detail", offer_id=obj.pk)
@@ -183,8 +179,7 @@ def provider_create(request: HttpRequest) -> HttpResponse:
         try:
             provider = services.provider_create(actor=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            for field, problems in exc.message_dict.items():
-                form.add_error(field if field in form.fields else None, problems)
+            attach_errors(form, exc)
         else:
             messages.success(
                 request, _("The provider was registered. Nominate its representatives.")
