@@ -18,6 +18,7 @@ from equalfooting.accounts.models import User
 from equalfooting.core.forms import attach_errors
 from equalfooting.core.i18n import pick
 from equalfooting.needs import framework as fw
+from equalfooting.needs.labels import theme_label
 from equalfooting.needs.principles import PRINCIPLES
 from equalfooting.needs.services import TransitionNotAllowed
 from equalfooting.registry.models import State
@@ -187,12 +188,11 @@ def proposal_act(request: HttpRequest, proposal_id: int, obj: Proposal) -> HttpR
 
 
 def _blind(proposal: Proposal) -> dict[str, Any]:
-    dimension = fw.load().dimension(proposal.theme)
     return {
         "reference": proposal.reference,
         "title": anonymise(proposal.title),
         "summary": anonymise(proposal.summary),
-        "theme": pick(dimension.name) if dimension else proposal.theme,
+        "theme": theme_label(proposal.theme),
         "amount": proposal.amount,
         "basis": str(Proposal.Basis(proposal.basis).label),
     }

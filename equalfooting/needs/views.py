@@ -18,6 +18,7 @@ from equalfooting.registry.models import State
 from . import framework as fw
 from . import scoring, selectors, services, workflow
 from .forms import RequestForm, TransitionForm
+from .labels import theme_label
 from .models import Assessment, AssistanceRequest
 from .principles import PRINCIPLES
 
@@ -223,9 +224,8 @@ def assessment_visibility(
 
 def _request_labels(r: AssistanceRequest) -> dict[str, Any]:
     framework = fw.load()
-    theme = framework.dimension(r.theme)
     return {
-        "theme": pick(theme.name) if theme else r.theme,
+        "theme": theme_label(r.theme),
         "languages": [languages.name(code) for code in r.languages],
         "modalities": [AssistanceRequest.Modality(m).label for m in r.modalities],
         "gaps": [pick(i.name) for code in r.gaps if (i := framework.indicator(code))],

@@ -12,8 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from equalfooting import permissions
 from equalfooting.core import languages
 from equalfooting.core.forms import attach_errors
-from equalfooting.core.i18n import pick
-from equalfooting.needs import framework as fw
+from equalfooting.needs.labels import theme_label
 from equalfooting.needs.models import AssistanceRequest
 from equalfooting.needs.services import TransitionNotAllowed
 
@@ -37,9 +36,8 @@ def provider_from_id(*, provider_id: int, **_ignored: Any) -> Provider:
 
 
 def _labels(offer: Offer) -> dict[str, Any]:
-    framework = fw.load()
     return {
-        "themes": [pick(d.name) for code in offer.themes if (d := framework.dimension(code))],
+        "themes": [theme_label(code) for code in offer.themes],
         "languages": [languages.name(c) for c in offer.languages],
         "modalities": [AssistanceRequest.Modality(m).label for m in offer.modalities],
         "kind": AssistanceRequest.Kind(offer.kind).label,

@@ -18,7 +18,7 @@ from typing import Any, BinaryIO
 from django.utils import translation
 
 from equalfooting.core import languages
-from equalfooting.core.i18n import pick
+from equalfooting.needs.labels import theme_label
 
 FORMATS = ("csv", "xlsx", "json")
 CHUNK = 2000
@@ -75,13 +75,6 @@ def _organisations() -> Iterator[dict[str, Any]]:
         }
 
 
-def _theme(code: str) -> str:
-    from equalfooting.needs import framework as fw
-
-    dimension = fw.load().dimension(code.split(":")[0])
-    return pick(dimension.name) if dimension else code
-
-
 def _requests() -> Iterator[dict[str, Any]]:
     from equalfooting.needs.models import AssistanceRequest
 
@@ -93,7 +86,7 @@ def _requests() -> Iterator[dict[str, Any]]:
             "state_name": r.state.name,
             "title": r.title,
             "theme": r.theme,
-            "theme_label": _theme(r.theme),
+            "theme_label": theme_label(r.theme),
             "kind": r.kind,
             "kind_label": r.get_kind_display(),
             "units": r.units,
@@ -128,7 +121,7 @@ def _offers() -> Iterator[dict[str, Any]]:
             "provider_kind": o.provider.kind,
             "title": o.title,
             "themes": " ".join(o.themes),
-            "themes_label": "; ".join(_theme(t) for t in o.themes),
+            "themes_label": "; ".join(theme_label(t) for t in o.themes),
             "kind": o.kind,
             "capacity": o.capacity,
             "unit": o.unit,
@@ -196,7 +189,7 @@ def _contributions() -> Iterator[dict[str, Any]]:
             "currency": c.currency,
             "amount_usd": c.amount_fund,
             "theme": c.theme,
-            "theme_label": _theme(c.theme) if c.theme else "",
+            "theme_label": theme_label(c.theme) if c.theme else "",
             "status": c.status,
             "status_label": c.get_status_display(),
             "pledged_at": c.pledged_at.isoformat(),

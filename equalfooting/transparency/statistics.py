@@ -9,8 +9,6 @@ from typing import Any
 
 from django.db.models import Count, Sum
 
-from equalfooting.core.i18n import pick
-
 
 def overview() -> dict[str, Any]:
     from equalfooting.accounts.models import Role
@@ -42,10 +40,9 @@ def overview() -> dict[str, Any]:
 
 
 def requests_by_theme_and_status() -> list[dict[str, Any]]:
-    from equalfooting.needs import framework as fw
+    from equalfooting.needs.labels import theme_label
     from equalfooting.needs.models import AssistanceRequest
 
-    names = {d.code: pick(d.name) for d in fw.load().dimensions}
     rows = (
         AssistanceRequest.objects.exclude(status="draft")
         .values("theme", "status")
@@ -54,7 +51,7 @@ def requests_by_theme_and_status() -> list[dict[str, Any]]:
     )
     return [
         {
-            "theme": names.get(r["theme"], r["theme"]),
+            "theme": theme_label(r["theme"]),
             "status": str(AssistanceRequest.Status(r["status"]).label),
             "requests": r["n"],
         }
