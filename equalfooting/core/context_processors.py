@@ -30,18 +30,16 @@ def site(request: HttpRequest) -> dict[str, Any]:
         and permissions.has_role(request.user, permissions.SECRETARIAT),
         "is_reviewer": hasattr(request, "user")
         and permissions.has_role(request.user, permissions.REVIEWER),
-        "demo_installation": _demo_installation(),
-        "mirror": _mirror(),
+        **_installation(),
     }
 
 
-def _mirror() -> Any:
+def _installation() -> dict[str, Any]:
+    """Whether this installation holds synthetic data, and whose mirror it is: one read."""
     from equalfooting.core.models import Installation
 
-    return Installation.objects.filter(pk=1).exclude(mirror_of="").first()
-
-
-def _demo_installation() -> bool:
-    from equalfooting.core.models import Installation
-
-    return Installation.objects.filter(pk=1, has_synthetic_data=True).exists()
+    row = Installation.objects.filter(pk=1).first()
+    return {
+        "demo_installation": bool(row and row.has_synthetic_data),
+        "mirror": row if row and row.mirror_of else None,
+    }
