@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import re
-from functools import cache
 
 from django.utils.translation import gettext_lazy as _
 
 from equalfooting.core.i18n import fold
-from equalfooting.registry.names import CJK, everyday_forms, pattern
+from equalfooting.registry.names import CJK, pattern, reference_cache, state_name_forms
 
 CRITERIA = {
     "relevance": _("Relevance to the gaps the State identified"),
@@ -25,15 +24,12 @@ RECOMMENDATIONS = {
 MASK = "[…]"
 
 
-@cache
+@reference_cache
 def _identifiers() -> tuple[re.Pattern[str], re.Pattern[str]]:
-    from equalfooting.registry.models import State
-
     names: set[str] = set()
     codes: set[str] = set()
-    for state in State.objects.all():
-        for name in [*state.short_name.values(), *state.formal_name.values()]:
-            names.update(fold(form) for form in everyday_forms(name))
+    for form, state in state_name_forms():
+        names.add(form)
         codes.update({state.iso3, state.iso2})
     # A name counts from the start of a word and may run on ("Kenyan", "Iranian"), so that
     # adjectives are masked too; CJK has no word boundaries.

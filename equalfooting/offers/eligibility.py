@@ -8,25 +8,22 @@ only on objective criteria — theme, language, modality and dates.
 from __future__ import annotations
 
 import re
-from functools import cache
 
 from equalfooting.core.i18n import fold
-from equalfooting.registry.names import CJK, CYRILLIC, everyday_forms
+from equalfooting.registry.names import CJK, CYRILLIC, reference_cache, state_name_forms
 from equalfooting.registry.names import pattern as name_pattern
 
 # Arabic attaches some prepositions and conjunctions to the next word ("لفرنسا": for France).
 ARABIC_PROCLITICS = "[\u0648\u0628\u0644\u0641\u0643]{0,2}"
 
 
-@cache
+@reference_cache
 def _patterns() -> tuple[re.Pattern[str], list[str], dict[str, str], dict[str, re.Pattern[str]]]:
-    from equalfooting.registry.models import Organisation, State
+    from equalfooting.registry.models import Organisation
 
     names: dict[str, str] = {}
-    for state in State.objects.all():
-        for name in [*state.short_name.values(), *state.formal_name.values()]:
-            for form in everyday_forms(name):
-                names.setdefault(fold(form), state.short_name.get("en", state.iso3))
+    for form, state in state_name_forms():
+        names.setdefault(form, state.short_name.get("en", state.iso3))
     for org in Organisation.objects.all():
         for name in org.names.values():
             names.setdefault(fold(name), org.names.get("en", org.code))
@@ -38,11 +35,6 @@ def _patterns() -> tuple[re.Pattern[str], list[str], dict[str, str], dict[str, r
     pattern = re.compile(rf"(?<!\w){ARABIC_PROCLITICS}(" + "|".join(alternatives) + r")(?!\w)")
     cyrillic_names = {n: re.compile(name_pattern(n)) for n in worded if CYRILLIC.search(n)}
     return pattern, unspaced, names, cyrillic_names
-
-
-def forget() -> None:
-    """Reference data changed: rebuild the patterns on next use."""
-    _patterns.cache_clear()
 
 
 def named_parties(text: str) -> list[str]:

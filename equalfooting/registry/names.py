@@ -7,9 +7,44 @@ reviewer must not see which State a proposal comes from).
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterator
+from functools import cache
+from typing import Any, TypeVar
+
+from equalfooting.core.i18n import fold
+
+T = TypeVar("T")
 
 CJK = re.compile(r"[\u3400-\u9fff]")
 CYRILLIC = re.compile(r"[\u0400-\u04ff]")
+
+
+# Built from the reference data once per process, and built again after a reference-data load.
+_reference_caches: list[Any] = []
+
+
+def reference_cache(build: Callable[[], T]) -> Callable[[], T]:
+    """Keep what `build` makes of the reference data until the data is next loaded."""
+    cached = cache(build)
+    _reference_caches.append(cached)
+    return cached
+
+
+def forget() -> None:
+    """Reference data changed: every reference cache is built again on next use."""
+    for cached in _reference_caches:
+        cached.cache_clear()
+
+
+def state_name_forms() -> Iterator[tuple[str, Any]]:
+    """Each folded everyday form of each State's short and formal names, in every language,
+    with the State it names."""
+    from equalfooting.registry.models import State
+
+    for state in State.objects.all():
+        for name in [*state.short_name.values(), *state.formal_name.values()]:
+            for form in everyday_forms(name):
+                yield fold(form), state
 
 
 def everyday_forms(name: str) -> list[str]:

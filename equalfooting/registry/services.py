@@ -14,6 +14,7 @@ from equalfooting.transparency.services import audit_append
 
 from . import reference
 from .models import Group, Organisation, ReferenceSource, Region, State, StateProfile
+from .names import forget as forget_name_checks
 
 
 @dataclass
@@ -234,6 +235,9 @@ def reference_data_load(*, actor: Any, data_dir: Path | None = None) -> LoadSumm
             current_state=_organisation_snapshot,
         )
         org.members.set([states[iso3] for iso3 in org_row.members])
+    if summary.changed:
+        # The name checks (offer eligibility, blind review) read State names once per process.
+        transaction.on_commit(forget_name_checks)
     return summary
 
 

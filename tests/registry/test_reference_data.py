@@ -1,11 +1,15 @@
 from __future__ import annotations
 
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from equalfooting.registry import reference
+from equalfooting.fund import review
+from equalfooting.offers import eligibility
+from equalfooting.registry import names, reference
 from equalfooting.registry.models import Organisation, ReferenceSource, State
 from equalfooting.registry.reference import ReferenceDataError
 from equalfooting.registry.services import reference_data_load
@@ -165,3 +169,27 @@ def test_a_missing_manifest_entry_is_refused(data_copy: Path) -> None:
     )
     with pytest.raises(ReferenceDataError, match=r"sids\.csv"):
         reference_data_load(actor="system:test", data_dir=data_copy)
+
+
+@pytest.fixture
+def fresh_name_checks() -> Iterator[None]:
+    """The test database rolls back; the name checks must not keep the renamed State."""
+    yield
+    names.forget()
+
+
+@pytest.mark.usefixtures("fresh_name_checks")
+def test_the_name_checks_learn_a_renamed_state_once_the_load_commits(
+    data_copy: Path, django_capture_on_commit_callbacks: Any
+) -> None:
+    states = data_copy / "states.csv"
+    states.write_text(
+        states.read_text(encoding="utf-8").replace(",Kenya,", ",Kenyaland,", 1),
+        encoding="utf-8",
+    )
+    text = "A course for the CERT of Kenyaland."
+    assert eligibility.named_parties(text) == []
+    with django_capture_on_commit_callbacks(execute=True):
+        reference_data_load(actor="system:test", data_dir=data_copy)
+    assert eligibility.named_parties(text) == ["Kenyaland"]
+    assert "Kenyaland" not in review.anonymise(text)
