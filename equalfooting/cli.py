@@ -80,7 +80,7 @@ def cmd_load_reference_data(args: argparse.Namespace) -> int:
 
 def cmd_audit_verify(args: argparse.Namespace) -> int:
     _setup()
-    from equalfooting.transparency.selectors import audit_verify
+    from equalfooting.audit.selectors import audit_verify
 
     result = audit_verify()
     if result.ok:

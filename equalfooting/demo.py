@@ -9,10 +9,10 @@ from django.db import transaction
 
 from equalfooting.accounts.models import Role, User
 from equalfooting.accounts.services import role_grant_system, role_nominate
+from equalfooting.audit.services import audit_append
 from equalfooting.core.models import Installation
 from equalfooting.offers.models import Provider
 from equalfooting.registry.models import State, StateProfile
-from equalfooting.transparency.services import audit_append
 
 ACTOR = "system:demo"
 

@@ -14,9 +14,14 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
+
+from equalfooting.core.errors import NotAllowed, TwoFactorRequired
+
+# This module sits on the ground floor beside the audit log: every part's services call it,
+# so it imports none of them. Its tests read the objects they are given (duck-typed), and the
+# models say themselves what is public (`is_public`, `is_shared_with`).
 
 Kind = str
 Test = Callable[[Any, Any], bool]
@@ -49,18 +54,18 @@ def _own_provider(role: Any, obj: Any) -> bool:
 
 
 def _published_offer(role: Any, offer: Any) -> bool:
-    return offer.status != "draft"
+    return bool(offer.is_public)
 
 
 def _visible_assessment(shared_with: set[str]) -> Test:
     def test(role: Any, assessment: Any) -> bool:
-        return assessment.status == "submitted" and assessment.visibility in shared_with
+        return bool(assessment.is_shared_with(shared_with))
 
     return test
 
 
 def _public_request(role: Any, request: Any) -> bool:
-    return request.status != "draft"
+    return bool(request.is_public)
 
 
 RULES: dict[str, dict[Kind, Test]] = {
@@ -138,19 +143,13 @@ class _PublicRole:
 _PUBLIC_ROLE = _PublicRole()
 
 
-class TwoFactorRequired(PermissionDenied):
-    """The user holds the right through a privileged role but has not passed 2FA."""
-
-
 def verified_roles(user: Any) -> list[Any]:
     """The user's verified roles, read once per request and kept on the user object."""
     if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
         return []
     cached = getattr(user, "_ef_roles", None)
     if cached is None:
-        from equalfooting.accounts.models import Role
-
-        cached = list(Role.objects.filter(user=user, status=Role.Status.VERIFIED))
+        cached = list(user.roles.verified())
         user._ef_roles = cached
     return cached
 
@@ -167,7 +166,11 @@ def has_role(user: Any, kind: Kind) -> bool:
 
 def is_two_factor_verified(user: Any) -> bool:
     check = getattr(user, "is_verified", None)
-    return bool(check()) if callable(check) else False
+    if callable(check):  # django-otp's middleware puts it on the user of every request
+        return bool(check())
+    # Outside a request (the demo, the command line), `accounts.services.two_factor_pass`
+    # checks a real TOTP code and marks the user object just as django-otp's login does.
+    return getattr(user, "otp_device", None) is not None
 
 
 def focal_point_states(user: Any) -> set[int]:
@@ -198,7 +201,7 @@ def require(user: Any, action: str, obj: Any = None) -> None:
     if decision == "two_factor":
         raise TwoFactorRequired(_("This action needs two-factor authentication."))
     if decision == "deny":
-        raise PermissionDenied(_("You are not allowed to do this."))
+        raise NotAllowed(_("You are not allowed to do this."))
 
 
 def guard(action: str, load: Callable[..., Any] | None = None) -> Callable[..., Any]:
@@ -221,12 +224,3 @@ def guard(action: str, load: Callable[..., Any] | None = None) -> Callable[..., 
         return wrapped
 
     return decorate
-
-
-def state_from_iso3(*, iso3: str, **_ignored: Any) -> Any:
-    from equalfooting.registry.selectors import state_get
-
-    state = state_get(iso3=iso3)
-    if state is None:
-        raise Http404(_("No State has the ISO 3166 alpha-3 code “%(code)s”.") % {"code": iso3})
-    return state

@@ -73,7 +73,7 @@ INSTALLED_APPS = [
     "axes",
     "csp",
     "equalfooting.core",
-    "equalfooting.transparency",
+    "equalfooting.audit",
     "equalfooting.registry",
     "equalfooting.offers",
     "equalfooting.accounts",
@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "equalfooting.contacts",
     "equalfooting.matchmaking",
     "equalfooting.fund",
+    "equalfooting.transparency",
 ]
 
 MIDDLEWARE = [
@@ -91,14 +92,14 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
-    "equalfooting.core.middleware.ReadOnlyMirrorMiddleware",
+    "equalfooting.web.middleware.ReadOnlyMirrorMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "equalfooting.core.middleware.TwoFactorRequiredMiddleware",
+    "equalfooting.web.middleware.DomainErrorMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 
@@ -116,7 +117,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "equalfooting.core.context_processors.site",
+                "equalfooting.web.context_processors.site",
             ],
         },
     },

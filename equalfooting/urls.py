@@ -5,7 +5,6 @@ from django.urls import URLPattern, URLResolver, include, path, reverse_lazy
 from equalfooting.accounts import views as accounts
 from equalfooting.api.main import api
 from equalfooting.contacts import views as contacts
-from equalfooting.core import views as core
 from equalfooting.fund import proposal_views
 from equalfooting.fund import views as fund
 from equalfooting.matchmaking import views as matchmaking
@@ -14,10 +13,11 @@ from equalfooting.offers import views as offers
 from equalfooting.registry import views as registry
 from equalfooting.transparency import dashboard_views, export_views
 from equalfooting.transparency import views as transparency
+from equalfooting.web import views as core
 
-handler403 = "equalfooting.core.views.error_403"
-handler404 = "equalfooting.core.views.error_404"
-handler500 = "equalfooting.core.views.error_500"
+handler403 = "equalfooting.web.views.error_403"
+handler404 = "equalfooting.web.views.error_404"
+handler500 = "equalfooting.web.views.error_500"
 
 core_patterns = ([path("", core.home, name="home")], "core")
 

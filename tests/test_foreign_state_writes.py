@@ -18,8 +18,8 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from equalfooting.accounts.models import User
 from equalfooting.accounts.services import api_token_create
 from equalfooting.api.main import api
+from equalfooting.audit.models import AuditEntry
 from equalfooting.registry.models import StateProfile
-from equalfooting.transparency.models import AuditEntry
 
 WRITE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
 # A body well-formed for every write route (each ignores the fields it does not know), so

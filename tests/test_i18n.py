@@ -63,7 +63,7 @@ def test_error_pages_are_translated(client: Client, lang: str) -> None:
 def test_the_server_error_page_is_translated_without_touching_the_database(lang: str) -> None:
     from django.test import RequestFactory
 
-    from equalfooting.core.views import error_500
+    from equalfooting.web.views import error_500
 
     with translation.override(lang):
         title = translation.gettext("Server error")

@@ -15,6 +15,12 @@ class User(AbstractUser):
     is_synthetic = models.BooleanField(default=False)
 
 
+class RoleQuerySet(models.QuerySet["Role"]):
+    def verified(self) -> RoleQuerySet:
+        """The roles that grant rights; read by `permissions` as `user.roles.verified()`."""
+        return self.filter(status=Role.Status.VERIFIED)
+
+
 class Role(models.Model):
     """A user's role in the mechanism. A nomination gives no rights until it is verified."""
 
@@ -61,6 +67,8 @@ class Role(models.Model):
     )
     decided_at = models.DateTimeField(null=True, blank=True)
     reason = models.TextField(blank=True)
+
+    objects = RoleQuerySet.as_manager()
 
     class Meta:
         ordering = ["-nominated_at"]

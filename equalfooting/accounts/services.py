@@ -9,9 +9,11 @@ from django.contrib.auth.forms import PasswordResetForm
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django_otp import match_token
 
 from equalfooting import permissions
-from equalfooting.transparency.services import audit_append
+from equalfooting.audit.services import audit_append
+from equalfooting.core.errors import NotAllowed
 
 from . import workflow
 from .models import ApiToken, Role, User
@@ -165,7 +167,7 @@ def role_grant_system(*, actor: str, user: User, kind: str, **binding: Any) -> R
 def api_token_create(*, actor: Any, name: str) -> tuple[ApiToken, str]:
     """A new API token for the acting user; the clear token is returned once, never stored."""
     if not getattr(actor, "is_authenticated", False):
-        raise permissions.PermissionDenied(_("Sign in to create a token."))
+        raise NotAllowed(_("Sign in to create a token."))
     if not name.strip():
         raise ValueError(_("Give the token a name."))
     key = "ef_" + secrets.token_urlsafe(32)
@@ -189,7 +191,7 @@ def api_token_create(*, actor: Any, name: str) -> tuple[ApiToken, str]:
 @transaction.atomic
 def api_token_revoke(*, actor: Any, token: ApiToken) -> None:
     if token.user_id != actor.pk:
-        raise permissions.PermissionDenied(_("This is not your token."))
+        raise NotAllowed(_("This is not your token."))
     token.revoked_at = timezone.now()
     token.save(update_fields=["revoked_at"])
     audit_append(
@@ -199,3 +201,17 @@ def api_token_revoke(*, actor: Any, token: ApiToken) -> None:
         object_id=str(token.pk),
         state={"user": actor.pk, "revoked": True},
     )
+
+
+def two_factor_pass(*, user: User, token: str) -> User:
+    """Check a TOTP code against the user's confirmed devices, outside a web request.
+
+    On success the user object counts as having passed two-factor authentication, exactly as
+    django-otp's login marks a session's user (`otp_device`); `permissions` reads that. The
+    demo builder and the command line use it to act as the Secretariat through the services.
+    """
+    device = match_token(user, token)
+    if device is None:
+        raise NotAllowed(_("The two-factor authentication code is not valid."))
+    user.otp_device = device  # type: ignore[attr-defined]
+    return user

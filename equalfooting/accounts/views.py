@@ -19,6 +19,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from equalfooting import permissions
 from equalfooting.registry.models import State
+from equalfooting.registry.selectors import state_from_iso3
 
 from . import services, workflow
 from .forms import DecisionForm, FocalPointNominationForm, OtpTokenForm, TokenForm
@@ -121,7 +122,7 @@ def otp_verify(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-@permissions.guard("role.nominate.focal_point", load=permissions.state_from_iso3)
+@permissions.guard("role.nominate.focal_point", load=state_from_iso3)
 def focal_point_nominate(request: HttpRequest, iso3: str, obj: State) -> HttpResponse:
     form = FocalPointNominationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

@@ -7,10 +7,10 @@ from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 
 from equalfooting.contacts.api import router as contacts_router
+from equalfooting.core.errors import TransitionNotAllowed
 from equalfooting.fund.api import router as fund_router
 from equalfooting.matchmaking.api import router as matchmaking_router
 from equalfooting.needs.api import router as needs_router
-from equalfooting.needs.services import TransitionNotAllowed
 from equalfooting.offers.api import router as offers_router
 from equalfooting.registry.api import router as registry_router
 
@@ -29,6 +29,11 @@ api.add_router("/", contacts_router)
 api.add_router("/", offers_router)
 api.add_router("/", matchmaking_router)
 api.add_router("/", fund_router)
+
+
+# The one place the API answers the mechanism's errors (`equalfooting.core.errors`). Each
+# handler is registered for Django's own exception, which the mechanism's errors extend, so
+# `NotAllowed` (and 2FA, mirror) is 403, `NotFound` 404, `InvalidInput` 422.
 
 
 @api.exception_handler(PermissionDenied)

@@ -8,7 +8,8 @@ from django.http import HttpRequest
 from ninja import Router, Schema, Status
 
 from equalfooting import permissions
-from equalfooting.api.auth import write_auth
+from equalfooting.accounts.api_auth import write_auth
+from equalfooting.registry.selectors import state_from_iso3
 
 from . import selectors, services
 from .models import PointOfContact
@@ -79,7 +80,7 @@ def contacts(request: HttpRequest) -> list[dict[str, Any]]:
     response={201: ContactOut, 403: Error, 404: Error, 422: Error},
 )
 def contact_nominate(request: HttpRequest, iso3: str, payload: ContactIn) -> Status[dict[str, Any]]:
-    state = permissions.state_from_iso3(iso3=iso3)
+    state = state_from_iso3(iso3=iso3)
     permissions.require(request.user, "contact.nominate", state)
     return Status(
         201, _out(services.contact_nominate(actor=request.user, state=state, **payload.dict()))

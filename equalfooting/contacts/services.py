@@ -16,7 +16,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from equalfooting import permissions
-from equalfooting.transparency.services import audit_append
+from equalfooting.audit.services import audit_append
 
 from .models import CheckRound, ContactCheck, PointOfContact
 

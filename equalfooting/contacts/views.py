@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from equalfooting import permissions
 from equalfooting.core.forms import attach_errors
 from equalfooting.registry.models import State
+from equalfooting.registry.selectors import state_from_iso3
 
 from . import selectors, services
 from .forms import CheckRoundForm, ContactForm
@@ -50,7 +51,7 @@ def directory(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-@permissions.guard("contact.nominate", load=permissions.state_from_iso3)
+@permissions.guard("contact.nominate", load=state_from_iso3)
 def contact_nominate(request: HttpRequest, iso3: str, obj: State) -> HttpResponse:
     form = ContactForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

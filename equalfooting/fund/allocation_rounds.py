@@ -14,10 +14,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from equalfooting import permissions
+from equalfooting.audit.services import audit_append
 from equalfooting.domain import allocation
 from equalfooting.needs.models import Assessment
 from equalfooting.registry.models import State
-from equalfooting.transparency.services import audit_append
 
 from . import indicators, ledger
 from .models import Allocation, AllocationRound

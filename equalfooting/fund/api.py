@@ -9,7 +9,7 @@ from django.http import Http404, HttpRequest
 from ninja import Router, Schema
 
 from equalfooting import permissions
-from equalfooting.api.auth import write_auth
+from equalfooting.accounts.api_auth import write_auth
 
 from . import ledger, proposals
 from .models import AllocationRound, Review

@@ -20,8 +20,8 @@ from typing import Any
 
 from django.db import transaction
 
+from equalfooting.audit.services import audit_append
 from equalfooting.registry.models import State
-from equalfooting.transparency.services import audit_append
 
 from .models import Indicator
 

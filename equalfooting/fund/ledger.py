@@ -19,7 +19,7 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from equalfooting.transparency.services import audit_append
+from equalfooting.audit.services import audit_append
 
 from .models import Account, LedgerTransaction
 

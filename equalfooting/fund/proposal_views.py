@@ -15,13 +15,14 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from equalfooting import permissions
 from equalfooting.accounts.models import User
+from equalfooting.core.errors import TransitionNotAllowed
 from equalfooting.core.forms import attach_errors
 from equalfooting.core.i18n import pick
 from equalfooting.needs import framework as fw
 from equalfooting.needs.labels import theme_label
 from equalfooting.needs.principles import PRINCIPLES
-from equalfooting.needs.services import TransitionNotAllowed
 from equalfooting.registry.models import State
+from equalfooting.registry.selectors import state_from_iso3
 
 from . import ledger, proposals
 from .models import LedgerTransaction, PriorityEntry, Project, Proposal, Review
@@ -78,7 +79,7 @@ class ProposalForm(forms.Form):
 
 
 @require_http_methods(["GET", "POST"])
-@permissions.guard("request.create", load=permissions.state_from_iso3)
+@permissions.guard("request.create", load=state_from_iso3)
 def proposal_create(request: HttpRequest, iso3: str, obj: State) -> HttpResponse:
     form = ProposalForm(request.POST or None, state=obj)
     if request.method == "POST" and form.is_valid():

@@ -20,9 +20,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from equalfooting import permissions
+from equalfooting.audit.services import audit_append
+from equalfooting.core.errors import NotAllowed, TransitionNotAllowed
 from equalfooting.needs import framework as fw
-from equalfooting.needs.services import TransitionNotAllowed
-from equalfooting.transparency.services import audit_append
 
 from . import ledger, services
 from .models import ConflictDeclaration, PriorityEntry, Project, Proposal, Review
@@ -222,7 +222,7 @@ def review_submit(
 ) -> Review:
     review = Review.objects.select_for_update().get(pk=review.pk)
     if review.reviewer_id != actor.pk:
-        raise permissions.PermissionDenied(_("This review is assigned to someone else."))
+        raise NotAllowed(_("This review is assigned to someone else."))
     permissions.require(actor, "review.submit")
     errors: dict[str, list[str]] = {}
     clean: dict[str, int] = {}

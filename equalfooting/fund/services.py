@@ -13,8 +13,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from equalfooting import permissions
+from equalfooting.audit.services import audit_append
 from equalfooting.needs import framework as fw
-from equalfooting.transparency.services import audit_append
 
 from . import ledger
 from .models import FUND_CURRENCY, Contribution, Contributor, ExchangeRate, Project

@@ -18,6 +18,7 @@ from equalfooting import permissions
 from equalfooting.core.forms import attach_errors
 from equalfooting.core.responses import json_download
 from equalfooting.needs import framework as fw
+from equalfooting.registry.selectors import state_from_iso3
 
 from . import allocation_rounds, ledger, services
 from .models import AllocationRound, Contribution, Contributor, LedgerTransaction, Project
@@ -127,7 +128,7 @@ def round_file(request: HttpRequest, round_id: int, name: str) -> HttpResponse:
 @require_safe
 def state_explanation(request: HttpRequest, round_id: int, iso3: str) -> HttpResponse:
     round_ = _visible(request, round_id)
-    state = permissions.state_from_iso3(iso3=iso3)
+    state = state_from_iso3(iso3=iso3)
     key = next((k for k, v in round_.keys.items() if v == state.iso3), None)
     if key is None:
         raise Http404(_("This State is not in the round."))

@@ -8,7 +8,7 @@ from django.http import HttpRequest
 from ninja import Router, Schema
 
 from equalfooting import permissions
-from equalfooting.api.auth import write_auth
+from equalfooting.accounts.api_auth import write_auth
 
 from . import services
 from .models import Match, Round

@@ -11,14 +11,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from equalfooting import permissions
+from equalfooting.audit.services import audit_append
+from equalfooting.core.errors import NotAllowed, TransitionNotAllowed
 from equalfooting.domain import matching
 from equalfooting.fund.models import PriorityEntry
 from equalfooting.needs import framework as fw
 from equalfooting.needs import scoring
 from equalfooting.needs.models import Assessment, AssistanceRequest
-from equalfooting.needs.services import TransitionNotAllowed, request_advance
+from equalfooting.needs.services import request_advance
 from equalfooting.offers.models import Offer
-from equalfooting.transparency.services import audit_append
 
 from . import weights
 from .models import Match, Round
@@ -309,7 +310,7 @@ def match_report(*, actor: Any, match: Match, event: str) -> Match:
     as_provider = permissions.can(actor, "match.provider_decide", match)
     as_state = permissions.can(actor, "match.state_decide", match)
     if not (as_provider or as_state):
-        raise permissions.PermissionDenied(_("You are not allowed to do this."))
+        raise NotAllowed(_("You are not allowed to do this."))
     match = _locked(match)
     if not match.agreed:
         raise TransitionNotAllowed(_("Only an agreed match can be delivered."))

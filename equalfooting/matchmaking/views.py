@@ -11,9 +11,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from equalfooting import permissions
+from equalfooting.core.errors import TransitionNotAllowed
 from equalfooting.core.responses import json_download
 from equalfooting.fund.models import PriorityEntry
-from equalfooting.needs.services import TransitionNotAllowed
 
 from . import services
 from .models import Match, Round

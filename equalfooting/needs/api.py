@@ -9,7 +9,8 @@ from django.http import Http404, HttpRequest
 from ninja import Router, Schema, Status
 
 from equalfooting import permissions
-from equalfooting.api.auth import write_auth
+from equalfooting.accounts.api_auth import write_auth
+from equalfooting.registry.selectors import state_from_iso3
 
 from . import framework as fw
 from . import scoring, selectors, services
@@ -159,7 +160,7 @@ def _visible_assessment(request: HttpRequest, assessment_id: int) -> Assessment:
 @router.get("/states/{iso3}/assessments", response=list[AssessmentSummary])
 def assessments(request: HttpRequest, iso3: str) -> list[dict[str, Any]]:
     """The assessments of a State that the caller may see (public ones for everyone)."""
-    state = permissions.state_from_iso3(iso3=iso3)
+    state = state_from_iso3(iso3=iso3)
     return [
         _summary(a)
         for a in selectors.assessments_visible(request.user, state=state).order_by("-version")
@@ -178,7 +179,7 @@ def assessment(request: HttpRequest, assessment_id: int) -> dict[str, Any]:
 )
 def assessment_draft(request: HttpRequest, iso3: str, payload: DraftIn) -> dict[str, Any]:
     """Create or update the State's draft (its verified focal points only)."""
-    state = permissions.state_from_iso3(iso3=iso3)
+    state = state_from_iso3(iso3=iso3)
     permissions.require(request.user, "assessment.edit", state)
     draft = services.assessment_save_draft(
         actor=request.user, state=state, answers=payload.answers, targets=payload.targets
@@ -251,7 +252,7 @@ def _fields(payload: RequestIn) -> dict[str, Any]:
     response={201: RequestOut, 403: Error, 404: Error, 422: Error},
 )
 def request_create(request: HttpRequest, iso3: str, payload: RequestIn) -> Status[dict[str, Any]]:
-    state = permissions.state_from_iso3(iso3=iso3)
+    state = state_from_iso3(iso3=iso3)
     permissions.require(request.user, "request.create", state)
     created = services.request_create(actor=request.user, state=state, **_fields(payload))
     return Status(201, _request_out(created))

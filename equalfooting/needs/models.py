@@ -57,6 +57,10 @@ class Assessment(models.Model):
     def __str__(self) -> str:
         return f"{self.state_id} assessment v{self.version or 'draft'}"
 
+    def is_shared_with(self, audiences: set[str]) -> bool:
+        """Whether a submitted version is shared with one of these audiences (`Visibility`)."""
+        return self.status == self.Status.SUBMITTED and self.visibility in audiences
+
 
 class AssistanceRequest(models.Model):
     """A State's request for assistance, linked to the gaps it addresses."""
@@ -141,6 +145,11 @@ class AssistanceRequest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.reference} {self.title}"
+
+    @property
+    def is_public(self) -> bool:
+        """Everyone may see a request once it left its draft (read by `permissions`)."""
+        return self.status != self.Status.DRAFT
 
     @property
     def reference(self) -> str:

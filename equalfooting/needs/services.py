@@ -15,18 +15,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from equalfooting import permissions
+from equalfooting.audit.services import audit_append
 from equalfooting.core import languages
+from equalfooting.core.errors import TransitionNotAllowed
 from equalfooting.core.validation import clean_choices, clean_date
-from equalfooting.transparency.services import audit_append
 
 from . import framework as fw
 from . import principles, workflow
 from .models import Assessment, AssistanceRequest, RequestTransition
-
-
-class TransitionNotAllowed(Exception):
-    """The transition is not in the table (answered with 409 Conflict)."""
-
 
 # --- Self-assessment ---------------------------------------------------------------------
 

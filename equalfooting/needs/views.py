@@ -11,9 +11,11 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from equalfooting import permissions
 from equalfooting.core import languages
+from equalfooting.core.errors import TransitionNotAllowed
 from equalfooting.core.forms import attach_errors
 from equalfooting.core.i18n import pick
 from equalfooting.registry.models import State
+from equalfooting.registry.selectors import state_from_iso3
 
 from . import framework as fw
 from . import scoring, selectors, services, workflow
@@ -104,7 +106,7 @@ def _questionnaire(
 
 @require_safe
 def assessment_list(request: HttpRequest, iso3: str) -> HttpResponse:
-    state = permissions.state_from_iso3(iso3=iso3)
+    state = state_from_iso3(iso3=iso3)
     visible = selectors.assessments_visible(request.user, state=state).order_by("-version")
     return render(
         request,
@@ -118,7 +120,7 @@ def assessment_list(request: HttpRequest, iso3: str) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-@permissions.guard("assessment.edit", load=permissions.state_from_iso3)
+@permissions.guard("assessment.edit", load=state_from_iso3)
 def assessment_edit(request: HttpRequest, iso3: str, obj: State) -> HttpResponse:
     """The questionnaire: save a draft, resume it later, or submit it as a new version."""
     framework = fw.load()
@@ -308,7 +310,7 @@ def _render_request(
 
 
 @require_http_methods(["GET", "POST"])
-@permissions.guard("request.create", load=permissions.state_from_iso3)
+@permissions.guard("request.create", load=state_from_iso3)
 def request_create(request: HttpRequest, iso3: str, obj: State) -> HttpResponse:
     form = RequestForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -338,7 +340,7 @@ def request_edit(request: HttpRequest, request_id: int, obj: AssistanceRequest) 
     if request.method == "POST" and form.is_valid():
         try:
             services.request_update(actor=request.user, request=obj, **form.service_fields())
-        except services.TransitionNotAllowed as exc:
+        except TransitionNotAllowed as exc:
             messages.error(request, str(exc))
             return _render_request(request, obj, status=409)
         except ValidationError as exc:
@@ -370,7 +372,7 @@ def request_transition(
             target=form.cleaned_data["target"],
             reason=form.cleaned_data["reason"],
         )
-    except services.TransitionNotAllowed as exc:
+    except TransitionNotAllowed as exc:
         messages.error(request, str(exc))
         return _render_request(request, obj, status=409, form=form)
     except ValidationError as exc:

@@ -10,7 +10,7 @@ from ninja import Router, Schema, Status
 from pydantic import ConfigDict
 
 from equalfooting import permissions
-from equalfooting.api.auth import write_auth
+from equalfooting.accounts.api_auth import write_auth
 
 from . import services
 from .models import Offer

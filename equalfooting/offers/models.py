@@ -75,5 +75,10 @@ class Offer(models.Model):
         return f"{self.reference} {self.title}"
 
     @property
+    def is_public(self) -> bool:
+        """Everyone may see an offer once it left its draft (read by `permissions`)."""
+        return self.status != self.Status.DRAFT
+
+    @property
     def reference(self) -> str:
         return f"OFF-{self.pk:05d}" if self.pk else "OFF-new"

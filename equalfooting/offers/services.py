@@ -9,13 +9,13 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from equalfooting import permissions
+from equalfooting.audit.services import audit_append
 from equalfooting.core import languages
+from equalfooting.core.errors import TransitionNotAllowed
 from equalfooting.core.validation import clean_choices, clean_date
 from equalfooting.needs import framework as fw
 from equalfooting.needs import principles
 from equalfooting.needs.models import AssistanceRequest
-from equalfooting.needs.services import TransitionNotAllowed
-from equalfooting.transparency.services import audit_append
 
 from . import eligibility, workflow
 from .models import Offer, Provider

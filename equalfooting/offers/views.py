@@ -11,10 +11,10 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from equalfooting import permissions
 from equalfooting.core import languages
+from equalfooting.core.errors import TransitionNotAllowed
 from equalfooting.core.forms import attach_errors
 from equalfooting.needs.labels import theme_label
 from equalfooting.needs.models import AssistanceRequest
-from equalfooting.needs.services import TransitionNotAllowed
 
 from . import services, workflow
 from .forms import OfferForm

@@ -7,10 +7,11 @@ from ninja import Field, Router, Schema
 from ninja.errors import HttpError
 
 from equalfooting import permissions
-from equalfooting.api.auth import write_auth
+from equalfooting.accounts.api_auth import write_auth
 
 from . import selectors, services
 from .models import State, StateProfile
+from .selectors import state_from_iso3
 
 router = Router(tags=["registry"])
 
@@ -95,7 +96,7 @@ def states(request: HttpRequest, limit: int | None = None, offset: int = 0) -> S
 
 @router.get("/states/{iso3}", response={200: StateOut, 404: Error}, summary="One State")
 def state(request: HttpRequest, iso3: str) -> StateOut:
-    return _state_out(permissions.state_from_iso3(iso3=iso3))
+    return _state_out(state_from_iso3(iso3=iso3))
 
 
 @router.get("/organisations", response=list[OrganisationOut], summary="Regional organisations")
@@ -117,7 +118,7 @@ def organisations(request: HttpRequest) -> list[OrganisationOut]:
 
 @router.get("/states/{iso3}/profile", response={200: ProfileOut, 404: Error})
 def profile(request: HttpRequest, iso3: str) -> ProfileOut:
-    state = permissions.state_from_iso3(iso3=iso3)
+    state = state_from_iso3(iso3=iso3)
     p = StateProfile.objects.filter(state=state).first() or StateProfile(state=state)
     return ProfileOut(
         state=state.iso3,
@@ -135,7 +136,7 @@ def profile(request: HttpRequest, iso3: str) -> ProfileOut:
     summary="Update a State's public profile (its verified focal points, or the Secretariat)",
 )
 def profile_update(request: HttpRequest, iso3: str, payload: ProfileIn) -> ProfileOut:
-    state = permissions.state_from_iso3(iso3=iso3)
+    state = state_from_iso3(iso3=iso3)
     permissions.require(request.user, "state.profile.edit", state)
     services.state_profile_update(actor=request.user, state=state, **payload.dict())
     return profile(request, iso3)

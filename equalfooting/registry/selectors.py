@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from django.db.models import Count, Prefetch, QuerySet
+from django.utils.translation import gettext as _
 
+from equalfooting.core.errors import NotFound
 from equalfooting.core.i18n import fold
 
 from .models import Group, Organisation, ReferenceSource, Region, State
@@ -19,6 +21,14 @@ def state_get(*, iso3: str) -> State | None:
         .filter(iso3=iso3.upper())
         .first()
     )
+
+
+def state_from_iso3(*, iso3: str, **_ignored: object) -> State:
+    """The State a URL names, for views and API routes (`permissions.guard(load=...)`)."""
+    state = state_get(iso3=iso3)
+    if state is None:
+        raise NotFound(_("No State has the ISO 3166 alpha-3 code “%(code)s”.") % {"code": iso3})
+    return state
 
 
 def state_list(

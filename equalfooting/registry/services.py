@@ -9,8 +9,8 @@ from typing import Any
 from django.db import transaction
 
 from equalfooting import permissions
+from equalfooting.audit.services import audit_append
 from equalfooting.core.i18n import fold
-from equalfooting.transparency.services import audit_append
 
 from . import reference
 from .models import Group, Organisation, ReferenceSource, Region, State, StateProfile

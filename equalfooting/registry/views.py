@@ -14,6 +14,7 @@ from equalfooting.needs.selectors import requests_visible
 from . import selectors, services
 from .forms import StateFilterForm, StateProfileForm
 from .models import State, StateProfile
+from .selectors import state_from_iso3
 
 
 def _filter_choices() -> dict[str, list[tuple[str, str]]]:
@@ -39,7 +40,7 @@ def state_list(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 def state_detail(request: HttpRequest, iso3: str) -> HttpResponse:
-    state = permissions.state_from_iso3(iso3=iso3)
+    state = state_from_iso3(iso3=iso3)
     profile = StateProfile.objects.filter(state=state).first()
     return render(
         request,
@@ -62,7 +63,7 @@ def state_detail(request: HttpRequest, iso3: str) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-@permissions.guard("state.profile.edit", load=permissions.state_from_iso3)
+@permissions.guard("state.profile.edit", load=state_from_iso3)
 def state_profile_edit(request: HttpRequest, iso3: str, obj: State) -> HttpResponse:
     profile = StateProfile.objects.filter(state=obj).first() or StateProfile(state=obj)
     form = StateProfileForm(request.POST or None, instance=profile)

@@ -10,9 +10,10 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import condition, require_safe
 
+from equalfooting.audit.models import AuditEntry
+from equalfooting.audit.selectors import audit_head
+
 from . import exports
-from .models import AuditEntry
-from .selectors import audit_head
 
 
 def _language(request: HttpRequest) -> str:

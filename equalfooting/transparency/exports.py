@@ -254,7 +254,7 @@ def _allocations() -> Iterator[dict[str, Any]]:
 
 
 def _audit() -> Iterator[dict[str, Any]]:
-    from equalfooting.transparency.models import AuditEntry
+    from equalfooting.audit.models import AuditEntry
 
     for e in AuditEntry.objects.order_by("seq").defer("payload").iterator(chunk_size=CHUNK):
         yield {

@@ -174,7 +174,7 @@ def _records() -> bytes:
 
 
 def _audit() -> bytes:
-    from .models import AuditEntry
+    from equalfooting.audit.models import AuditEntry
 
     rows = [
         {
@@ -197,7 +197,7 @@ def _audit() -> bytes:
 
 
 def export(path: Path) -> dict[str, Any]:
-    from .selectors import audit_head
+    from equalfooting.audit.selectors import audit_head
 
     key = signing_key()
     files = {"records.json": _records(), "audit.json": _audit()}
@@ -292,10 +292,9 @@ def verify_bundle(path: Path, *, public_key: str | None = None) -> Verified:
 @transaction.atomic
 def import_bundle(path: Path, *, public_key: str | None = None) -> dict[str, Any]:
     """Load a verified bundle into an empty installation and make it a read-only mirror."""
+    from equalfooting.audit.models import AuditEntry, AuditHead
     from equalfooting.core.models import Installation
     from equalfooting.registry.models import State
-
-    from .models import AuditEntry, AuditHead
 
     bundle = verify_bundle(path, public_key=public_key)
     if State.objects.exists() or AuditEntry.objects.exists():

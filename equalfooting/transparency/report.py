@@ -15,8 +15,9 @@ from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from equalfooting.audit.selectors import audit_head
+
 from . import charts, statistics
-from .selectors import audit_head
 
 PRINT_CSS = Path(__file__).resolve().parent.parent / "static" / "ef" / "report-print.css"
 

@@ -8,8 +8,9 @@ from equalfooting import permissions
 from equalfooting.accounts import workflow
 from equalfooting.accounts.models import Role, User
 from equalfooting.accounts.services import role_decide, role_nominate
+from equalfooting.audit.models import AuditEntry
+from equalfooting.core.errors import NotAllowed
 from equalfooting.registry.models import State
-from equalfooting.transparency.models import AuditEntry
 from tests.conftest import PASSWORD, grant, login_with_2fa, make_user
 
 pytestmark = pytest.mark.django_db
@@ -47,7 +48,7 @@ def test_a_nomination_gives_no_rights_until_the_secretariat_verifies_it(
 def test_a_focal_point_cannot_nominate_for_another_state(
     focal_point_ken: User, state_fra: State
 ) -> None:
-    with pytest.raises(permissions.PermissionDenied):
+    with pytest.raises(NotAllowed):
         role_nominate(
             actor=focal_point_ken,
             email="x@example.org",

@@ -11,11 +11,11 @@ from django.test import Client
 from django.utils import timezone
 from django.utils.html import escape
 
+from equalfooting.audit.models import AuditEntry
 from equalfooting.contacts.models import ContactCheck, PointOfContact
 from equalfooting.contacts.selectors import public_figures
 from equalfooting.contacts.services import check_round_launch, contact_nominate, contact_verify
 from equalfooting.registry.models import State
-from equalfooting.transparency.models import AuditEntry
 
 pytestmark = pytest.mark.django_db
 

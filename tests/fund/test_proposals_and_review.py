@@ -10,10 +10,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import Client
 
 from equalfooting.accounts.services import api_token_create
+from equalfooting.core.errors import TransitionNotAllowed
 from equalfooting.fund import ledger, proposals
 from equalfooting.fund.models import Contributor, PriorityEntry, Project, Proposal, Review
 from equalfooting.fund.services import contribution_pledge, contribution_receive
-from equalfooting.needs.services import TransitionNotAllowed
 from equalfooting.registry.models import State
 from tests.conftest import grant, login_with_2fa, make_user
 

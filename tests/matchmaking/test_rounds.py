@@ -9,11 +9,12 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.test import Client
 
+from equalfooting.core.errors import TransitionNotAllowed
 from equalfooting.fund.models import PriorityEntry
 from equalfooting.matchmaking import services
 from equalfooting.matchmaking.models import Match, Round
 from equalfooting.needs.models import AssistanceRequest
-from equalfooting.needs.services import TransitionNotAllowed, request_create, request_transition
+from equalfooting.needs.services import request_create, request_transition
 from equalfooting.offers.models import Offer, Provider
 from equalfooting.offers.services import offer_create, offer_transition
 from equalfooting.registry.models import State

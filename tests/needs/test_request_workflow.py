@@ -8,6 +8,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import Client
 
+from equalfooting.audit.models import AuditEntry
 from equalfooting.needs import workflow
 from equalfooting.needs.models import AssistanceRequest, RequestTransition
 from equalfooting.needs.services import (
@@ -16,7 +17,6 @@ from equalfooting.needs.services import (
     request_transition,
     request_update,
 )
-from equalfooting.transparency.models import AuditEntry
 from tests.needs.conftest import VALID_REQUEST
 
 pytestmark = pytest.mark.django_db

@@ -7,10 +7,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import Client
 
 from equalfooting.accounts.services import api_token_create
+from equalfooting.audit.models import AuditEntry
 from equalfooting.offers.forms import OfferForm
 from equalfooting.offers.models import Offer, Provider
 from equalfooting.offers.services import offer_create, offer_transition
-from equalfooting.transparency.models import AuditEntry
 from tests.conftest import grant, make_user
 from tests.offers.conftest import VALID_OFFER
 
@@ -135,7 +135,7 @@ def test_bad_input_names_the_field_and_writes_nothing(
 
 
 def test_the_offer_workflow(client: Client, provider: Provider, provider_rep: Any) -> None:
-    from equalfooting.needs.services import TransitionNotAllowed
+    from equalfooting.core.errors import TransitionNotAllowed
 
     offer = offer_create(actor=provider_rep, provider=provider, **VALID_OFFER)
     with pytest.raises(TransitionNotAllowed):

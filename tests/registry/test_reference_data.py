@@ -7,13 +7,13 @@ from typing import Any
 
 import pytest
 
+from equalfooting.audit.models import AuditEntry
 from equalfooting.fund import review
 from equalfooting.offers import eligibility
 from equalfooting.registry import names, reference
 from equalfooting.registry.models import Organisation, ReferenceSource, State
 from equalfooting.registry.reference import ReferenceDataError
 from equalfooting.registry.services import reference_data_load
-from equalfooting.transparency.models import AuditEntry
 
 pytestmark = pytest.mark.django_db
 

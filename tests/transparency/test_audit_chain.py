@@ -6,9 +6,9 @@ import pytest
 from django.db import connection, transaction
 from django.test import Client
 
-from equalfooting.transparency.models import AuditEntry
-from equalfooting.transparency.selectors import audit_head, audit_verify
-from equalfooting.transparency.services import audit_append
+from equalfooting.audit.models import AuditEntry
+from equalfooting.audit.selectors import audit_head, audit_verify
+from equalfooting.audit.services import audit_append
 
 
 @pytest.mark.django_db

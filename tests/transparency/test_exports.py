@@ -11,8 +11,8 @@ from django.db import transaction
 from django.test import Client
 from django.utils import translation
 
+from equalfooting.audit.services import audit_append
 from equalfooting.transparency import exports
-from equalfooting.transparency.services import audit_append
 
 pytestmark = pytest.mark.django_db
 

@@ -10,8 +10,9 @@ import pytest
 from django.db import transaction
 from django.test import Client
 
+from equalfooting.audit.services import audit_append
+from equalfooting.core.errors import MirrorReadOnly
 from equalfooting.core.models import Installation
-from equalfooting.transparency.services import MirrorReadOnly, audit_append
 from tests.test_cli import run
 
 DATASETS = (

@@ -19,6 +19,8 @@ class AuditEntry(models.Model):
     payload = models.JSONField(null=True)
 
     class Meta:
+        # The log began in the transparency app; its tables keep their first names.
+        db_table = "transparency_auditentry"
         ordering = ["seq"]
 
     def __str__(self) -> str:
@@ -46,6 +48,9 @@ class AuditHead(models.Model):
 
     seq = models.PositiveBigIntegerField(default=0)
     hash = models.CharField(max_length=64)
+
+    class Meta:
+        db_table = "transparency_audithead"
 
     def __str__(self) -> str:
         return f"head {self.seq} {self.hash[:12]}"

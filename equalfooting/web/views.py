@@ -4,8 +4,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
+from equalfooting.audit.selectors import audit_head
 from equalfooting.registry import selectors as registry
-from equalfooting.transparency.selectors import audit_head
 
 
 @require_safe

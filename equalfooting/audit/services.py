@@ -5,17 +5,14 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from equalfooting.core.errors import MirrorReadOnly
+from equalfooting.core.models import is_mirror
 from equalfooting.domain.audit import GENESIS_HASH, Entry, digest
 
 from .models import AuditEntry, AuditHead
-
-
-class MirrorReadOnly(PermissionDenied):
-    pass
 
 
 def actor_label(user: Any) -> str:
@@ -38,8 +35,6 @@ def audit_append(
     """
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("audit_append must be called inside transaction.atomic()")
-    from equalfooting.core.models import is_mirror
-
     if is_mirror():
         # Every change of state passes through here, so closing the chain closes them all.
         raise MirrorReadOnly(
