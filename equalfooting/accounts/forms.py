@@ -28,7 +28,11 @@ class FocalPointNominationForm(forms.Form):
 
 class DecisionForm(forms.Form):
     decision = forms.ChoiceField(
-        choices=[("verified", _("Verify")), ("rejected", _("Reject")), ("revoked", _("Revoke"))]
+        choices=[
+            (Role.Status.VERIFIED, _("Verify")),
+            (Role.Status.REJECTED, _("Reject")),
+            (Role.Status.REVOKED, _("Revoke")),
+        ]
     )
     reason = forms.CharField(label=_("Reason"), required=False, max_length=1000)
 

@@ -6,16 +6,20 @@ import secrets
 from typing import Any
 
 from django.contrib.auth.forms import PasswordResetForm
+from django.contrib.auth.tokens import default_token_generator
 from django.db import transaction
 from django.utils import timezone
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 from django_otp import match_token
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from equalfooting import permissions
 from equalfooting.audit.services import audit_append
-from equalfooting.core.errors import NotAllowed
+from equalfooting.core.errors import InvalidInput, NotAllowed
 
-from . import workflow
+from . import selectors, workflow
 from .models import ApiToken, Role, User
 
 
@@ -36,7 +40,7 @@ def _user_for(email: str, *, username: str | None = None) -> tuple[User, bool]:
     """The account with this e-mail address, or a new one without a usable password."""
     email = User.objects.normalize_email(email).strip()
     if not email:
-        raise ValueError(_("An e-mail address is required."))
+        raise InvalidInput({"email": _("An e-mail address is required.")})
     user = User.objects.filter(email__iexact=email).first()
     if user:
         return user, False
@@ -65,7 +69,9 @@ def role_nominate(
     if kind == Role.Kind.FOCAL_POINT:
         permissions.require(actor, "role.nominate.focal_point", state)
         if focal_kind not in Role.FocalKind.values:
-            raise ValueError(_("Choose whether the focal point is diplomatic or technical."))
+            raise InvalidInput(
+                {"focal_kind": _("Choose whether the focal point is diplomatic or technical.")}
+            )
     else:
         permissions.require(actor, "role.nominate.other")
     user, created = _user_for(email)
@@ -76,7 +82,7 @@ def role_nominate(
         provider=provider,
         status__in=[Role.Status.NOMINATED, Role.Status.VERIFIED],
     ).exists():
-        raise ValueError(_("This person already holds or awaits this role."))
+        raise InvalidInput({"email": _("This person already holds or awaits this role.")})
     role = Role.objects.create(
         user=user,
         kind=kind,
@@ -100,10 +106,6 @@ def role_nominate(
 
 def _send_welcome(user: User, request: Any) -> None:
     """Send a new nominee the link to set a first password (a password-reset token)."""
-    from django.contrib.auth.tokens import default_token_generator
-    from django.utils.encoding import force_bytes
-    from django.utils.http import urlsafe_base64_encode
-
     context = {
         "email": user.email,
         "domain": request.get_host() if request else "localhost",
@@ -169,7 +171,7 @@ def api_token_create(*, actor: Any, name: str) -> tuple[ApiToken, str]:
     if not getattr(actor, "is_authenticated", False):
         raise NotAllowed(_("Sign in to create a token."))
     if not name.strip():
-        raise ValueError(_("Give the token a name."))
+        raise InvalidInput({"name": _("Give the token a name.")})
     key = "ef_" + secrets.token_urlsafe(32)
     token = ApiToken.objects.create(
         user=actor,
@@ -199,7 +201,8 @@ def api_token_revoke(*, actor: Any, token: ApiToken) -> None:
         action="accounts.token.revoke",
         object_type="api_token",
         object_id=str(token.pk),
-        state={"user": actor.pk, "revoked": True},
+        # A key of the audit record (the token is revoked), not a role's status.
+        state=dict(user=actor.pk, revoked=True),
     )
 
 
@@ -215,3 +218,22 @@ def two_factor_pass(*, user: User, token: str) -> User:
         raise NotAllowed(_("The two-factor authentication code is not valid."))
     user.otp_device = device  # type: ignore[attr-defined]
     return user
+
+
+def totp_device_prepare(*, actor: Any) -> TOTPDevice:
+    """The authenticator the user is enrolling: the unconfirmed one, made on first need."""
+    device = selectors.totp_device_unconfirmed(user=actor)
+    if device is None:
+        device = TOTPDevice.objects.create(user=actor, name="authenticator", confirmed=False)
+    return device
+
+
+def totp_device_confirm(*, actor: Any, device: TOTPDevice, token: str) -> bool:
+    """Confirm the user's new authenticator with one code from it; False if the code is wrong."""
+    if device.user_id != actor.pk:
+        raise NotAllowed(_("You are not allowed to do this."))
+    if not device.verify_token(token):
+        return False
+    device.confirmed = True
+    device.save()
+    return True

@@ -8,22 +8,23 @@ from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 from django_otp import devices_for_user
 from django_otp import login as otp_login
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from equalfooting import permissions
+from equalfooting.core.errors import InvalidInput
+from equalfooting.core.forms import attach_errors
 from equalfooting.registry.models import State
 from equalfooting.registry.selectors import state_from_iso3
 
-from . import services, workflow
+from . import selectors, services
 from .forms import DecisionForm, FocalPointNominationForm, OtpTokenForm, TokenForm
-from .models import ApiToken, Role
+from .models import Role
 
 
 def _safe_next(request: HttpRequest, default: str) -> str:
@@ -54,8 +55,8 @@ class LoginView(auth_views.LoginView):
 def home(request: HttpRequest) -> HttpResponse:
     user = request.user
     assert user.is_authenticated  # login_required
-    roles = Role.objects.filter(user=user).select_related("state", "provider")
-    tokens = ApiToken.objects.filter(user=user, revoked_at__isnull=True)
+    roles = selectors.roles_of_user(user=user)
+    tokens = selectors.api_tokens_active(user=user)
     return render(
         request,
         "accounts/home.html",
@@ -81,14 +82,11 @@ def otp_setup(request: HttpRequest) -> HttpResponse:
         return redirect(
             f"{reverse('accounts:otp_verify')}?{urlencode({'next': request.get_full_path()})}"
         )
-    device = TOTPDevice.objects.filter(user=request.user, confirmed=False).first()
-    if device is None:
-        device = TOTPDevice.objects.create(user=request.user, name="authenticator", confirmed=False)
+    device = services.totp_device_prepare(actor=request.user)
     form = OtpTokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if device.verify_token(form.cleaned_data["token"]):
-            device.confirmed = True
-            device.save()
+        token = form.cleaned_data["token"]
+        if services.totp_device_confirm(actor=request.user, device=device, token=token):
             otp_login(request, device)
             messages.success(request, _("Two-factor authentication is set up."))
             return redirect(_safe_next(request, "accounts:home"))
@@ -136,8 +134,8 @@ def focal_point_nominate(request: HttpRequest, iso3: str, obj: State) -> HttpRes
                 reference=form.cleaned_data["reference"],
                 request=request,
             )
-        except ValueError as exc:
-            form.add_error(None, str(exc))
+        except InvalidInput as exc:
+            attach_errors(form, exc)
         else:
             messages.success(
                 request,
@@ -149,23 +147,21 @@ def focal_point_nominate(request: HttpRequest, iso3: str, obj: State) -> HttpRes
 
 @permissions.guard("role.list")
 def nomination_list(request: HttpRequest) -> HttpResponse:
-    pending = Role.objects.filter(status=Role.Status.NOMINATED).select_related(
-        "user", "state", "provider"
-    )
-    verified = Role.objects.filter(status=Role.Status.VERIFIED).select_related(
-        "user", "state", "provider"
-    )
     return render(
         request,
         "accounts/nominations.html",
-        {"pending": pending, "verified": verified, "form": DecisionForm()},
+        {
+            "pending": selectors.roles_with_status(status=Role.Status.NOMINATED),
+            "holders": selectors.roles_with_status(status=Role.Status.VERIFIED),
+            "form": DecisionForm(),
+        },
     )
 
 
 @require_POST
 @permissions.guard("role.decide")
 def nomination_decide(request: HttpRequest, pk: int) -> HttpResponse:
-    role = get_object_or_404(Role, pk=pk)
+    role = selectors.role_from_id(pk=pk)
     form = DecisionForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Choose a decision."))
@@ -177,8 +173,8 @@ def nomination_decide(request: HttpRequest, pk: int) -> HttpResponse:
             status=form.cleaned_data["decision"],
             reason=form.cleaned_data["reason"],
         )
-    except workflow.TransitionError as exc:
-        messages.error(request, str(exc))
+    except InvalidInput as exc:  # no reason given: say so on the list, where it is typed
+        messages.error(request, " ".join(exc.messages))
     else:
         messages.success(request, _("The decision was recorded."))
     return redirect("accounts:nominations")
@@ -198,7 +194,7 @@ def token_create(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
-    token = get_object_or_404(ApiToken, pk=pk, user=request.user, revoked_at__isnull=True)
+    token = selectors.api_token_active(user=request.user, pk=pk)
     services.api_token_revoke(actor=request.user, token=token)
     messages.success(request, _("The token was revoked."))
     return redirect("accounts:home")

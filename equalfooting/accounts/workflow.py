@@ -3,37 +3,34 @@
 from __future__ import annotations
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
-# The same words as the Role model's status choices, so the messages read in every language.
-LABELS = {
-    "nominated": gettext_lazy("Nominated"),
-    "verified": gettext_lazy("Verified"),
-    "rejected": gettext_lazy("Rejected"),
-    "revoked": gettext_lazy("Revoked"),
-}
+from equalfooting.core.errors import InvalidInput, TransitionNotAllowed
 
-NOMINATED, VERIFIED, REJECTED, REVOKED = "nominated", "verified", "rejected", "revoked"
+from .models import Role
+
+Status = Role.Status
 
 TRANSITIONS: dict[str, frozenset[str]] = {
-    NOMINATED: frozenset({VERIFIED, REJECTED}),
-    VERIFIED: frozenset({REVOKED}),
-    REJECTED: frozenset(),
-    REVOKED: frozenset(),
+    Status.NOMINATED: frozenset({Status.VERIFIED, Status.REJECTED}),
+    Status.VERIFIED: frozenset({Status.REVOKED}),
+    Status.REJECTED: frozenset(),
+    Status.REVOKED: frozenset(),
 }
 # Ending a role needs a reason the nominee and the record can read.
-NEEDS_REASON = frozenset({REJECTED, REVOKED})
+NEEDS_REASON = frozenset({Status.REJECTED, Status.REVOKED})
 
 
-class TransitionError(ValueError):
-    pass
+def _label(status: str) -> str:
+    """The status in the reader's language, as the Role model's choices name it."""
+    return str(Status(status).label) if status in Status.values else status
 
 
 def check_transition(current: str, target: str, reason: str = "") -> None:
+    """Refuse a step the table does not allow (409), or an ending without a reason (422)."""
     if target not in TRANSITIONS.get(current, frozenset()):
-        raise TransitionError(
+        raise TransitionNotAllowed(
             _("A role that is %(current)s cannot become %(target)s.")
-            % {"current": LABELS.get(current, current), "target": LABELS.get(target, target)}
+            % {"current": _label(current), "target": _label(target)}
         )
     if target in NEEDS_REASON and not reason.strip():
-        raise TransitionError(_("Give a reason."))
+        raise InvalidInput({"reason": _("Give a reason.")})

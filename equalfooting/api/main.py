@@ -7,7 +7,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 
 from equalfooting.contacts.api import router as contacts_router
-from equalfooting.core.errors import TransitionNotAllowed
+from equalfooting.core.errors import InvalidFile, TransitionNotAllowed
 from equalfooting.fund.api import router as fund_router
 from equalfooting.matchmaking.api import router as matchmaking_router
 from equalfooting.needs.api import router as needs_router
@@ -31,9 +31,11 @@ api.add_router("/", matchmaking_router)
 api.add_router("/", fund_router)
 
 
-# The one place the API answers the mechanism's errors (`equalfooting.core.errors`). Each
-# handler is registered for Django's own exception, which the mechanism's errors extend, so
-# `NotAllowed` (and 2FA, mirror) is 403, `NotFound` 404, `InvalidInput` 422.
+# The one place the API answers the mechanism's errors (`equalfooting.core.errors`), each as
+# JSON {"detail": ...}. Three handlers are registered for Django's own exception, which the
+# mechanism's errors extend (ninja looks a handler up along the exception's classes), so
+# `NotAllowed`, `TwoFactorRequired` and `MirrorReadOnly` are 403, `NotFound` 404 and
+# `InvalidInput` 422 naming each field; `TransitionNotAllowed` is 409, `InvalidFile` 422.
 
 
 @api.exception_handler(PermissionDenied)
@@ -59,3 +61,8 @@ def invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
 @api.exception_handler(TransitionNotAllowed)
 def conflict(request: HttpRequest, exc: TransitionNotAllowed) -> HttpResponse:
     return api.create_response(request, {"detail": str(exc)}, status=409)
+
+
+@api.exception_handler(InvalidFile)
+def invalid_file(request: HttpRequest, exc: InvalidFile) -> HttpResponse:
+    return api.create_response(request, {"detail": str(exc)}, status=422)

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from equalfooting import permissions
 from equalfooting.audit.services import audit_append
+from equalfooting.core.errors import InvalidInput, TransitionNotAllowed
 
 from .models import CheckRound, ContactCheck, PointOfContact
 
@@ -37,11 +38,12 @@ def _contact_state(c: PointOfContact) -> dict[str, Any]:
     }
 
 
-def clean_contact(fields: dict[str, Any]) -> dict[str, str]:
+def _clean_contact(fields: dict[str, Any]) -> dict[str, str]:
+    """The contact's fields, stripped; every wrong one is named in one `InvalidInput`."""
     errors: dict[str, list[str]] = {}
     unknown = set(fields) - set(FIELDS)
     if unknown:
-        raise ValidationError({name: _("Unknown field.") for name in sorted(unknown)})
+        raise InvalidInput({name: _("Unknown field.") for name in sorted(unknown)})
     data = {name: str(fields.get(name) or "").strip() for name in FIELDS}
     if data["kind"] not in PointOfContact.Kind.values:
         errors["kind"] = [_("Choose diplomatic or technical.")]
@@ -49,20 +51,20 @@ def clean_contact(fields: dict[str, Any]) -> dict[str, str]:
         errors["name"] = [_("Give the contact's name.")]
     try:
         validate_email(data["email"])
-    except ValidationError:
+    except ValidationError:  # Django's e-mail check, turned into this field's message
         errors["email"] = [_("Enter a valid e-mail address.")]
     for name, limit in (("name", 200), ("position", 200), ("organisation", 200), ("phone", 50)):
         if len(data[name]) > limit:
             errors.setdefault(name, []).append(_("Too long."))
     if errors:
-        raise ValidationError(errors)
+        raise InvalidInput(errors)
     return data
 
 
 @transaction.atomic
 def contact_nominate(*, actor: Any, state: Any, **fields: Any) -> PointOfContact:
     permissions.require(actor, "contact.nominate", state)
-    data = clean_contact(fields)
+    data = _clean_contact(fields)
     contact = PointOfContact.objects.create(state=state, nominated_by=actor, **data)
     audit_append(
         actor=actor,
@@ -79,7 +81,7 @@ def contact_verify(*, actor: Any, contact: PointOfContact) -> PointOfContact:
     permissions.require(actor, "contact.verify")
     contact = PointOfContact.objects.select_for_update().get(pk=contact.pk)
     if contact.status != PointOfContact.Status.NOMINATED:
-        raise ValidationError({"status": _("Only a nominated contact can be verified.")})
+        raise TransitionNotAllowed(_("Only a nominated contact can be verified."))
     contact.status = PointOfContact.Status.VERIFIED
     contact.verified_at = timezone.now()
     contact.save()
@@ -103,7 +105,7 @@ def check_round_launch(
         PointOfContact.objects.filter(status=PointOfContact.Status.VERIFIED).select_related("state")
     )
     if not contacts:
-        raise ValidationError({"contacts": _("There is no verified contact to check.")})
+        raise InvalidInput({"contacts": _("There is no verified contact to check.")})
     check_round = CheckRound.objects.create(launched_by=actor, note=note.strip()[:300])
     now = timezone.now()
     outgoing = []

@@ -1,11 +1,8 @@
 from __future__ import annotations
 
-from typing import Any
-
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils import translation
@@ -13,26 +10,21 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from equalfooting import permissions
+from equalfooting.core.errors import InvalidInput
 from equalfooting.core.forms import attach_errors
 from equalfooting.registry.models import State
 from equalfooting.registry.selectors import state_from_iso3
 
 from . import selectors, services
 from .forms import CheckRoundForm, ContactForm
-from .models import CheckRound, PointOfContact
+from .models import ContactCheck, PointOfContact
+from .selectors import contact_from_id
 
 MESSAGE_TEMPLATES = {
     "request": "contacts/messages/request.txt",
     "notification": "contacts/messages/notification.txt",
     "acknowledgement": "contacts/messages/acknowledgement.txt",
 }
-
-
-def contact_from_id(*, contact_id: int, **_ignored: Any) -> PointOfContact:
-    contact = PointOfContact.objects.select_related("state").filter(pk=contact_id).first()
-    if contact is None:
-        raise Http404(_("No such contact."))
-    return contact
 
 
 @require_safe
@@ -57,7 +49,7 @@ def contact_nominate(request: HttpRequest, iso3: str, obj: State) -> HttpRespons
     if request.method == "POST" and form.is_valid():
         try:
             services.contact_nominate(actor=request.user, state=obj, **form.cleaned_data)
-        except ValidationError as exc:
+        except InvalidInput as exc:
             attach_errors(form, exc)
         else:
             messages.success(
@@ -75,12 +67,8 @@ def contact_nominate(request: HttpRequest, iso3: str, obj: State) -> HttpRespons
 @require_POST
 @permissions.guard("contact.verify", load=contact_from_id)
 def contact_verify(request: HttpRequest, contact_id: int, obj: PointOfContact) -> HttpResponse:
-    try:
-        services.contact_verify(actor=request.user, contact=obj)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, _("The contact was verified."))
+    services.contact_verify(actor=request.user, contact=obj)
+    messages.success(request, _("The contact was verified."))
     return redirect("contacts:directory")
 
 
@@ -95,29 +83,21 @@ def check_rounds(request: HttpRequest) -> HttpResponse:
                 note=form.cleaned_data["note"],
                 base_url=f"{request.scheme}://{request.get_host()}",
             )
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
+        except InvalidInput as exc:
+            attach_errors(form, exc)
         else:
             messages.success(
                 request, _("The check round was launched; every verified contact was sent a link.")
             )
             return redirect("contacts:checks")
-    rounds = [selectors.round_figures(r) for r in CheckRound.objects.prefetch_related("checks")]
+    rounds = selectors.check_rounds_figures()
     return render(request, "contacts/checks.html", {"form": form, "rounds": rounds})
 
 
 @require_http_methods(["GET", "POST"])
 def check_acknowledge(request: HttpRequest, token: str) -> HttpResponse:
     """The one-time link a contact receives. GET asks; POST records (so link scanners don't)."""
-    from .models import ContactCheck
-
-    check = (
-        ContactCheck.objects.select_related("contact__state")
-        .filter(token_hash=ContactCheck.hash_token(token))
-        .first()
-    )
-    if check is None:
-        raise Http404(_("This link is not valid."))
+    check: ContactCheck | None = selectors.contact_check_from_token(token=token)
     newly = False
     if request.method == "POST":
         check, newly = services.contact_check_acknowledge(token=token)

@@ -1,3 +1,5 @@
+from __future__ import annotations
+
 from django.db import models
 
 
@@ -12,6 +14,11 @@ class Installation(models.Model):
 
     def __str__(self) -> str:
         return "installation"
+
+
+def installation_get() -> Installation | None:
+    """The installation's one row; None before the demo or a mirror import first writes it."""
+    return Installation.objects.filter(pk=1).first()
 
 
 def is_mirror() -> bool:

@@ -119,7 +119,7 @@ def organisations(request: HttpRequest) -> list[OrganisationOut]:
 @router.get("/states/{iso3}/profile", response={200: ProfileOut, 404: Error})
 def profile(request: HttpRequest, iso3: str) -> ProfileOut:
     state = state_from_iso3(iso3=iso3)
-    p = StateProfile.objects.filter(state=state).first() or StateProfile(state=state)
+    p = selectors.state_profile_get(state=state) or StateProfile(state=state)
     return ProfileOut(
         state=state.iso3,
         summary=p.summary,

@@ -13,6 +13,8 @@ from typing import Any, TypeVar
 
 from equalfooting.core.i18n import fold
 
+from .models import State
+
 T = TypeVar("T")
 
 CJK = re.compile(r"[\u3400-\u9fff]")
@@ -39,8 +41,6 @@ def forget() -> None:
 def state_name_forms() -> Iterator[tuple[str, Any]]:
     """Each folded everyday form of each State's short and formal names, in every language,
     with the State it names."""
-    from equalfooting.registry.models import State
-
     for state in State.objects.all():
         for name in [*state.short_name.values(), *state.formal_name.values()]:
             for form in everyday_forms(name):

@@ -1,8 +1,8 @@
 """Read and check the reference-data files shipped in `registry/data/`.
 
 Everything is parsed and cross-checked before anything is written, so a malformed file stops
-the load with its name and line and changes nothing. No Django here: the files can be
-checked by anyone with this module alone.
+the load with its name and line and changes nothing. Nothing here touches the database: the
+files are checked before `services.reference_data_load` writes a row.
 """
 
 from __future__ import annotations
@@ -15,20 +15,28 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from equalfooting.core.errors import InvalidFile
+
+from .models import Organisation, State
+
 DATA_DIR = Path(__file__).resolve().parent / "data"
 LANGS = ("ar", "zh", "en", "fr", "ru", "es")
 # Column suffixes in the files use "zh"; the application's language code is "zh-hans".
 LANG_CODES = {"ar": "ar", "zh": "zh-hans", "en": "en", "fr": "fr", "ru": "ru", "es": "es"}
 GROUP_FILES = {"LDC": "ldc.csv", "LLDC": "lldc.csv", "SIDS": "sids.csv"}
-INCOME_GROUPS = {"L", "LM", "UM", "H"}
-ORGANISATION_KINDS = {"regional", "subregional", "interregional"}
+INCOME_GROUP_FILE = "income_groups.csv"
+# The words the files may use are the models' own choices.
+INCOME_GROUPS = set(State.IncomeGroup.values)
+ORGANISATION_KINDS = set(Organisation.Kind.values)
 
 ISO3 = re.compile(r"^[A-Z]{3}$")
 ISO2 = re.compile(r"^[A-Z]{2}$")
 M49 = re.compile(r"^[0-9]{3}$")
 
 
-class ReferenceDataError(Exception):
+class ReferenceDataError(InvalidFile):
+    """A reference-data file is wrong; `file` and `line` say where (the command exits 2)."""
+
     def __init__(self, file: str, line: int | None, message: str) -> None:
         self.file, self.line, self.message = file, line, message
         where = f"{file}, line {line}" if line else file
@@ -193,7 +201,7 @@ def load(data_dir: Path = DATA_DIR) -> ReferenceData:
         "regions.csv",
         "states.csv",
         *GROUP_FILES.values(),
-        "income_groups.csv",
+        INCOME_GROUP_FILE,
         "organisations.csv",
         "organisation_members.csv",
     ]
@@ -225,10 +233,10 @@ def load(data_dir: Path = DATA_DIR) -> ReferenceData:
             _check(row[key] not in seen[key], f, line, f"{key} {row[key]} appears twice")
             seen[key].add(row[key])
         _check(
-            row["status"] in {"member", "observer"},
+            row["status"] in State.Status.values,
             f,
             line,
-            f"status must be member or observer, not {row['status']!r}",
+            f"status must be {' or '.join(State.Status.values)}, not {row['status']!r}",
         )
         for key in ("region", "subregion"):
             _check(row[key] in regions, f, line, f"{key} {row[key]!r} is not in regions.csv")
@@ -242,7 +250,7 @@ def load(data_dir: Path = DATA_DIR) -> ReferenceData:
             groups_of[row["iso3"]].append(code)
 
     income_of: dict[str, str] = {}
-    f = "income_groups.csv"
+    f = INCOME_GROUP_FILE
     for line, row in _rows(data_dir / f, ["iso3", "income_group"]):
         _check(row["iso3"] in rows, f, line, f"unknown State {row['iso3']!r}")
         _check(

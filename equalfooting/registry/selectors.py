@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from equalfooting.core.errors import NotFound
 from equalfooting.core.i18n import fold
 
-from .models import Group, Organisation, ReferenceSource, Region, State
+from .models import Group, Organisation, ReferenceSource, Region, State, StateProfile
 
 
 def state_get(*, iso3: str) -> State | None:
@@ -94,6 +94,16 @@ def sources() -> QuerySet[ReferenceSource]:
     return ReferenceSource.objects.all()
 
 
+def reference_source_get(*, file: str) -> ReferenceSource | None:
+    """Where one reference-data file comes from (its title and date), if it was loaded."""
+    return sources().filter(file=file).first()
+
+
+def state_profile_get(*, state: State) -> StateProfile | None:
+    """The State's public profile, if its focal points wrote one."""
+    return StateProfile.objects.filter(state=state).first()
+
+
 def registry_counts() -> dict[str, int]:
     return {
         "members": State.objects.filter(status=State.Status.MEMBER).count(),
@@ -104,5 +114,6 @@ def registry_counts() -> dict[str, int]:
     }
 
 
-def covering_organisations(state: State) -> list[Organisation]:
+def covering_organisations(*, state: State) -> list[Organisation]:
+    """The State's organisations that run an ICT-security capacity-building programme."""
     return [o for o in state.organisations.all() if o.ict_programme]

@@ -6,10 +6,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from equalfooting import permissions
 from equalfooting.audit.services import audit_append
+from equalfooting.core.errors import InvalidInput
 from equalfooting.core.i18n import fold
 
 from . import reference
@@ -104,8 +107,9 @@ def _organisation_snapshot(org: Organisation) -> dict[str, Any]:
 def reference_data_load(*, actor: Any, data_dir: Path | None = None) -> LoadSummary:
     """Load the packaged reference data; idempotent, and all or nothing.
 
-    Raises reference.ReferenceDataError (naming file and line) before any write if a file
-    is malformed. Each created or changed row is audited; unchanged rows are not touched.
+    Raises reference.ReferenceDataError, an `InvalidFile` naming file and line, before any
+    write if a file is malformed. Each created or changed row is audited; unchanged rows are
+    not touched.
     """
     data = reference.load(data_dir or reference.DATA_DIR)
     summary = LoadSummary()
@@ -248,13 +252,16 @@ def state_profile_update(*, actor: Any, state: State, **fields: Any) -> StatePro
     allowed = {"summary", "national_cert", "strategy", "website"}
     unknown = set(fields) - allowed
     if unknown:
-        raise ValueError(f"unknown profile fields: {', '.join(sorted(unknown))}")
+        raise InvalidInput({name: _("Unknown field.") for name in sorted(unknown)})
     profile, _created = StateProfile.objects.select_for_update().get_or_create(state=state)
     for name, value in fields.items():
         setattr(profile, name, value)
     profile.is_synthetic = False
     profile.updated_by = actor
-    profile.full_clean()
+    try:
+        profile.full_clean()
+    except ValidationError as exc:  # the model's own checks, named by field like every refusal
+        raise InvalidInput(exc.message_dict) from exc
     profile.save()
     audit_append(
         actor=actor,

@@ -8,6 +8,7 @@ from django.urls import translate_url
 from django.utils.translation import get_language, get_language_bidi
 
 from equalfooting import permissions
+from equalfooting.core.models import installation_get
 
 
 def site(request: HttpRequest) -> dict[str, Any]:
@@ -36,9 +37,7 @@ def site(request: HttpRequest) -> dict[str, Any]:
 
 def _installation() -> dict[str, Any]:
     """Whether this installation holds synthetic data, and whose mirror it is: one read."""
-    from equalfooting.core.models import Installation
-
-    row = Installation.objects.filter(pk=1).first()
+    row = installation_get()
     return {
         "demo_installation": bool(row and row.has_synthetic_data),
         "mirror": row if row and row.mirror_of else None,

@@ -2,6 +2,8 @@ from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.utils.translation import get_language, get_language_bidi
 from django.views.decorators.http import require_safe
 
 from equalfooting.audit.selectors import audit_head
@@ -31,9 +33,6 @@ def error_404(request: HttpRequest, exception: Exception | None = None) -> HttpR
 
 def error_500(request: HttpRequest) -> HttpResponse:
     # No request context: the failure may be the database the context processors read.
-    from django.template.loader import render_to_string
-    from django.utils.translation import get_language, get_language_bidi
-
     html = render_to_string(
         "errors/500.html",
         {

@@ -3,15 +3,17 @@ from __future__ import annotations
 import pytest
 from django.core import mail
 from django.test import Client
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from equalfooting import permissions
 from equalfooting.accounts import workflow
 from equalfooting.accounts.models import Role, User
-from equalfooting.accounts.services import role_decide, role_nominate
+from equalfooting.accounts.services import api_token_create, role_decide, role_nominate
 from equalfooting.audit.models import AuditEntry
-from equalfooting.core.errors import NotAllowed
+from equalfooting.core.errors import NotAllowed, TransitionNotAllowed
 from equalfooting.registry.models import State
-from tests.conftest import PASSWORD, grant, login_with_2fa, make_user
+from tests import factories
+from tests.factories import PASSWORD, current_code, login_with_2fa, totp_device
 
 pytestmark = pytest.mark.django_db
 
@@ -36,7 +38,7 @@ def test_a_nomination_gives_no_rights_until_the_secretariat_verifies_it(
     assert not permissions.can(nominee, "state.profile.edit", state_ken)
     assert len(mail.outbox) == 1 and mail.outbox[0].to == ["new@example.org"]
 
-    secretariat.is_verified = lambda: True  # type: ignore[attr-defined]
+    factories.passed_two_factor(secretariat)
     role_decide(actor=secretariat, role=role, status="verified")
     nominee = User.objects.get(pk=nominee.pk)
     assert permissions.can(nominee, "state.profile.edit", state_ken)
@@ -60,7 +62,12 @@ def test_a_focal_point_cannot_nominate_for_another_state(
 
 
 def test_the_secretariat_needs_two_factor_before_any_privileged_action(secretariat: User) -> None:
-    role = Role.objects.create(user=make_user("someone"), kind="reviewer")
+    # Nominated by the same officer in another session, one that passed 2FA.
+    role = factories.nomination(
+        by=factories.passed_two_factor(User.objects.get(pk=secretariat.pk)),
+        email="someone@example.org",
+        kind=Role.Kind.REVIEWER,
+    )
     with pytest.raises(permissions.TwoFactorRequired):
         role_decide(actor=secretariat, role=role, status="verified")
     assert Role.objects.get(pk=role.pk).status == "nominated"
@@ -82,10 +89,6 @@ def test_login_sends_secretariat_to_enrol_and_enrolment_grants_access(
     assert response["Location"].startswith("/en/account/2fa/setup/")
     page = client.get("/en/account/2fa/setup/")
     assert page.status_code == 200 and b"<svg" in page.content
-    from django_otp.plugins.otp_totp.models import TOTPDevice
-
-    from tests.conftest import current_code
-
     device = TOTPDevice.objects.get(user=secretariat, confirmed=False)
     assert client.post("/en/account/2fa/setup/", {"token": "000000"}).status_code == 200
     # django-otp throttles after a failure; let the back-off pass, as a person would.
@@ -98,8 +101,6 @@ def test_login_sends_secretariat_to_enrol_and_enrolment_grants_access(
 
 
 def test_a_password_alone_cannot_enrol_a_second_device(client: Client, secretariat: User) -> None:
-    from tests.conftest import totp_device
-
     totp_device(secretariat)
     client.post("/en/account/login/", {"username": "secretariat", "password": PASSWORD})
     response = client.get("/en/account/2fa/setup/")
@@ -109,8 +110,11 @@ def test_a_password_alone_cannot_enrol_a_second_device(client: Client, secretari
 def test_verified_secretariat_decides_through_the_page(
     client: Client, secretariat: User, state_ken: State
 ) -> None:
-    role = Role.objects.create(
-        user=make_user("nominee"), kind="focal_point", state=state_ken, focal_kind="technical"
+    role = factories.nomination(
+        by=factories.focal_point(state_ken, "nominator-ken"),
+        email="nominee@example.org",
+        kind=Role.Kind.FOCAL_POINT,
+        state=state_ken,
     )
     login_with_2fa(client, secretariat)
     response = client.post(
@@ -140,17 +144,17 @@ def test_the_role_transition_table(current: str, target: str, allowed: bool) -> 
     if allowed:
         workflow.check_transition(current, target, reason="because")
     else:
-        with pytest.raises(workflow.TransitionError):
+        with pytest.raises(TransitionNotAllowed):
             workflow.check_transition(current, target, reason="because")
 
 
 def test_passwords_are_hashed_with_argon2() -> None:
-    user = make_user("hashcheck")
+    user = factories.user("hashcheck")
     assert user.password.startswith("argon2$")
 
 
 def test_repeated_failed_logins_are_throttled(client: Client) -> None:
-    make_user("target")
+    factories.user("target")
     for _ in range(5):
         client.post("/en/account/login/", {"username": "target", "password": "wrong-password"})
     response = client.post("/en/account/login/", {"username": "target", "password": PASSWORD})
@@ -159,14 +163,18 @@ def test_repeated_failed_logins_are_throttled(client: Client) -> None:
 
 
 def test_password_reset_sends_an_email(client: Client) -> None:
-    make_user("forgetful")
+    factories.user("forgetful")
     response = client.post("/en/account/password-reset/", {"email": "forgetful@example.org"})
     assert response.status_code == 302
     assert len(mail.outbox) == 1 and "/account/password-reset/" in mail.outbox[0].body
 
 
-def test_a_revoked_role_grants_nothing(focal_point_ken: User, state_ken: State) -> None:
-    Role.objects.filter(user=focal_point_ken).update(status="revoked")
+def test_a_revoked_role_grants_nothing(
+    focal_point_ken: User, state_ken: State, officer: User
+) -> None:
+    role_decide(
+        actor=officer, role=focal_point_ken.roles.get(), status=Role.Status.REVOKED, reason="left"
+    )
     user = User.objects.get(pk=focal_point_ken.pk)
     assert not permissions.can(user, "state.profile.edit", state_ken)
 
@@ -194,8 +202,6 @@ def test_a_bad_profile_field_is_named_and_nothing_is_written(
 
 
 def test_api_token_writes_with_the_same_rules(client: Client, focal_point_ken: User) -> None:
-    from equalfooting.accounts.services import api_token_create
-
     _token, key = api_token_create(actor=focal_point_ken, name="ci")
     headers = {"Authorization": f"Bearer {key}"}
     ok = client.put(
@@ -226,9 +232,14 @@ def test_api_token_writes_with_the_same_rules(client: Client, focal_point_ken: U
 
 
 def test_unverified_roles_do_not_count(state_ken: State) -> None:
-    user = make_user("pending")
-    Role.objects.create(user=user, kind="focal_point", state=state_ken, focal_kind="technical")
+    user = factories.user("pending")
+    factories.nomination(
+        by=factories.focal_point(state_ken, "nominator-ken"),
+        email=user.email,
+        kind=Role.Kind.FOCAL_POINT,
+        state=state_ken,
+    )
     assert not permissions.can(user, "state.profile.edit", state_ken)
-    grant(user, Role.Kind.FOCAL_POINT, state=state_ken)
+    factories.role(user, Role.Kind.FOCAL_POINT, state=state_ken)
     permissions.forget_roles(user)
     assert permissions.can(user, "state.profile.edit", state_ken)

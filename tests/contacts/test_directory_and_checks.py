@@ -8,7 +8,7 @@ import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import Client
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.html import escape
 
 from equalfooting.audit.models import AuditEntry
@@ -32,18 +32,10 @@ def contact(actor: Any, state: Any, name: str, kind: str = "technical") -> Point
     )
 
 
-@pytest.fixture
-def verified_secretariat(secretariat: Any) -> Any:
-    secretariat.is_verified = lambda: True
-    return secretariat
-
-
-def test_nomination_then_verification(
-    focal_point_ken: Any, state_ken: Any, verified_secretariat: Any
-) -> None:
+def test_nomination_then_verification(focal_point_ken: Any, state_ken: Any, officer: Any) -> None:
     c = contact(focal_point_ken, state_ken, "Wanjiru")
     assert c.status == "nominated"
-    contact_verify(actor=verified_secretariat, contact=c)
+    contact_verify(actor=officer, contact=c)
     assert PointOfContact.objects.get(pk=c.pk).status == "verified"
     with pytest.raises(PermissionDenied):
         contact_verify(actor=focal_point_ken, contact=c)
@@ -66,10 +58,10 @@ def test_bad_contact_input_names_the_field(focal_point_ken: Any, state_ken: Any)
 
 
 def test_the_directory_is_for_verified_contacts_and_the_secretariat(
-    client: Client, focal_point_ken: Any, state_ken: Any, verified_secretariat: Any
+    client: Client, focal_point_ken: Any, state_ken: Any, officer: Any
 ) -> None:
     c = contact(focal_point_ken, state_ken, "Wanjiru")
-    contact_verify(actor=verified_secretariat, contact=c)
+    contact_verify(actor=officer, contact=c)
     assert client.get("/en/contacts/").status_code == 403
     assert "wanjiru@example.org" not in client.get("/en/contacts/figures/").content.decode()
     client.force_login(focal_point_ken)
@@ -81,19 +73,19 @@ def test_a_check_round_with_three_contacts_two_acknowledging(
     client: Client,
     focal_point_ken: Any,
     state_ken: Any,
-    verified_secretariat: Any,
+    officer: Any,
     django_capture_on_commit_callbacks: Any,
 ) -> None:
     fji = State.objects.get(iso3="FJI")
     contacts = [
         contact(focal_point_ken, state_ken, "Achieng"),
         contact(focal_point_ken, state_ken, "Otieno"),
-        contact(verified_secretariat, fji, "Seru"),
+        contact(officer, fji, "Seru"),
     ]
     for c in contacts:
-        contact_verify(actor=verified_secretariat, contact=c)
+        contact_verify(actor=officer, contact=c)
     with django_capture_on_commit_callbacks(execute=True):
-        check_round = check_round_launch(actor=verified_secretariat, base_url="http://testserver")
+        check_round = check_round_launch(actor=officer, base_url="http://testserver")
     assert len(mail.outbox) == 3
     links = {m.to[0]: link_in(str(m.body)) for m in mail.outbox}
 
@@ -118,14 +110,12 @@ def test_the_link_works_once(
     client: Client,
     focal_point_ken: Any,
     state_ken: Any,
-    verified_secretariat: Any,
+    officer: Any,
     django_capture_on_commit_callbacks: Any,
 ) -> None:
-    contact_verify(
-        actor=verified_secretariat, contact=contact(focal_point_ken, state_ken, "Achieng")
-    )
+    contact_verify(actor=officer, contact=contact(focal_point_ken, state_ken, "Achieng"))
     with django_capture_on_commit_callbacks(execute=True):
-        check_round_launch(actor=verified_secretariat, base_url="http://testserver")
+        check_round_launch(actor=officer, base_url="http://testserver")
     link = link_in(str(mail.outbox[0].body))
     assert client.get(link).status_code == 200  # asking does not acknowledge
     assert ContactCheck.objects.get().acknowledged_at is None
@@ -140,17 +130,15 @@ def test_the_link_works_once(
     assert client.get("/en/contact-check/not-a-token/").status_code == 404
 
 
-def test_no_round_without_verified_contacts(verified_secretariat: Any) -> None:
+def test_no_round_without_verified_contacts(officer: Any) -> None:
     with pytest.raises(ValidationError):
-        check_round_launch(actor=verified_secretariat)
+        check_round_launch(actor=officer)
 
 
 @pytest.mark.parametrize("lang", ["ar", "zh-hans", "en", "fr", "ru", "es"])
 def test_message_templates_in_each_language(
     client: Client, focal_point_ken: Any, lang: str
 ) -> None:
-    from django.utils import translation
-
     client.force_login(focal_point_ken)
     response = client.get("/en/contacts/templates/", {"in": lang})
     with translation.override(lang):

@@ -5,8 +5,10 @@ from typing import Any
 import pytest
 from django.test import Client
 
+from equalfooting.needs.services import assessment_set_visibility
 from equalfooting.registry.models import Organisation, State
 from equalfooting.registry.selectors import uncovered_states
+from tests import factories
 
 pytestmark = pytest.mark.django_db
 
@@ -105,16 +107,8 @@ def test_the_sources_page_shows_every_file_with_its_date(client: Client) -> None
 def test_the_state_page_gathers_its_public_record(
     client: Client, focal_point_ken: Any, state_ken: State
 ) -> None:
-    from equalfooting.needs.services import assessment_save_draft, assessment_submit
-    from tests.needs.conftest import full_answers
-
-    draft = assessment_save_draft(
-        actor=focal_point_ken, state=state_ken, answers=full_answers(3), targets={}
-    )
-    assessment = assessment_submit(actor=focal_point_ken, assessment=draft, visibility="private")
+    assessment = factories.submitted_assessment(focal_point_ken, state_ken, stage=3)
     assert "<svg" not in client.get("/en/states/KEN/").content.decode()  # private: no chart
-    from equalfooting.needs.services import assessment_set_visibility
-
     assessment_set_visibility(actor=focal_point_ken, assessment=assessment, visibility="public")
     body = client.get("/es/states/KEN/").content.decode()
     assert "<svg" in body and f"/es/assessments/{assessment.pk}/" in body
