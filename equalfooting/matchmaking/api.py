@@ -10,9 +10,9 @@ from ninja import Router, Schema
 from equalfooting import permissions
 from equalfooting.accounts.api_auth import write_auth
 
-from . import services
-from .models import Match, Round
-from .views import match_from_id
+from . import selectors, services
+from .models import Match
+from .selectors import match_from_id
 
 router = Router(tags=["matchmaking"])
 
@@ -73,11 +73,6 @@ def _match(m: Match) -> dict[str, Any]:
 @router.get("/rounds", response=list[RoundOut])
 def rounds(request: HttpRequest) -> list[dict[str, Any]]:
     """Published rounds with their input and output files."""
-    rows = (
-        Round.objects.all()
-        if permissions.can(request.user, "round.run")
-        else Round.objects.filter(status="published")
-    )
     return [
         {
             "id": r.pk,
@@ -86,9 +81,9 @@ def rounds(request: HttpRequest) -> list[dict[str, Any]]:
             "problem": r.problem,
             "solution": r.solution,
             "parameters": r.parameters,
-            "matches": [_match(m) for m in r.matches.select_related("request__state", "offer")],
+            "matches": [_match(m) for m in selectors.round_matches(round_=r)],
         }
-        for r in rows
+        for r in selectors.matching_rounds_visible(user=request.user)
     ]
 
 

@@ -31,6 +31,16 @@ class Round(models.Model):
         return f"round {self.pk}"
 
 
+class MatchQuerySet(models.QuerySet["Match"]):
+    def published(self) -> MatchQuerySet:
+        """Matches of published rounds: a proposal under review is not yet public.
+
+        Read from below as `request.matches.published()` or `offer.matches.published()`, so
+        the parts under matchmaking need not import it to show their published matches.
+        """
+        return self.filter(round__status=Round.Status.PUBLISHED)
+
+
 class Match(models.Model):
     """Units of one offer proposed for one request in a round."""
 
@@ -50,6 +60,12 @@ class Match(models.Model):
         DATES = "dates", _("Dates")
         LEGAL_RESTRICTION = "legal_restriction", _("Legal restriction")
         OTHER = "other", _("Other")
+
+    class DeliveryEvent(models.TextChoices):
+        """What either side reports about an agreed match's delivery (not stored: audited)."""
+
+        STARTED = "started", _("Delivery started")
+        COMPLETED = "completed", _("Delivery completed")
 
     round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="matches")
     request = models.ForeignKey(
@@ -72,6 +88,8 @@ class Match(models.Model):
     completed_by_provider = models.BooleanField(default=False)
     updated_at = models.DateTimeField(auto_now=True)
 
+    objects = MatchQuerySet.as_manager()
+
     class Meta:
         ordering = ["round", "request", "offer"]
         constraints = [
@@ -83,4 +101,7 @@ class Match(models.Model):
 
     @property
     def agreed(self) -> bool:
-        return self.state_decision == "accepted" and self.provider_decision == "confirmed"
+        return (
+            self.state_decision == self.StateDecision.ACCEPTED
+            and self.provider_decision == self.ProviderDecision.CONFIRMED
+        )

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
@@ -12,25 +11,29 @@ from django.utils.translation import gettext as _
 
 from equalfooting import permissions
 from equalfooting.audit.services import audit_append
-from equalfooting.core.errors import NotAllowed, TransitionNotAllowed
+from equalfooting.core.errors import InvalidInput, NotAllowed, TransitionNotAllowed
 from equalfooting.domain import matching
 from equalfooting.fund.models import PriorityEntry
 from equalfooting.needs import framework as fw
 from equalfooting.needs import scoring
-from equalfooting.needs.models import Assessment, AssistanceRequest
+from equalfooting.needs.models import AssistanceRequest
+from equalfooting.needs.selectors import assessment_latest
 from equalfooting.needs.services import request_advance
 from equalfooting.offers.models import Offer
 
 from . import weights
 from .models import Match, Round
 
-OPEN_STATUSES = ("open", "partly_matched")
+# Requests that can still receive help in a round.
+OPEN_STATUSES = (AssistanceRequest.Status.OPEN, AssistanceRequest.Status.PARTLY_MATCHED)
 
 
 def _agreed_units(**filters: Any) -> int:
     return (
         Match.objects.filter(
-            state_decision="accepted", provider_decision="confirmed", **filters
+            state_decision=Match.StateDecision.ACCEPTED,
+            provider_decision=Match.ProviderDecision.CONFIRMED,
+            **filters,
         ).aggregate(n=Sum("units"))["n"]
         or 0
     )
@@ -39,20 +42,17 @@ def _agreed_units(**filters: Any) -> int:
 def _pending_units(**filters: Any) -> int:
     """Units proposed in published rounds and not yet declined by either side."""
     return (
-        Match.objects.filter(round__status="published", **filters)
-        .exclude(state_decision="declined")
-        .exclude(provider_decision="declined")
+        Match.objects.published()
+        .filter(**filters)
+        .exclude(state_decision=Match.StateDecision.DECLINED)
+        .exclude(provider_decision=Match.ProviderDecision.DECLINED)
         .aggregate(n=Sum("units"))["n"]
         or 0
     )
 
 
 def _public_gap(state: Any) -> float:
-    latest = (
-        Assessment.objects.filter(state=state, status="submitted", visibility="public")
-        .order_by("-version")
-        .first()
-    )
+    latest = assessment_latest(state, public=True)
     if latest is None:
         return 0.0
     profile = scoring.profile(fw.load(latest.framework_version), latest.answers, latest.targets)
@@ -94,7 +94,7 @@ def build_problem(*, fairness: str) -> tuple[dict[str, Any], dict[str, Any]]:
         requests.append(item)
         basis[r.reference] = {"urgency": r.urgency, "groups": groups, "gap_share": gaps[r.state_id]}
     offers = []
-    for o in Offer.objects.filter(status="published").order_by("pk"):
+    for o in Offer.objects.filter(status=Offer.Status.PUBLISHED).order_by("pk"):
         remaining = o.capacity - _pending_units(offer=o)
         if remaining <= 0:
             continue
@@ -120,10 +120,10 @@ def round_open(*, actor: Any, fairness: str = "max-min-state") -> Round:
     """Solve a round over the open requests and published offers; a proposal to review."""
     permissions.require(actor, "round.run")
     if fairness not in matching.FAIRNESS:
-        raise ValidationError({"fairness": _("Choose a fairness setting.")})
+        raise InvalidInput({"fairness": _("Choose a fairness setting.")})
     problem, parameters = build_problem(fairness=fairness)
     if not problem["requests"] or not problem["offers"]:
-        raise ValidationError(
+        raise InvalidInput(
             {"round": _("There must be at least one open request and one published offer.")}
         )
     solution = matching.solution_json(matching.solve(matching.parse_problem(problem)))
@@ -135,7 +135,7 @@ def round_open(*, actor: Any, fairness: str = "max-min-state") -> Round:
         opened_by=actor,
     )
     requests = {r.reference: r for r in AssistanceRequest.objects.filter(status__in=OPEN_STATUSES)}
-    offers = {o.reference: o for o in Offer.objects.filter(status="published")}
+    offers = {o.reference: o for o in Offer.objects.filter(status=Offer.Status.PUBLISHED)}
     for a in solution["assignments"]:
         Match.objects.create(
             round=round_,
@@ -210,7 +210,7 @@ def _match_state(m: Match) -> dict[str, Any]:
     }
 
 
-def _locked(match: Match) -> Match:
+def _match_locked(match: Match) -> Match:
     found = (
         Match.objects.select_for_update(of=("self",))
         .select_related("round", "request__state", "offer")
@@ -225,11 +225,15 @@ def _settle(match: Match) -> None:
     """After an agreement, move the request and the offer on as the mechanism's bookkeeping."""
     request, offer = match.request, match.offer
     agreed = _agreed_units(request=request)
-    target = "matched" if agreed >= request.units else "partly_matched"
+    target = (
+        AssistanceRequest.Status.MATCHED
+        if agreed >= request.units
+        else AssistanceRequest.Status.PARTLY_MATCHED
+    )
     if request.status != target and request.status in OPEN_STATUSES:
         request_advance(request=request, target=target, cause=f"agreed in round {match.round_id}")
-    if offer.status == "published" and _agreed_units(offer=offer) >= offer.capacity:
-        offer.status = "fully_booked"
+    if offer.status == Offer.Status.PUBLISHED and _agreed_units(offer=offer) >= offer.capacity:
+        offer.status = Offer.Status.FULLY_BOOKED
         offer.save(update_fields=["status", "updated_at"])
         audit_append(
             actor="system:matchmaking",
@@ -244,7 +248,7 @@ def _settle(match: Match) -> None:
 def match_state_decide(*, actor: Any, match: Match, accept: bool, note: str = "") -> Match:
     """The requesting State accepts or declines a proposed match."""
     permissions.require(actor, "match.state_decide", match)
-    match = _locked(match)
+    match = _match_locked(match)
     if match.state_decision != Match.StateDecision.PENDING:
         raise TransitionNotAllowed(_("The State has already decided on this match."))
     match.state_decision = Match.StateDecision.ACCEPTED if accept else Match.StateDecision.DECLINED
@@ -272,11 +276,11 @@ def match_provider_decide(
     State goes without help because of a measure outside its control.
     """
     permissions.require(actor, "match.provider_decide", match)
-    match = _locked(match)
+    match = _match_locked(match)
     if match.provider_decision != Match.ProviderDecision.PENDING:
         raise TransitionNotAllowed(_("The provider has already decided on this match."))
     if not confirm and reason not in Match.DeclineReason.values:
-        raise ValidationError({"reason": _("Choose the reason for declining.")})
+        raise InvalidInput({"reason": _("Choose the reason for declining.")})
     match.provider_decision = (
         Match.ProviderDecision.CONFIRMED if confirm else Match.ProviderDecision.DECLINED
     )
@@ -311,18 +315,18 @@ def match_report(*, actor: Any, match: Match, event: str) -> Match:
     as_state = permissions.can(actor, "match.state_decide", match)
     if not (as_provider or as_state):
         raise NotAllowed(_("You are not allowed to do this."))
-    match = _locked(match)
+    match = _match_locked(match)
     if not match.agreed:
         raise TransitionNotAllowed(_("Only an agreed match can be delivered."))
-    if event == "started" and as_provider:
+    if event == Match.DeliveryEvent.STARTED and as_provider:
         match.delivery_started = True
-    elif event == "completed":
+    elif event == Match.DeliveryEvent.COMPLETED:
         if as_state:
             match.completed_by_state = True
         if as_provider:
             match.completed_by_provider = True
     else:
-        raise ValidationError({"event": _("Unknown delivery event.")})
+        raise InvalidInput({"event": _("Unknown delivery event.")})
     match.save()
     audit_append(
         actor=actor,
@@ -332,17 +336,24 @@ def match_report(*, actor: Any, match: Match, event: str) -> Match:
         state=_match_state(match),
     )
     request = match.request
-    if event == "started" and request.status in ("matched", "partly_matched"):
+    if event == Match.DeliveryEvent.STARTED and request.status in (
+        AssistanceRequest.Status.MATCHED,
+        AssistanceRequest.Status.PARTLY_MATCHED,
+    ):
         request_advance(
-            request=request, target="in_delivery", cause=f"delivery of match {match.pk} started"
+            request=request,
+            target=AssistanceRequest.Status.IN_DELIVERY,
+            cause=f"delivery of match {match.pk} started",
         )
     agreed = [m for m in request.matches.all() if m.agreed]
     if (
-        request.status == "in_delivery"
+        request.status == AssistanceRequest.Status.IN_DELIVERY
         and agreed
         and all(m.completed_by_state and m.completed_by_provider for m in agreed)
     ):
         request_advance(
-            request=request, target="completed", cause="completion reported by both sides"
+            request=request,
+            target=AssistanceRequest.Status.COMPLETED,
+            cause="completion reported by both sides",
         )
     return match

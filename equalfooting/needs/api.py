@@ -5,17 +5,18 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.http import Http404, HttpRequest
+from django.http import HttpRequest
 from ninja import Router, Schema, Status
 
 from equalfooting import permissions
 from equalfooting.accounts.api_auth import write_auth
+from equalfooting.core.errors import NotFound
 from equalfooting.registry.selectors import state_from_iso3
 
 from . import framework as fw
 from . import scoring, selectors, services
 from .models import Assessment, AssistanceRequest
-from .views import assessment_from_id, request_from_id
+from .selectors import assessment_from_id, request_from_id
 
 router = Router(tags=["needs"])
 
@@ -153,7 +154,7 @@ def _request_out(r: AssistanceRequest) -> dict[str, Any]:
 def _visible_assessment(request: HttpRequest, assessment_id: int) -> Assessment:
     a = assessment_from_id(assessment_id=assessment_id)
     if not permissions.can(request.user, "assessment.view", a):
-        raise Http404("No such assessment.")
+        raise NotFound("No such assessment.")
     return a
 
 
@@ -224,13 +225,7 @@ def requests(
     request: HttpRequest, state: str = "", status: str = "", theme: str = ""
 ) -> list[dict[str, Any]]:
     """Requests the caller may see: every submitted request, and its own State's drafts."""
-    rows = selectors.requests_visible(request.user)
-    if state:
-        rows = rows.filter(state__iso3=state.upper())
-    if status:
-        rows = rows.filter(status=status)
-    if theme:
-        rows = rows.filter(theme=theme)
+    rows = selectors.requests_visible(request.user, theme=theme, status=status, iso3=state)
     return [_request_out(r) for r in rows]
 
 
@@ -238,7 +233,7 @@ def requests(
 def request_one(request: HttpRequest, request_id: int) -> dict[str, Any]:
     r = request_from_id(request_id=request_id)
     if not permissions.can(request.user, "request.view", r):
-        raise Http404("No such request.")
+        raise NotFound("No such request.")
     return _request_out(r)
 
 

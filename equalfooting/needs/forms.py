@@ -32,7 +32,9 @@ class RequestForm(forms.Form):
         label=_("Desired end"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
     urgency = forms.ChoiceField(
-        label=_("Urgency"), choices=AssistanceRequest.Urgency.choices, initial="medium"
+        label=_("Urgency"),
+        choices=AssistanceRequest.Urgency.choices,
+        initial=AssistanceRequest.Urgency.MEDIUM,
     )
     description = forms.CharField(
         label=_("Description"), max_length=2000, widget=forms.Textarea(attrs={"rows": 5})

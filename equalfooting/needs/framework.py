@@ -1,6 +1,7 @@
 """The assessment framework: versioned data in the package, read once per version.
 
-No Django here: the framework file can be checked and used by anyone with this module.
+No models and no settings here: the framework file can be checked and used by anyone with
+this module (and Django installed, for the shared error class).
 """
 
 from __future__ import annotations
@@ -11,14 +12,16 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from equalfooting.core.errors import InvalidFile
+
 DATA_DIR = Path(__file__).resolve().parent / "data"
 CURRENT_VERSION = "1.0"
 LANGS = ("ar", "zh-hans", "en", "fr", "ru", "es")
 Text = dict[str, str]
 
 
-class FrameworkError(ValueError):
-    pass
+class FrameworkError(InvalidFile):
+    """A framework data file that does not hold together; the message names file and place."""
 
 
 @dataclass(frozen=True)
@@ -139,7 +142,10 @@ def load(version: str = CURRENT_VERSION) -> Framework:
     path = DATA_DIR / f"framework-{version}.json"
     if not path.exists():
         raise FrameworkError(f"no framework version {version!r}")
-    framework = parse(json.loads(path.read_text(encoding="utf-8")))
+    try:
+        framework = parse(json.loads(path.read_text(encoding="utf-8")))
+    except FrameworkError as exc:
+        raise FrameworkError(f"{path.name}: {exc}") from exc
     if framework.version != version:
         raise FrameworkError(f"{path.name} says it is version {framework.version}")
     return framework

@@ -6,6 +6,13 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 
+class AssessmentStatus(models.TextChoices):
+    """`Assessment.Status`, defined out here so the model's Meta can name it in a constraint."""
+
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted")
+
+
 class Assessment(models.Model):
     """A State's self-assessment against one version of the framework.
 
@@ -13,9 +20,7 @@ class Assessment(models.Model):
     kept. Confidential by default: only the State and the Secretariat see a private one.
     """
 
-    class Status(models.TextChoices):
-        DRAFT = "draft", _("Draft")
-        SUBMITTED = "submitted", _("Submitted")
+    Status = AssessmentStatus
 
     class Visibility(models.TextChoices):
         PRIVATE = "private", _("Private: the State and the Secretariat only")
@@ -49,13 +54,15 @@ class Assessment(models.Model):
         ordering = ["state", "-version"]
         constraints = [
             models.UniqueConstraint(
-                fields=["state"], condition=Q(status="draft"), name="one_draft_per_state"
+                fields=["state"],
+                condition=Q(status=AssessmentStatus.DRAFT),
+                name="one_draft_per_state",
             ),
             models.UniqueConstraint(fields=["state", "version"], name="one_number_per_version"),
         ]
 
     def __str__(self) -> str:
-        return f"{self.state_id} assessment v{self.version or 'draft'}"
+        return f"{self.state_id} assessment v{self.version or self.Status.DRAFT}"
 
     def is_shared_with(self, audiences: set[str]) -> bool:
         """Whether a submitted version is shared with one of these audiences (`Visibility`)."""

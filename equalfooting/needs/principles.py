@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
+from equalfooting.core.errors import InvalidInput
+
 PRINCIPLES = {
     "sustainable": _("Sustainable and results-focused"),
     "evidence_based": _(
@@ -24,8 +26,8 @@ CODES = tuple(PRINCIPLES)
 
 
 def clean(values: dict[str, object]) -> dict[str, bool]:
-    """Only the known principles, as booleans; unknown keys are an error."""
+    """Only the known principles, as booleans; an unknown key is refused on `principles`."""
     unknown = set(values) - set(PRINCIPLES)
     if unknown:
-        raise ValueError(f"unknown principles: {', '.join(sorted(unknown))}")
+        raise InvalidInput({"principles": f"unknown principles: {', '.join(sorted(unknown))}"})
     return {code: bool(values.get(code, False)) for code in CODES}

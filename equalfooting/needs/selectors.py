@@ -5,10 +5,20 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
 
 from equalfooting import permissions
+from equalfooting.core.errors import NotFound
 
 from .models import Assessment, AssistanceRequest
+
+
+def assessment_from_id(*, assessment_id: int, **_ignored: Any) -> Assessment:
+    """The assessment a URL names, for views and API routes (`permissions.guard(load=...)`)."""
+    assessment = Assessment.objects.select_related("state").filter(pk=assessment_id).first()
+    if assessment is None:
+        raise NotFound(_("No such assessment."))
+    return assessment
 
 
 def assessments_visible(user: Any, *, state: Any = None) -> QuerySet[Assessment]:
@@ -18,10 +28,10 @@ def assessments_visible(user: Any, *, state: Any = None) -> QuerySet[Assessment]
         rows = rows.filter(state=state)
     if permissions.has_role(user, permissions.SECRETARIAT):
         return rows
-    shared = ["public"]
+    shared = [Assessment.Visibility.PUBLIC]
     if permissions.has_role(user, permissions.PROVIDER):
-        shared.append("providers")
-    visible = Q(status="submitted", visibility__in=shared)
+        shared.append(Assessment.Visibility.PROVIDERS)
+    visible = Q(status=Assessment.Status.SUBMITTED, visibility__in=shared)
     own = permissions.focal_point_states(user)
     if own:
         visible |= Q(state_id__in=own)
@@ -32,44 +42,45 @@ def assessment_draft(state: Any) -> Assessment | None:
     return Assessment.objects.filter(state=state, status=Assessment.Status.DRAFT).first()
 
 
-def assessment_latest(state: Any) -> Assessment | None:
-    return (
-        Assessment.objects.filter(state=state, status=Assessment.Status.SUBMITTED)
-        .order_by("-version")
-        .first()
-    )
+def assessment_latest(state: Any, *, public: bool = False) -> Assessment | None:
+    """The State's latest submitted version; with `public`, its latest public one."""
+    rows = Assessment.objects.filter(state=state, status=Assessment.Status.SUBMITTED)
+    if public:
+        rows = rows.filter(visibility=Assessment.Visibility.PUBLIC)
+    return rows.order_by("-version").first()
 
 
-def requests_visible(user: Any) -> QuerySet[AssistanceRequest]:
-    """Requests are public once submitted; drafts only for their State and the Secretariat."""
+def request_from_id(*, request_id: int, **_ignored: Any) -> AssistanceRequest:
+    """The request a URL names, for views and API routes (`permissions.guard(load=...)`)."""
+    found = AssistanceRequest.objects.select_related("state").filter(pk=request_id).first()
+    if found is None:
+        raise NotFound(_("No such request."))
+    return found
+
+
+def requests_visible(
+    user: Any, *, theme: str = "", status: str = "", iso3: str = ""
+) -> QuerySet[AssistanceRequest]:
+    """Requests are public once submitted; drafts only for their State and the Secretariat.
+
+    Narrowed, when given, to one theme, one status and one State (by its ISO code).
+    """
     rows = AssistanceRequest.objects.select_related("state")
-    if permissions.has_role(user, permissions.SECRETARIAT):
-        return rows
-    visible = ~Q(status=AssistanceRequest.Status.DRAFT)
-    own = permissions.focal_point_states(user)
-    if own:
-        visible |= Q(state_id__in=own)
-    return rows.filter(visible)
+    if not permissions.has_role(user, permissions.SECRETARIAT):
+        visible = ~Q(status=AssistanceRequest.Status.DRAFT)
+        own = permissions.focal_point_states(user)
+        if own:
+            visible |= Q(state_id__in=own)
+        rows = rows.filter(visible)
+    if theme:
+        rows = rows.filter(theme=theme)
+    if status:
+        rows = rows.filter(status=status)
+    if iso3:
+        rows = rows.filter(state__iso3=iso3.upper())
+    return rows
 
 
-def principles_statistics() -> dict[str, dict[str, Any]]:
-    """Share of submitted requests, published offers and funded projects affirming each
-    principle."""
-    from equalfooting.fund.models import Proposal
-    from equalfooting.offers.models import Offer
-
-    from .principles import CODES
-
-    sources = {
-        "requests": AssistanceRequest.objects.exclude(status=AssistanceRequest.Status.DRAFT),
-        "offers": Offer.objects.exclude(status="draft"),
-        "projects": Proposal.objects.filter(status="approved"),
-    }
-    result = {}
-    for name, rows in sources.items():
-        held = list(rows.values_list("principles", flat=True))
-        result[name] = {
-            "total": len(held),
-            "counts": {code: sum(1 for p in held if (p or {}).get(code)) for code in CODES},
-        }
-    return result
+def request_matches_published(*, request: AssistanceRequest) -> QuerySet[Any]:
+    """The request's matches in published rounds (matchmaking's `MatchQuerySet.published`)."""
+    return request.matches.published().select_related("offer__provider")

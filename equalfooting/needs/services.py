@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
@@ -17,11 +16,11 @@ from django.utils.translation import gettext as _
 from equalfooting import permissions
 from equalfooting.audit.services import audit_append
 from equalfooting.core import languages
-from equalfooting.core.errors import TransitionNotAllowed
+from equalfooting.core.errors import InvalidInput, TransitionNotAllowed
 from equalfooting.core.validation import clean_choices, clean_date
 
 from . import framework as fw
-from . import principles, workflow
+from . import principles, selectors, workflow
 from .models import Assessment, AssistanceRequest, RequestTransition
 
 # --- Self-assessment ---------------------------------------------------------------------
@@ -73,7 +72,7 @@ def _clean_answers(
             continue
         clean_targets[code] = value
     if errors:
-        raise ValidationError(errors)
+        raise InvalidInput(errors)
     return clean, clean_targets
 
 
@@ -124,7 +123,7 @@ def assessment_submit(*, actor: Any, assessment: Assessment, visibility: str) ->
     if assessment.status != Assessment.Status.DRAFT:
         raise TransitionNotAllowed(_("Only a draft can be submitted."))
     if visibility not in Assessment.Visibility.values:
-        raise ValidationError({"visibility": _("Choose who may see the assessment.")})
+        raise InvalidInput({"visibility": _("Choose who may see the assessment.")})
     framework = fw.load(assessment.framework_version)
     missing = [
         i.code
@@ -132,7 +131,7 @@ def assessment_submit(*, actor: Any, assessment: Assessment, visibility: str) ->
         if not (assessment.answers.get(i.code) or {}).get("stage")
     ]
     if missing:
-        raise ValidationError({code: _("Choose a stage before submitting.") for code in missing})
+        raise InvalidInput({code: _("Choose a stage before submitting.") for code in missing})
     latest = Assessment.objects.filter(state=assessment.state).aggregate(n=Max("version"))["n"] or 0
     assessment.version = latest + 1
     assessment.status = Assessment.Status.SUBMITTED
@@ -154,7 +153,7 @@ def assessment_submit(*, actor: Any, assessment: Assessment, visibility: str) ->
 def assessment_set_visibility(*, actor: Any, assessment: Assessment, visibility: str) -> Assessment:
     permissions.require(actor, "assessment.manage", assessment)
     if visibility not in Assessment.Visibility.values:
-        raise ValidationError({"visibility": _("Choose who may see the assessment.")})
+        raise InvalidInput({"visibility": _("Choose who may see the assessment.")})
     assessment = Assessment.objects.select_for_update().get(pk=assessment.pk)
     assessment.visibility = visibility
     assessment.save(update_fields=["visibility", "updated_at"])
@@ -189,12 +188,12 @@ REQUEST_FIELDS = (
 
 
 def clean_request(fields: dict[str, Any]) -> dict[str, Any]:
-    """Check every field of a request; raise ValidationError naming each bad field."""
+    """Check every field of a request; raise InvalidInput naming each bad field."""
     framework = fw.load()
     errors: dict[str, list[str]] = {}
     unknown = set(fields) - set(REQUEST_FIELDS)
     if unknown:
-        raise ValidationError({name: _("Unknown field.") for name in sorted(unknown)})
+        raise InvalidInput({name: _("Unknown field.") for name in sorted(unknown)})
     data = dict(fields)
     if not str(data.get("title", "")).strip():
         errors.setdefault("title", []).append(_("Give the request a title."))
@@ -230,7 +229,10 @@ def clean_request(fields: dict[str, Any]) -> dict[str, Any]:
             _("The end date must not be before the start date.")
         )
     data["desired_start"], data["desired_end"] = start, end
-    if data.get("urgency", "medium") not in AssistanceRequest.Urgency.values:
+    if (
+        data.get("urgency", AssistanceRequest.Urgency.MEDIUM)
+        not in AssistanceRequest.Urgency.values
+    ):
         errors.setdefault("urgency", []).append(_("Choose an urgency."))
     if not str(data.get("description", "")).strip():
         errors.setdefault("description", []).append(_("Describe the assistance needed."))
@@ -239,10 +241,10 @@ def clean_request(fields: dict[str, Any]) -> dict[str, Any]:
         errors.setdefault("gaps", []).append(_("Gaps must be indicators of the framework."))
     try:
         data["principles"] = principles.clean(data.get("principles") or {})
-    except ValueError as exc:
-        errors.setdefault("principles", []).append(str(exc))
+    except InvalidInput as exc:
+        errors.setdefault("principles", []).extend(exc.message_dict["principles"])
     if errors:
-        raise ValidationError(errors)
+        raise InvalidInput(errors)
     return data
 
 
@@ -271,13 +273,8 @@ def _request_state(r: AssistanceRequest) -> dict[str, Any]:
 def request_create(*, actor: Any, state: Any, **fields: Any) -> AssistanceRequest:
     permissions.require(actor, "request.create", state)
     data = clean_request(fields)
-    latest = (
-        Assessment.objects.filter(state=state, status=Assessment.Status.SUBMITTED)
-        .order_by("-version")
-        .first()
-    )
     request = AssistanceRequest.objects.create(
-        state=state, created_by=actor, assessment=latest, **data
+        state=state, created_by=actor, assessment=selectors.assessment_latest(state), **data
     )
     audit_append(
         actor=actor,
@@ -330,7 +327,7 @@ def request_transition(
         )
     permissions.require(actor, f"request.step.{step.role}", request)
     if step.needs_reason and not reason.strip():
-        raise ValidationError({"reason": _("Give a reason.")})
+        raise InvalidInput({"reason": _("Give a reason.")})
     request.status = target
     if target == AssistanceRequest.Status.SUBMITTED:
         request.submitted_at = timezone.now()
@@ -348,16 +345,12 @@ def request_transition(
     return request
 
 
-# Steps the mechanism itself takes when both sides of a match have agreed or reported
-# delivery: the same table, with the matchmaking bookkeeping as the actor.
-MECHANISM_TARGETS = frozenset({"partly_matched", "matched", "in_delivery", "completed"})
-
-
 @transaction.atomic
 def request_advance(*, request: AssistanceRequest, target: str, cause: str) -> AssistanceRequest:
+    """A step the mechanism takes itself (`workflow.MECHANISM_TARGETS`), with no user acting."""
     request = AssistanceRequest.objects.select_for_update().get(pk=request.pk)
     source = request.status
-    if target not in MECHANISM_TARGETS or workflow.step(source, target) is None:
+    if target not in workflow.MECHANISM_TARGETS or workflow.step(source, target) is None:
         raise TransitionNotAllowed(
             _("A request that is %(source)s cannot become %(target)s.")
             % {"source": AssistanceRequest.Status(source).label, "target": target}

@@ -3,15 +3,14 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from equalfooting import permissions
 from equalfooting.core import languages
-from equalfooting.core.errors import TransitionNotAllowed
+from equalfooting.core.errors import InvalidInput, NotFound, TransitionNotAllowed
 from equalfooting.core.forms import attach_errors
 from equalfooting.core.i18n import pick
 from equalfooting.registry.models import State
@@ -23,21 +22,7 @@ from .forms import RequestForm, TransitionForm
 from .labels import theme_label
 from .models import Assessment, AssistanceRequest
 from .principles import PRINCIPLES
-
-
-def assessment_from_id(*, assessment_id: int, **_ignored: Any) -> Assessment:
-    assessment = Assessment.objects.select_related("state").filter(pk=assessment_id).first()
-    if assessment is None:
-        raise Http404(_("No such assessment."))
-    return assessment
-
-
-def request_from_id(*, request_id: int, **_ignored: Any) -> AssistanceRequest:
-    found = AssistanceRequest.objects.select_related("state").filter(pk=request_id).first()
-    if found is None:
-        raise Http404(_("No such request."))
-    return found
-
+from .selectors import assessment_from_id, request_from_id
 
 # --- Self-assessment ---------------------------------------------------------------------
 
@@ -157,7 +142,7 @@ def assessment_edit(request: HttpRequest, iso3: str, obj: State) -> HttpResponse
                 request, _("The draft was saved. You can come back to it at any time.")
             )
             return redirect("needs:assessment_edit", iso3=obj.iso3)
-        except ValidationError as exc:
+        except InvalidInput as exc:
             errors = exc.message_dict
             messages.error(request, _("Some answers need attention; see the marked questions."))
     return render(
@@ -171,7 +156,7 @@ def assessment_edit(request: HttpRequest, iso3: str, obj: State) -> HttpResponse
             "levels": [(s.level, pick(s.name)) for s in framework.stages],
             "visibility_choices": Assessment.Visibility.choices,
             "visibility": visibility,
-            "draft": draft,
+            "saved_draft": draft,
         },
         status=422 if errors else 200,
     )
@@ -182,7 +167,7 @@ def assessment_detail(request: HttpRequest, assessment_id: int) -> HttpResponse:
     assessment = assessment_from_id(assessment_id=assessment_id)
     if not permissions.can(request.user, "assessment.view", assessment):
         # Not 403: a confidential assessment's existence is itself not public.
-        raise Http404(_("No such assessment."))
+        raise NotFound(_("No such assessment."))
     framework = fw.load(assessment.framework_version)
     return render(
         request,
@@ -214,7 +199,7 @@ def assessment_visibility(
         services.assessment_set_visibility(
             actor=request.user, assessment=obj, visibility=request.POST.get("visibility", "")
         )
-    except ValidationError as exc:
+    except InvalidInput as exc:
         messages.error(request, " ".join(exc.messages))
     else:
         messages.success(request, _("Who may see the assessment was updated."))
@@ -237,14 +222,8 @@ def _request_labels(r: AssistanceRequest) -> dict[str, Any]:
 @require_safe
 def request_list(request: HttpRequest) -> HttpResponse:
     framework = fw.load()
-    rows = selectors.requests_visible(request.user)
     theme, status, iso3 = (request.GET.get(k, "") for k in ("theme", "status", "state"))
-    if theme:
-        rows = rows.filter(theme=theme)
-    if status:
-        rows = rows.filter(status=status)
-    if iso3:
-        rows = rows.filter(state__iso3=iso3.upper())
+    rows = selectors.requests_visible(request.user, theme=theme, status=status, iso3=iso3)
     themes = {d.code: pick(d.name) for d in framework.dimensions}
     return render(
         request,
@@ -264,7 +243,7 @@ def request_list(request: HttpRequest) -> HttpResponse:
 def request_detail(request: HttpRequest, request_id: int) -> HttpResponse:
     found = request_from_id(request_id=request_id)
     if not permissions.can(request.user, "request.view", found):
-        raise Http404(_("No such request."))
+        raise NotFound(_("No such request."))
     return _render_request(request, found)
 
 
@@ -298,10 +277,8 @@ def _render_request(
             ],
             "transitions": found.transitions.all(),
             # Matches of published rounds only: a proposal under review is not yet public.
-            "matches": found.matches.filter(round__status="published").select_related(
-                "offer__provider"
-            ),
-            "can_edit": found.status == "draft"
+            "matches": selectors.request_matches_published(request=found),
+            "can_edit": found.status == AssistanceRequest.Status.DRAFT
             and permissions.can(request.user, "request.edit", found),
             "form": form,
         },
@@ -318,7 +295,7 @@ def request_create(request: HttpRequest, iso3: str, obj: State) -> HttpResponse:
             created = services.request_create(
                 actor=request.user, state=obj, **form.service_fields()
             )
-        except ValidationError as exc:
+        except InvalidInput as exc:
             attach_errors(form, exc)
         else:
             messages.success(
@@ -343,7 +320,7 @@ def request_edit(request: HttpRequest, request_id: int, obj: AssistanceRequest) 
         except TransitionNotAllowed as exc:
             messages.error(request, str(exc))
             return _render_request(request, obj, status=409)
-        except ValidationError as exc:
+        except InvalidInput as exc:
             attach_errors(form, exc)
         else:
             messages.success(request, _("The request was saved."))
@@ -375,7 +352,7 @@ def request_transition(
     except TransitionNotAllowed as exc:
         messages.error(request, str(exc))
         return _render_request(request, obj, status=409, form=form)
-    except ValidationError as exc:
+    except InvalidInput as exc:
         messages.error(request, " ".join(exc.messages))
         return _render_request(request, obj, status=422, form=form)
     messages.success(
@@ -384,28 +361,3 @@ def request_transition(
         % {"status": AssistanceRequest.Status(form.cleaned_data["target"]).label},
     )
     return redirect("needs:request_detail", request_id=obj.pk)
-
-
-@require_safe
-def request_statistics(request: HttpRequest) -> HttpResponse:
-    stats = selectors.principles_statistics()
-
-    def share(name: str, code: str) -> int:
-        total = stats[name]["total"]
-        return round(100 * stats[name]["counts"][code] / total) if total else 0
-
-    rows = [
-        {
-            "label": label,
-            "requests": share("requests", code),
-            "offers": share("offers", code),
-            "projects": share("projects", code),
-        }
-        for code, label in PRINCIPLES.items()
-    ]
-    totals = {name: stats[name]["total"] for name in stats}
-    return render(
-        request,
-        "needs/statistics.html",
-        {"rows": rows, "totals": totals, "total": totals["requests"]},
-    )

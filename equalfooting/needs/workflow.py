@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from .models import AssistanceRequest
+
 FOCAL_POINT, SECRETARIAT = "focal_point", "secretariat"
+Status = AssistanceRequest.Status
 
 
 @dataclass(frozen=True)
@@ -14,38 +17,32 @@ class Step:
 
 
 TRANSITIONS: dict[tuple[str, str], Step] = {
-    ("draft", "submitted"): Step(FOCAL_POINT),
-    ("draft", "withdrawn"): Step(FOCAL_POINT, needs_reason=True),
-    ("submitted", "screening"): Step(SECRETARIAT),
-    ("submitted", "withdrawn"): Step(FOCAL_POINT, needs_reason=True),
-    ("screening", "open"): Step(SECRETARIAT),
-    ("screening", "closed_unmet"): Step(SECRETARIAT, needs_reason=True),
-    ("screening", "withdrawn"): Step(FOCAL_POINT, needs_reason=True),
-    ("open", "partly_matched"): Step(SECRETARIAT),
-    ("open", "matched"): Step(SECRETARIAT),
-    ("open", "closed_unmet"): Step(SECRETARIAT, needs_reason=True),
-    ("open", "withdrawn"): Step(FOCAL_POINT, needs_reason=True),
-    ("partly_matched", "matched"): Step(SECRETARIAT),
-    ("partly_matched", "in_delivery"): Step(SECRETARIAT),
-    ("partly_matched", "closed_unmet"): Step(SECRETARIAT, needs_reason=True),
-    ("partly_matched", "withdrawn"): Step(FOCAL_POINT, needs_reason=True),
-    ("matched", "in_delivery"): Step(SECRETARIAT),
-    ("matched", "withdrawn"): Step(FOCAL_POINT, needs_reason=True),
-    ("in_delivery", "completed"): Step(SECRETARIAT),
+    (Status.DRAFT, Status.SUBMITTED): Step(FOCAL_POINT),
+    (Status.DRAFT, Status.WITHDRAWN): Step(FOCAL_POINT, needs_reason=True),
+    (Status.SUBMITTED, Status.SCREENING): Step(SECRETARIAT),
+    (Status.SUBMITTED, Status.WITHDRAWN): Step(FOCAL_POINT, needs_reason=True),
+    (Status.SCREENING, Status.OPEN): Step(SECRETARIAT),
+    (Status.SCREENING, Status.CLOSED_UNMET): Step(SECRETARIAT, needs_reason=True),
+    (Status.SCREENING, Status.WITHDRAWN): Step(FOCAL_POINT, needs_reason=True),
+    (Status.OPEN, Status.PARTLY_MATCHED): Step(SECRETARIAT),
+    (Status.OPEN, Status.MATCHED): Step(SECRETARIAT),
+    (Status.OPEN, Status.CLOSED_UNMET): Step(SECRETARIAT, needs_reason=True),
+    (Status.OPEN, Status.WITHDRAWN): Step(FOCAL_POINT, needs_reason=True),
+    (Status.PARTLY_MATCHED, Status.MATCHED): Step(SECRETARIAT),
+    (Status.PARTLY_MATCHED, Status.IN_DELIVERY): Step(SECRETARIAT),
+    (Status.PARTLY_MATCHED, Status.CLOSED_UNMET): Step(SECRETARIAT, needs_reason=True),
+    (Status.PARTLY_MATCHED, Status.WITHDRAWN): Step(FOCAL_POINT, needs_reason=True),
+    (Status.MATCHED, Status.IN_DELIVERY): Step(SECRETARIAT),
+    (Status.MATCHED, Status.WITHDRAWN): Step(FOCAL_POINT, needs_reason=True),
+    (Status.IN_DELIVERY, Status.COMPLETED): Step(SECRETARIAT),
 }
-STATUSES = (
-    "draft",
-    "submitted",
-    "screening",
-    "open",
-    "partly_matched",
-    "matched",
-    "in_delivery",
-    "completed",
-    "withdrawn",
-    "closed_unmet",
-)
+STATUSES = tuple(Status)
 TERMINAL = frozenset(s for s in STATUSES if not any(src == s for src, _ in TRANSITIONS))
+# Steps the mechanism itself takes when both sides of a match have agreed or reported
+# delivery: the same table, with the matchmaking bookkeeping as the actor.
+MECHANISM_TARGETS = frozenset(
+    {Status.PARTLY_MATCHED, Status.MATCHED, Status.IN_DELIVERY, Status.COMPLETED}
+)
 
 
 def step(source: str, target: str) -> Step | None:

@@ -5,16 +5,17 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.http import Http404, HttpRequest
+from django.http import HttpRequest
 from ninja import Router, Schema, Status
 from pydantic import ConfigDict
 
 from equalfooting import permissions
 from equalfooting.accounts.api_auth import write_auth
+from equalfooting.core.errors import NotFound
 
-from . import services
+from . import selectors, services
 from .models import Offer
-from .views import offer_from_id, provider_from_id
+from .selectors import offer_from_id, provider_from_id
 
 router = Router(tags=["offers"])
 
@@ -87,15 +88,14 @@ def _out(o: Offer) -> dict[str, Any]:
 @router.get("/offers", response=list[OfferOut])
 def offers(request: HttpRequest) -> list[dict[str, Any]]:
     """Published offers (and the caller's own drafts)."""
-    rows = Offer.objects.select_related("provider")
-    return [_out(o) for o in rows if permissions.can(request.user, "offer.view", o)]
+    return [_out(o) for o in selectors.offers_visible(request.user)]
 
 
 @router.get("/offers/{offer_id}", response={200: OfferOut, 404: Error})
 def offer(request: HttpRequest, offer_id: int) -> dict[str, Any]:
     found = offer_from_id(offer_id=offer_id)
     if not permissions.can(request.user, "offer.view", found):
-        raise Http404("No such offer.")
+        raise NotFound("No such offer.")
     return _out(found)
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 
 from equalfooting.core.i18n import fold
+from equalfooting.registry.models import Organisation
 from equalfooting.registry.names import CJK, CYRILLIC, reference_cache, state_name_forms
 from equalfooting.registry.names import pattern as name_pattern
 
@@ -19,8 +20,6 @@ ARABIC_PROCLITICS = "[\u0648\u0628\u0644\u0641\u0643]{0,2}"
 
 @reference_cache
 def _patterns() -> tuple[re.Pattern[str], list[str], dict[str, str], dict[str, re.Pattern[str]]]:
-    from equalfooting.registry.models import Organisation
-
     names: dict[str, str] = {}
     for form, state in state_name_forms():
         names.setdefault(form, state.short_name.get("en", state.iso3))

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from equalfooting import permissions
 from equalfooting.audit.services import audit_append
 from equalfooting.core import languages
-from equalfooting.core.errors import TransitionNotAllowed
+from equalfooting.core.errors import InvalidInput, TransitionNotAllowed
 from equalfooting.core.validation import clean_choices, clean_date
 from equalfooting.needs import framework as fw
 from equalfooting.needs import principles
@@ -20,7 +19,7 @@ from equalfooting.needs.models import AssistanceRequest
 from . import eligibility, workflow
 from .models import Offer, Provider
 
-FIELDS = (
+OFFER_FIELDS = (
     "title",
     "themes",
     "kind",
@@ -36,16 +35,16 @@ FIELDS = (
 
 
 def clean_offer(fields: dict[str, Any]) -> dict[str, Any]:
-    """Check every field; raise ValidationError naming each bad one. Writes nothing."""
-    unknown = set(fields) - set(FIELDS)
+    """Check every field; raise InvalidInput naming each bad one. Writes nothing."""
+    unknown = set(fields) - set(OFFER_FIELDS)
     if unknown:
         # There is, for instance, no field to exclude States: say so plainly.
-        raise ValidationError(
+        raise InvalidInput(
             {name: _("Unknown field. An offer is open to every State.") for name in sorted(unknown)}
         )
     framework = fw.load()
     errors: dict[str, list[str]] = {}
-    data = {name: fields.get(name) for name in FIELDS}
+    data = {name: fields.get(name) for name in OFFER_FIELDS}
     if not str(data["title"] or "").strip():
         errors["title"] = [_("Give the offer a title.")]
     themes = data["themes"] or []
@@ -96,10 +95,10 @@ def clean_offer(fields: dict[str, Any]) -> dict[str, Any]:
             )
     try:
         data["principles"] = principles.clean(data["principles"] or {})
-    except ValueError as exc:
-        errors["principles"] = [str(exc)]
+    except InvalidInput as exc:
+        errors["principles"] = exc.message_dict["principles"]
     if errors:
-        raise ValidationError(errors)
+        raise InvalidInput(errors)
     return data
 
 
@@ -139,9 +138,9 @@ def offer_create(*, actor: Any, provider: Provider, **fields: Any) -> Offer:
 def offer_update(*, actor: Any, offer: Offer, **fields: Any) -> Offer:
     permissions.require(actor, "offer.edit", offer)
     offer = Offer.objects.select_for_update().get(pk=offer.pk)
-    if offer.status not in ("draft", "published"):
+    if offer.status not in workflow.EDITABLE:
         raise TransitionNotAllowed(_("Only a draft or published offer can be edited."))
-    current = {name: getattr(offer, name) for name in FIELDS}
+    current = {name: getattr(offer, name) for name in OFFER_FIELDS}
     for name, value in clean_offer({**current, **fields}).items():
         setattr(offer, name, value)
     offer.save()
@@ -191,7 +190,7 @@ def provider_create(*, actor: Any, name: str, kind: str) -> Provider:
     if kind not in Provider.Kind.values:
         errors["kind"] = [_("Choose the kind of provider.")]
     if errors:
-        raise ValidationError(errors)
+        raise InvalidInput(errors)
     provider = Provider.objects.create(name=name.strip(), kind=kind)
     audit_append(
         actor=actor,

@@ -3,39 +3,27 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from equalfooting import permissions
+from equalfooting.accounts.models import Role
+from equalfooting.accounts.services import role_nominate
 from equalfooting.core import languages
-from equalfooting.core.errors import TransitionNotAllowed
+from equalfooting.core.errors import InvalidInput, NotFound, TransitionNotAllowed
 from equalfooting.core.forms import attach_errors
 from equalfooting.needs.labels import theme_label
 from equalfooting.needs.models import AssistanceRequest
 
-from . import services, workflow
-from .forms import OfferForm
+from . import selectors, services, workflow
+from .forms import OfferForm, ProviderForm, RepresentativeForm
 from .models import Offer, Provider
+from .selectors import offer_from_id, provider_from_id
 
 
-def offer_from_id(*, offer_id: int, **_ignored: Any) -> Offer:
-    found = Offer.objects.select_related("provider").filter(pk=offer_id).first()
-    if found is None:
-        raise Http404(_("No such offer."))
-    return found
-
-
-def provider_from_id(*, provider_id: int, **_ignored: Any) -> Provider:
-    found = Provider.objects.filter(pk=provider_id).first()
-    if found is None:
-        raise Http404(_("No such provider."))
-    return found
-
-
-def _labels(offer: Offer) -> dict[str, Any]:
+def _offer_labels(offer: Offer) -> dict[str, Any]:
     return {
         "themes": [theme_label(code) for code in offer.themes],
         "languages": [languages.name(c) for c in offer.languages],
@@ -47,9 +35,9 @@ def _labels(offer: Offer) -> dict[str, Any]:
 
 @require_safe
 def offer_list(request: HttpRequest) -> HttpResponse:
-    offers = Offer.objects.exclude(status="draft").select_related("provider")
+    offers = selectors.offers_public()
     return render(
-        request, "offers/offer_list.html", {"offers": [(o, _labels(o)) for o in offers[:500]]}
+        request, "offers/offer_list.html", {"offers": [(o, _offer_labels(o)) for o in offers[:500]]}
     )
 
 
@@ -57,7 +45,7 @@ def offer_list(request: HttpRequest) -> HttpResponse:
 def offer_detail(request: HttpRequest, offer_id: int) -> HttpResponse:
     offer = offer_from_id(offer_id=offer_id)
     if not permissions.can(request.user, "offer.view", offer):
-        raise Http404(_("No such offer."))
+        raise NotFound(_("No such offer."))
     can_edit = permissions.can(request.user, "offer.edit", offer)
     steps = (
         [(t, Offer.Status(t).label) for t in sorted(workflow.TRANSITIONS[offer.status])]
@@ -69,8 +57,8 @@ def offer_detail(request: HttpRequest, offer_id: int) -> HttpResponse:
         "offers/offer_detail.html",
         {
             "offer": offer,
-            "labels": _labels(offer),
-            "can_edit": can_edit and offer.status in ("draft", "published"),
+            "labels": _offer_labels(offer),
+            "can_edit": can_edit and offer.status in workflow.EDITABLE,
             "steps": steps,
         },
     )
@@ -79,7 +67,7 @@ def offer_detail(request: HttpRequest, offer_id: int) -> HttpResponse:
 @require_safe
 def provider_detail(request: HttpRequest, provider_id: int) -> HttpResponse:
     provider = provider_from_id(provider_id=provider_id)
-    offers = [o for o in provider.offers.all() if permissions.can(request.user, "offer.view", o)]
+    offers = selectors.offers_visible(request.user, provider=provider)
     return render(
         request,
         "offers/provider_detail.html",
@@ -98,7 +86,7 @@ def offer_create(request: HttpRequest, provider_id: int, obj: Provider) -> HttpR
     if request.method == "POST" and form.is_valid():
         try:
             offer = services.offer_create(actor=request.user, provider=obj, **form.service_fields())
-        except ValidationError as exc:
+        except InvalidInput as exc:
             attach_errors(form, exc)
         else:
             messages.success(
@@ -120,10 +108,7 @@ def offer_edit(request: HttpRequest, offer_id: int, obj: Offer) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             services.offer_update(actor=request.user, offer=obj, **form.service_fields())
-        except TransitionNotAllowed as exc:
-            messages.error(request, str(exc))
-            return redirect("offers:offer_detail", offer_id=obj.pk)
-        except ValidationError as exc:
+        except InvalidInput as exc:
             attach_errors(form, exc)
         else:
             messages.success(request, _("The offer was saved."))
@@ -148,7 +133,7 @@ def offer_transition(request: HttpRequest, offer_id: int, obj: Offer) -> HttpRes
         return render(
             request,
             "offers/offer_detail.html",
-            {"offer": obj, "labels": _labels(obj), "steps": []},
+            {"offer": obj, "labels": _offer_labels(obj), "steps": []},
             status=409,
         )
     messages.success(request, _("The offer's status was updated."))
@@ -170,13 +155,11 @@ def provider_list(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @permissions.guard("role.nominate.other")
 def provider_create(request: HttpRequest) -> HttpResponse:
-    from .forms import ProviderForm
-
     form = ProviderForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             provider = services.provider_create(actor=request.user, **form.cleaned_data)
-        except ValidationError as exc:
+        except InvalidInput as exc:
             attach_errors(form, exc)
         else:
             messages.success(
@@ -191,11 +174,6 @@ def provider_create(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @permissions.guard("role.nominate.other", load=provider_from_id)
 def representative_nominate(request: HttpRequest, provider_id: int, obj: Provider) -> HttpResponse:
-    from equalfooting.accounts.models import Role
-    from equalfooting.accounts.services import role_nominate
-
-    from .forms import RepresentativeForm
-
     form = RepresentativeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -207,8 +185,8 @@ def representative_nominate(request: HttpRequest, provider_id: int, obj: Provide
                 reference=form.cleaned_data["reference"],
                 request=request,
             )
-        except ValueError as exc:
-            form.add_error(None, str(exc))
+        except InvalidInput as exc:
+            attach_errors(form, exc)
         else:
             messages.success(
                 request,

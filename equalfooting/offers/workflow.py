@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+from .models import Offer
+
+Status = Offer.Status
+
 TRANSITIONS: dict[str, frozenset[str]] = {
-    "draft": frozenset({"published", "withdrawn"}),
-    "published": frozenset({"fully_booked", "closed", "withdrawn"}),
-    "fully_booked": frozenset({"published", "closed"}),
-    "closed": frozenset(),
-    "withdrawn": frozenset(),
+    Status.DRAFT: frozenset({Status.PUBLISHED, Status.WITHDRAWN}),
+    Status.PUBLISHED: frozenset({Status.FULLY_BOOKED, Status.CLOSED, Status.WITHDRAWN}),
+    Status.FULLY_BOOKED: frozenset({Status.PUBLISHED, Status.CLOSED}),
+    Status.CLOSED: frozenset(),
+    Status.WITHDRAWN: frozenset(),
 }
+# An offer can be edited until it is fully booked, closed or withdrawn.
+EDITABLE = frozenset({Status.DRAFT, Status.PUBLISHED})
 
 
 def allowed(source: str, target: str) -> bool:

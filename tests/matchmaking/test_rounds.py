@@ -14,33 +14,17 @@ from equalfooting.fund.models import PriorityEntry
 from equalfooting.matchmaking import services
 from equalfooting.matchmaking.models import Match, Round
 from equalfooting.needs.models import AssistanceRequest
-from equalfooting.needs.services import request_create, request_transition
-from equalfooting.offers.models import Offer, Provider
-from equalfooting.offers.services import offer_create, offer_transition
+from equalfooting.offers.models import Provider
 from equalfooting.registry.models import State
-from tests.conftest import grant, login_with_2fa, make_user
-from tests.needs.conftest import VALID_REQUEST
-from tests.offers.conftest import VALID_OFFER
+from tests import factories
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def officer(secretariat: Any) -> Any:
-    secretariat.is_verified = lambda: True
-    return secretariat
-
-
 def open_request(focal_point: Any, state: State, officer: Any, **change: Any) -> AssistanceRequest:
-    request = request_create(actor=focal_point, state=state, **{**VALID_REQUEST, **change})
-    for target, actor in (("submitted", focal_point), ("screening", officer), ("open", officer)):
-        request = request_transition(actor=actor, request=request, target=target)
-    return request
-
-
-def published_offer(rep: Any, provider: Provider, **change: Any) -> Offer:
-    offer = offer_create(actor=rep, provider=provider, **{**VALID_OFFER, **change})
-    return offer_transition(actor=rep, offer=offer, target="published")
+    return factories.assistance_request(
+        focal_point, state, officer=officer, status=AssistanceRequest.Status.OPEN, **change
+    )
 
 
 def test_a_round_end_to_end(
@@ -56,11 +40,12 @@ def test_a_round_end_to_end(
 ) -> None:
     ken = open_request(focal_point_ken, state_ken, officer, units=8)
     fra = open_request(focal_point_fra, state_fra, officer, units=8)
-    other = Provider.objects.create(name="Restricted Provider", kind="industry")
-    other_rep = make_user("other-rep")
-    grant(other_rep, "provider", provider=other)
-    published_offer(provider_rep, provider, capacity=8)
-    published_offer(other_rep, other, capacity=8)
+    other = factories.provider(
+        officer=officer, name="Restricted Provider", kind=Provider.Kind.INDUSTRY
+    )
+    other_rep = factories.provider_representative(other, "other-rep")
+    factories.published_offer(provider_rep, provider, capacity=8)
+    factories.published_offer(other_rep, other, capacity=8)
 
     round_ = services.round_open(actor=officer, fairness="max-min-state")
     assert round_.status == "proposed"
@@ -107,7 +92,7 @@ def test_a_round_end_to_end(
 
     # The Secretariat sees the priority queue (after 2FA); the public does not.
     assert client.get("/en/fund/priority-queue/").status_code == 403
-    login_with_2fa(client, secretariat)
+    factories.login_with_2fa(client, secretariat)
     page = client.get("/en/fund/priority-queue/")
     assert page.status_code == 200 and fra.reference in page.content.decode()
 
@@ -137,15 +122,11 @@ def test_only_the_secretariat_runs_rounds(focal_point_ken: Any, provider_rep: An
 def test_private_assessments_never_weigh_in_a_published_round(
     focal_point_ken: Any, state_ken: State, officer: Any, provider: Provider, provider_rep: Any
 ) -> None:
-    from equalfooting.needs.services import assessment_save_draft, assessment_submit
-    from tests.needs.conftest import full_answers
-
-    draft = assessment_save_draft(
-        actor=focal_point_ken, state=state_ken, answers=full_answers(1), targets={"policy": 5}
+    assessment = factories.submitted_assessment(
+        focal_point_ken, state_ken, stage=1, targets={"policy": 5}
     )
-    assessment = assessment_submit(actor=focal_point_ken, assessment=draft, visibility="private")
     open_request(focal_point_ken, state_ken, officer)
-    published_offer(provider_rep, provider)
+    factories.published_offer(provider_rep, provider)
     problem, parameters = services.build_problem(fairness="none")
     assert parameters["per_request"][problem["requests"][0]["id"]]["gap_share"] == 0.0
     from equalfooting.needs.services import assessment_set_visibility
@@ -165,7 +146,7 @@ def test_a_foreign_focal_point_is_refused_on_match_pages(
     provider_rep: Any,
 ) -> None:
     open_request(focal_point_ken, state_ken, officer)
-    published_offer(provider_rep, provider)
+    factories.published_offer(provider_rep, provider)
     round_ = services.round_open(actor=officer, fairness="none")
     services.round_publish(actor=officer, round_=round_)
     match = Match.objects.get()

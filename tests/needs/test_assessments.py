@@ -14,8 +14,7 @@ from equalfooting.needs.services import (
     assessment_set_visibility,
     assessment_submit,
 )
-from tests.conftest import grant, make_user
-from tests.needs.conftest import full_answers
+from tests import factories
 
 pytestmark = pytest.mark.django_db
 
@@ -49,22 +48,22 @@ def test_draft_resume_submit_and_history(focal_point_ken: Any, state_ken: Any) -
         actor=focal_point_ken, state=state_ken, answers={code: {"stage": 2}}, targets={}
     )
     again = assessment_save_draft(
-        actor=focal_point_ken, state=state_ken, answers=full_answers(2), targets={"policy": 4}
+        actor=focal_point_ken, state=state_ken, answers=factories.answers(2), targets={"policy": 4}
     )
     assert again.pk == first.pk  # one draft, resumed
     v1 = assessment_submit(actor=focal_point_ken, assessment=again, visibility="private")
     assert (v1.version, v1.status, v1.framework_version) == (1, "submitted", fw.CURRENT_VERSION)
     draft = assessment_save_draft(
-        actor=focal_point_ken, state=state_ken, answers=full_answers(3), targets={"policy": 5}
+        actor=focal_point_ken, state=state_ken, answers=factories.answers(3), targets={"policy": 5}
     )
     assert draft.pk != v1.pk
     v2 = assessment_submit(actor=focal_point_ken, assessment=draft, visibility="public")
     assert v2.version == 2
-    assert Assessment.objects.get(pk=v1.pk).answers == full_answers(2)  # history kept
+    assert Assessment.objects.get(pk=v1.pk).answers == factories.answers(2)  # history kept
 
 
 def test_submitting_needs_every_indicator(focal_point_ken: Any, state_ken: Any) -> None:
-    answers = full_answers(2)
+    answers = factories.answers(2)
     missing = next(iter(answers))
     del answers[missing]
     draft = assessment_save_draft(
@@ -90,19 +89,20 @@ def test_bad_stages_and_targets_are_named(focal_point_ken: Any, state_ken: Any) 
 
 
 def test_only_the_states_own_focal_point_assesses(
-    focal_point_fra: Any, state_ken: Any, secretariat: Any
+    focal_point_fra: Any, state_ken: Any, officer: Any
 ) -> None:
-    secretariat.is_verified = lambda: True
-    for actor in (focal_point_fra, secretariat):
+    for actor in (focal_point_fra, officer):
         with pytest.raises(PermissionDenied):
-            assessment_save_draft(actor=actor, state=state_ken, answers=full_answers(), targets={})
+            assessment_save_draft(
+                actor=actor, state=state_ken, answers=factories.answers(), targets={}
+            )
 
 
 def test_the_profile_gives_stage_per_dimension_and_gaps(
     focal_point_ken: Any, state_ken: Any
 ) -> None:
     framework = fw.load()
-    answers = full_answers(2)
+    answers = factories.answers(2)
     first = framework.dimensions[0].indicators
     answers[first[0].code]["stage"] = 5
     rows = {p.code: p for p in scoring.profile(framework, answers, {"policy": 4})}
@@ -114,16 +114,10 @@ def test_the_profile_gives_stage_per_dimension_and_gaps(
 
 
 def test_visibility_decides_who_reads(
-    client: Client, focal_point_ken: Any, focal_point_fra: Any, state_ken: Any
+    client: Client, focal_point_ken: Any, focal_point_fra: Any, state_ken: Any, provider_rep: Any
 ) -> None:
-    draft = assessment_save_draft(
-        actor=focal_point_ken, state=state_ken, answers=full_answers(), targets={}
-    )
-    assessment = assessment_submit(actor=focal_point_ken, assessment=draft, visibility="private")
-    provider = make_user("provider-rep")
-    from equalfooting.offers.models import Provider
-
-    grant(provider, "provider", provider=Provider.objects.create(name="P", kind="academia"))
+    assessment = factories.submitted_assessment(focal_point_ken, state_ken)
+    provider = provider_rep
     url = f"/en/assessments/{assessment.pk}/"
 
     def status_for(user: Any) -> int:

@@ -14,8 +14,7 @@ from django.test import Client
 from django.urls import URLPattern, get_resolver
 
 from equalfooting.api.main import api
-from equalfooting.needs.services import assessment_save_draft, assessment_submit
-from tests.needs.conftest import full_answers
+from tests import factories
 from tests.test_foreign_state_writes import _walk
 
 pytestmark = pytest.mark.django_db
@@ -25,13 +24,9 @@ MARKER = "CONFIDENTIAL-MARKER-7f3a9c"
 
 @pytest.fixture
 def private_assessment(focal_point_ken: Any, state_ken: Any) -> Any:
-    draft = assessment_save_draft(
-        actor=focal_point_ken,
-        state=state_ken,
-        answers=full_answers(3, note=MARKER),
-        targets={"policy": 5},
+    return factories.submitted_assessment(
+        focal_point_ken, state_ken, stage=3, note=MARKER, targets={"policy": 5}
     )
-    return assessment_submit(actor=focal_point_ken, assessment=draft, visibility="private")
 
 
 def fill(route: str, values: dict[str, str]) -> str:

@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-import itertools
-from collections import deque
 from typing import Any
 
 import pytest
@@ -17,43 +15,25 @@ from equalfooting.needs.services import (
     request_transition,
     request_update,
 )
-from tests.needs.conftest import VALID_REQUEST
+from tests import factories
+from tests.factories import VALID_REQUEST
 
 pytestmark = pytest.mark.django_db
 
 REASON = "for the record"
 
 
-def path_to(status: str) -> list[str]:
-    """The shortest sequence of allowed steps from draft to `status`."""
-    queue: deque[list[str]] = deque([["draft"]])
-    while queue:
-        route = queue.popleft()
-        if route[-1] == status:
-            return route
-        for target, _step in workflow.next_steps(route[-1]):
-            if target not in route:
-                queue.append([*route, target])
-    raise AssertionError(f"{status} cannot be reached")
-
-
 @pytest.fixture
-def actors(focal_point_ken: Any, secretariat: Any) -> dict[str, Any]:
-    secretariat.is_verified = lambda: True  # passed 2FA in this session
-    return {"focal_point": focal_point_ken, "secretariat": secretariat}
+def actors(focal_point_ken: Any, officer: Any) -> dict[str, Any]:
+    return {"focal_point": focal_point_ken, "secretariat": officer}
 
 
 def bring_to(
     status: str, actors: dict[str, Any], state: Any, route: list[str] | None = None
 ) -> AssistanceRequest:
-    request = request_create(actor=actors["focal_point"], state=state, **VALID_REQUEST)
-    route = route or path_to(status)
-    for source, target in itertools.pairwise(route):
-        step = workflow.step(source, target)
-        assert step is not None
-        request = request_transition(
-            actor=actors[step.role], request=request, target=target, reason=REASON
-        )
+    request = factories.assistance_request(
+        actors["focal_point"], state, status=status, officer=actors["secretariat"], route=route
+    )
     assert request.status == status
     return request
 
@@ -236,10 +216,9 @@ def test_the_request_form_names_bad_fields(client: Client, focal_point_ken: Any)
 
 
 def test_only_the_states_own_focal_point_creates_and_edits(
-    focal_point_fra: Any, state_ken: Any, secretariat: Any, ken_request: AssistanceRequest
+    focal_point_fra: Any, state_ken: Any, officer: Any, ken_request: AssistanceRequest
 ) -> None:
-    secretariat.is_verified = lambda: True
-    for actor in (focal_point_fra, secretariat):
+    for actor in (focal_point_fra, officer):
         with pytest.raises(PermissionDenied):
             request_create(actor=actor, state=state_ken, **VALID_REQUEST)
         with pytest.raises(PermissionDenied):

@@ -11,8 +11,8 @@ from equalfooting.audit.models import AuditEntry
 from equalfooting.offers.forms import OfferForm
 from equalfooting.offers.models import Offer, Provider
 from equalfooting.offers.services import offer_create, offer_transition
-from tests.conftest import grant, make_user
-from tests.offers.conftest import VALID_OFFER
+from tests import factories
+from tests.factories import VALID_OFFER
 
 pytestmark = pytest.mark.django_db
 
@@ -27,9 +27,12 @@ def test_a_provider_representative_creates_and_publishes(
     assert AuditEntry.objects.filter(object_type="offer", object_id=str(offer.pk)).count() == 2
 
 
-def test_another_providers_representative_cannot(provider: Provider, focal_point_ken: Any) -> None:
-    other = make_user("other-rep")
-    grant(other, "provider", provider=Provider.objects.create(name="Other", kind="industry"))
+def test_another_providers_representative_cannot(
+    provider: Provider, focal_point_ken: Any, officer: Any
+) -> None:
+    other = factories.provider_representative(
+        factories.provider(officer=officer, name="Other", kind=Provider.Kind.INDUSTRY), "other-rep"
+    )
     for actor in (other, focal_point_ken):
         with pytest.raises(PermissionDenied):
             offer_create(actor=actor, provider=provider, **VALID_OFFER)
@@ -166,9 +169,7 @@ def test_drafts_are_not_public(client: Client, provider: Provider, provider_rep:
 def test_the_secretariat_registers_a_provider_and_its_representative(
     client: Client, secretariat: Any
 ) -> None:
-    from tests.conftest import login_with_2fa
-
-    login_with_2fa(client, secretariat)
+    factories.login_with_2fa(client, secretariat)
     response = client.post("/en/providers/new/", {"name": "New Institute", "kind": "academia"})
     provider = Provider.objects.get(name="New Institute")
     assert response.status_code == 302

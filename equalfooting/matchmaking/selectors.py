@@ -1,0 +1,79 @@
+"""Reads of matchmaking: rounds and matches as the reader may see them, and their figures."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Count, QuerySet, Sum
+from django.utils.translation import gettext as _
+
+from equalfooting import permissions
+from equalfooting.core.errors import NotFound
+from equalfooting.fund.models import PriorityEntry
+
+from .models import Match, Round
+
+
+def matching_round_from_id(*, round_id: int, **_ignored: Any) -> Round:
+    """The matching round a URL names, for `permissions.guard(load=...)`."""
+    found = Round.objects.filter(pk=round_id).first()
+    if found is None:
+        raise NotFound(_("No such round."))
+    return found
+
+
+def matching_round_visible(*, user: Any, round_id: int) -> Round:
+    """A round under review is seen only by those who run rounds; to others it does not exist."""
+    round_ = matching_round_from_id(round_id=round_id)
+    if round_.status != Round.Status.PUBLISHED and not permissions.can(user, "round.run"):
+        raise NotFound(_("No such round."))
+    return round_
+
+
+def matching_rounds_visible(*, user: Any) -> QuerySet[Round]:
+    """Published rounds (every round for those who run them), with their match and unit totals."""
+    rounds = Round.objects.annotate(n=Count("matches"), units=Sum("matches__units"))
+    if not permissions.can(user, "round.run"):
+        rounds = rounds.filter(status=Round.Status.PUBLISHED)
+    return rounds
+
+
+def match_from_id(*, match_id: int, **_ignored: Any) -> Match:
+    """The match a URL names, for views and API routes (`permissions.guard(load=...)`)."""
+    found = (
+        Match.objects.select_related("round", "request__state", "offer__provider")
+        .filter(pk=match_id)
+        .first()
+    )
+    if found is None:
+        raise NotFound(_("No such match."))
+    return found
+
+
+def round_matches(*, round_: Round) -> QuerySet[Match]:
+    """A round's matches with their request, State, offer and provider."""
+    return round_.matches.select_related("request__state", "offer__provider")
+
+
+def decline_figures() -> dict[str, Any]:
+    """Declines by reason and the totals around them, published in aggregate."""
+    by_reason = dict(
+        Match.objects.filter(provider_decision=Match.ProviderDecision.DECLINED)
+        .values_list("decline_reason")
+        .annotate(n=Count("pk"))
+    )
+    return {
+        "by_reason": by_reason,
+        "total": Match.objects.published().count(),
+        "state_declines": Match.objects.filter(state_decision=Match.StateDecision.DECLINED).count(),
+        "queued": PriorityEntry.objects.count(),
+        "agreed": Match.objects.filter(
+            state_decision=Match.StateDecision.ACCEPTED,
+            provider_decision=Match.ProviderDecision.CONFIRMED,
+        ).count(),
+    }
+
+
+def priority_entries() -> QuerySet[PriorityEntry]:
+    """The fund's priority queue: requests left without help by a provider's legal restriction."""
+    return PriorityEntry.objects.select_related("request__state", "match__offer__provider")
