@@ -8,19 +8,19 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from equalfooting import permissions
 from equalfooting.audit.services import audit_append
+from equalfooting.core.errors import InvalidInput, TransitionNotAllowed
 from equalfooting.domain import allocation
 from equalfooting.needs.models import Assessment
 from equalfooting.registry.models import State
 
 from . import indicators, ledger
-from .models import Allocation, AllocationRound
+from .models import Allocation, AllocationRound, LedgerTransaction
 
 POPULATION = "SP.POP.TOTL"
 GNI_PER_CAPITA = "NY.GNP.PCAP.CD"
@@ -33,7 +33,9 @@ def _need(state: State) -> tuple[Decimal, str]:
     indicators from the top stage, 0 to 1. Targets are not used: a State sets its own."""
     latest = (
         Assessment.objects.filter(
-            state=state, status="submitted", visibility__in=["providers", "public"]
+            state=state,
+            status=Assessment.Status.SUBMITTED,
+            visibility__in=[Assessment.Visibility.PROVIDERS, Assessment.Visibility.PUBLIC],
         )
         .order_by("-version")
         .first()
@@ -109,7 +111,7 @@ def round_prepare(
     try:
         result = allocation.result_json(allocation.allocate(allocation.parse_inputs(inputs)))
     except allocation.AllocationError as exc:
-        raise ValidationError({exc.where.split()[0].split(".")[0]: str(exc)}) from None
+        raise InvalidInput({exc.where.split()[0].split(".")[0]: str(exc)}) from None
     round_ = AllocationRound.objects.create(
         inputs=inputs,
         result=result,
@@ -133,10 +135,10 @@ def round_publish(*, actor: Any, round_: AllocationRound) -> AllocationRound:
     permissions.require(actor, "fund.manage")
     round_ = AllocationRound.objects.select_for_update().get(pk=round_.pk)
     if round_.status != AllocationRound.Status.PROPOSED:
-        raise ValidationError({"status": _("Only a proposed round can be published.")})
+        raise TransitionNotAllowed(_("Only a proposed round can be published."))
     total = Decimal(round_.result["total"])
     if ledger.balance(ledger.AVAILABLE) < total:
-        raise ValidationError(
+        raise InvalidInput(
             {
                 "envelope": _(
                     "The fund holds %(available)s available, less than the envelope %(total)s."
@@ -158,7 +160,7 @@ def round_publish(*, actor: Any, round_: AllocationRound) -> AllocationRound:
         )
         if amount > 0:
             ledger.post(
-                kind="allocation",
+                kind=LedgerTransaction.Kind.ALLOCATION,
                 source=ledger.AVAILABLE,
                 target=ledger.envelope(iso3),
                 amount=amount,

@@ -5,15 +5,15 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from django.http import Http404, HttpRequest
+from django.http import HttpRequest
 from ninja import Router, Schema
 
 from equalfooting import permissions
 from equalfooting.accounts.api_auth import write_auth
 
-from . import ledger, proposals
-from .models import AllocationRound, Review
-from .proposal_views import _blind
+from . import ledger, proposals, selectors
+from .models import Review
+from .review import blind
 
 router = Router(tags=["fund"])
 
@@ -54,15 +54,12 @@ class ReviewIn(Schema):
 
 
 @router.get("/fund/balances", response=BalancesOut)
-def balances(request: HttpRequest) -> dict[str, Decimal]:
-    return {
-        name: ledger.balance(code)
-        for name, code in (
-            ("pledged", ledger.PLEDGED),
-            ("available", ledger.AVAILABLE),
-            ("disbursed", ledger.DISBURSED),
-        )
-    }
+def balances(request: HttpRequest) -> BalancesOut:
+    return BalancesOut(
+        pledged=ledger.balance(ledger.PLEDGED),
+        available=ledger.balance(ledger.AVAILABLE),
+        disbursed=ledger.balance(ledger.DISBURSED),
+    )
 
 
 @router.get("/fund/rounds", response=list[AllocationRoundOut])
@@ -70,22 +67,19 @@ def allocation_rounds(request: HttpRequest) -> list[dict[str, Any]]:
     """Published allocation rounds: inputs (opaque keys), results and the key table."""
     return [
         {"id": r.pk, "status": r.status, "inputs": r.inputs, "result": r.result, "keys": r.keys}
-        for r in AllocationRound.objects.filter(status="published")
+        for r in selectors.allocation_rounds_published()
     ]
 
 
 def _out(review: Review) -> dict[str, Any]:
-    return {"review": review.pk, "status": review.status, **_blind(review.proposal)}
+    return {"review": review.pk, "status": review.status, **blind(review.proposal)}
 
 
 @router.get("/reviews", auth=write_auth, response={200: list[BlindProposalOut], 403: Error})
 def reviews(request: HttpRequest) -> list[dict[str, Any]]:
     """The caller's assigned reviews, anonymised: no State name, flag or code."""
     permissions.require(request.user, "review.submit")
-    return [
-        _out(r)
-        for r in Review.objects.filter(reviewer_id=request.user.pk).select_related("proposal")
-    ]
+    return [_out(r) for r in selectors.reviews_assigned(reviewer=request.user)]
 
 
 @router.get(
@@ -95,14 +89,7 @@ def reviews(request: HttpRequest) -> list[dict[str, Any]]:
 )
 def review(request: HttpRequest, review_id: int) -> dict[str, Any]:
     permissions.require(request.user, "review.submit")
-    found = (
-        Review.objects.select_related("proposal")
-        .filter(pk=review_id, reviewer_id=request.user.pk)
-        .first()
-    )
-    if found is None:
-        raise Http404("No such review.")
-    return _out(found)
+    return _out(selectors.review_assigned(reviewer=request.user, review_id=review_id))
 
 
 @router.post(
@@ -112,13 +99,7 @@ def review(request: HttpRequest, review_id: int) -> dict[str, Any]:
 )
 def review_submit(request: HttpRequest, review_id: int, payload: ReviewIn) -> dict[str, Any]:
     permissions.require(request.user, "review.submit")
-    found = (
-        Review.objects.select_related("proposal")
-        .filter(pk=review_id, reviewer_id=request.user.pk)
-        .first()
-    )
-    if found is None:
-        raise Http404("No such review.")
+    found = selectors.review_assigned(reviewer=request.user, review_id=review_id)
     return _out(
         proposals.review_submit(
             actor=request.user,

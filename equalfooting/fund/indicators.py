@@ -21,6 +21,7 @@ from typing import Any
 from django.db import transaction
 
 from equalfooting.audit.services import audit_append
+from equalfooting.core.errors import InvalidFile
 from equalfooting.registry.models import State
 
 from .models import Indicator
@@ -28,7 +29,9 @@ from .models import Indicator
 LONG_HEADER = ["iso3", "indicator", "year", "value", "source"]
 
 
-class ImportError_(ValueError):
+class IndicatorFileError(InvalidFile):
+    """A file of indicators that cannot be imported; the message names the line."""
+
     def __init__(self, line: int | None, message: str) -> None:
         self.line = line
         super().__init__(f"line {line}: {message}" if line else message)
@@ -45,9 +48,9 @@ def _number(text: str, line: int, column: str) -> Decimal:
     try:
         value = Decimal(text.strip())
     except InvalidOperation:
-        raise ImportError_(line, f"{column}: {text!r} is not a number") from None
+        raise IndicatorFileError(line, f"{column}: {text!r} is not a number") from None
     if not value.is_finite():
-        raise ImportError_(line, f"{column}: {text!r} is not a finite number")
+        raise IndicatorFileError(line, f"{column}: {text!r} is not a finite number")
     return value
 
 
@@ -56,9 +59,9 @@ def parse(path: Path) -> tuple[str, list[tuple[str, str, int, Decimal, str]], in
     try:
         text = path.read_text(encoding="utf-8-sig")
     except FileNotFoundError:
-        raise ImportError_(None, f"{path} does not exist") from None
+        raise IndicatorFileError(None, f"{path} does not exist") from None
     except UnicodeDecodeError:
-        raise ImportError_(None, f"{path} is not UTF-8 text") from None
+        raise IndicatorFileError(None, f"{path} is not UTF-8 text") from None
     lines = list(csv.reader(text.splitlines()))
     known = set(State.objects.values_list("iso3", flat=True))
     rows: list[tuple[str, str, int, Decimal, str]] = []
@@ -82,36 +85,36 @@ def parse(path: Path) -> tuple[str, list[tuple[str, str, int, Decimal, str]], in
             if not any(cell.strip() for cell in row):
                 continue
             if len(row) < 4:
-                raise ImportError_(number, "expected at least 4 columns")
+                raise IndicatorFileError(number, "expected at least 4 columns")
             iso3, code = row[1].strip(), row[3].strip()
             if iso3 not in known:
                 skipped += 1  # an aggregate (a region, an income group) or a territory
                 continue
             if not code:
-                raise ImportError_(number, "Indicator Code is empty")
+                raise IndicatorFileError(number, "Indicator Code is empty")
             for position, year in years.items():
                 cell = row[position] if position < len(row) else ""
                 if cell.strip():
                     rows.append((iso3, code, year, _number(cell, number, str(year)), source))
         return "world-bank", rows, skipped
     if not lines or [c.strip() for c in lines[0]] != LONG_HEADER:
-        raise ImportError_(
+        raise IndicatorFileError(
             1, "expected the World Bank layout or the columns " + ", ".join(LONG_HEADER)
         )
     for number, row in enumerate(lines[1:], start=2):
         if not any(cell.strip() for cell in row):
             continue
         if len(row) != 5:
-            raise ImportError_(number, f"expected 5 columns, found {len(row)}")
+            raise IndicatorFileError(number, f"expected 5 columns, found {len(row)}")
         iso3, code, year_text, value, source = (c.strip() for c in row)
         if iso3 not in known:
-            raise ImportError_(number, f"iso3: unknown State {iso3!r}")
+            raise IndicatorFileError(number, f"iso3: unknown State {iso3!r}")
         if not code:
-            raise ImportError_(number, "indicator is empty")
+            raise IndicatorFileError(number, "indicator is empty")
         if not year_text.isdigit() or not 1900 <= int(year_text) <= 2100:
-            raise ImportError_(number, f"year: {year_text!r} is not a year")
+            raise IndicatorFileError(number, f"year: {year_text!r} is not a year")
         if not source:
-            raise ImportError_(number, "source is empty: every value needs one")
+            raise IndicatorFileError(number, "source is empty: every value needs one")
         rows.append((iso3, code, int(year_text), _number(value, number, "value"), source))
     return "long", rows, skipped
 

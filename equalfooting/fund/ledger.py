@@ -17,16 +17,18 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Sum
 from django.utils.translation import gettext as _
 
 from equalfooting.audit.services import audit_append
+from equalfooting.core.errors import InvalidInput
 
 from .models import Account, LedgerTransaction
 
-EXTERNAL = Account.EXTERNAL
-PLEDGED = "pledged"
-AVAILABLE = "available"
-DISBURSED = "disbursed"
+EXTERNAL = Account.Code.EXTERNAL
+PLEDGED = Account.Code.PLEDGED
+AVAILABLE = Account.Code.AVAILABLE
+DISBURSED = Account.Code.DISBURSED
 CENT = Decimal("0.01")
 
 
@@ -38,12 +40,16 @@ def committed(reference: str) -> str:
     return f"committed:{reference}"
 
 
-class InsufficientFunds(Exception):
+class InsufficientFunds(InvalidInput):
+    """The amount asked for is more than the account holds: a refusal of the amount given."""
+
     def __init__(self, account: str, balance: Decimal, amount: Decimal) -> None:
         self.account, self.balance, self.amount = account, balance, amount
         super().__init__(
-            _("The account %(account)s holds %(balance)s, less than %(amount)s.")
-            % {"account": account, "balance": f"{balance:.2f}", "amount": f"{amount:.2f}"}
+            {
+                "amount": _("The account %(account)s holds %(balance)s, less than %(amount)s.")
+                % {"account": account, "balance": f"{balance:.2f}", "amount": f"{amount:.2f}"}
+            }
         )
 
 
@@ -64,6 +70,8 @@ def post(
     memo: str = "",
     reference: str = "",
 ) -> LedgerTransaction:
+    # Programming errors, not refusals: every service checks the amount a user gives (and
+    # names the field) before it posts, so only a bug in the fund's own code reaches these.
     if amount <= 0 or amount != amount.quantize(CENT):
         raise ValueError("a ledger amount is positive and in cents")
     if source == target:
@@ -115,8 +123,6 @@ def balance(code: str) -> Decimal:
 
 def balances_agree() -> bool:
     """Every stored balance equals what its transactions add up to, and the books sum to zero."""
-    from django.db.models import Sum
-
     total = Decimal(0)
     for account in Account.objects.all():
         received = LedgerTransaction.objects.filter(debit=account).aggregate(s=Sum("amount"))[

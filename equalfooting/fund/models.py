@@ -108,7 +108,14 @@ class Account(models.Model):
     """A ledger account. Balances are in the fund's currency, in cents, and never negative —
     except the one external account that stands for the world outside the fund."""
 
-    EXTERNAL = "external"
+    class Code(models.TextChoices):
+        """The fund's own accounts. The others are named by `ledger.envelope` (a State's
+        envelope) and `ledger.committed` (a project's commitment)."""
+
+        EXTERNAL = "external"  # the world outside the fund
+        PLEDGED = "pledged"
+        AVAILABLE = "available"
+        DISBURSED = "disbursed"
 
     code = models.CharField(max_length=60, unique=True)
     balance = models.DecimalField(max_digits=18, decimal_places=2, default=0)
@@ -330,11 +337,16 @@ class Review(models.Model):
         ASSIGNED = "assigned", _("Assigned")
         SUBMITTED = "submitted", _("Submitted")
 
+    class Recommendation(models.TextChoices):
+        APPROVE = "approve", _("Approve")
+        REVISE = "revise", _("Ask for a revision")
+        DECLINE = "decline", _("Decline")
+
     proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="reviews")
     reviewer = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="reviews")
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.ASSIGNED)
     scores = models.JSONField(default=dict)
-    recommendation = models.CharField(max_length=20, blank=True)
+    recommendation = models.CharField(max_length=20, blank=True, choices=Recommendation.choices)
     comments = models.TextField(blank=True, max_length=4000)
     assigned_at = models.DateTimeField(auto_now_add=True)
     submitted_at = models.DateTimeField(null=True, blank=True)

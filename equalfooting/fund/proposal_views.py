@@ -6,48 +6,26 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from equalfooting import permissions
-from equalfooting.accounts.models import User
-from equalfooting.core.errors import TransitionNotAllowed
+from equalfooting.core.errors import InvalidInput, NotFound, TransitionNotAllowed
 from equalfooting.core.forms import attach_errors
 from equalfooting.core.i18n import pick
 from equalfooting.needs import framework as fw
 from equalfooting.needs.labels import theme_label
 from equalfooting.needs.principles import PRINCIPLES
 from equalfooting.registry.models import State
-from equalfooting.registry.selectors import state_from_iso3
+from equalfooting.registry.selectors import state_from_iso3, state_get, state_list
 
-from . import ledger, proposals
-from .models import LedgerTransaction, PriorityEntry, Project, Proposal, Review
-from .review import CRITERIA, RECOMMENDATIONS, anonymise
-
-
-def proposal_from_id(*, proposal_id: int, **_ignored: Any) -> Proposal:
-    found = Proposal.objects.select_related("state").filter(pk=proposal_id).first()
-    if found is None:
-        raise Http404(_("No such proposal."))
-    return found
-
-
-def review_from_id(*, review_id: int, **_ignored: Any) -> Review:
-    found = Review.objects.select_related("proposal").filter(pk=review_id).first()
-    if found is None:
-        raise Http404(_("No such review."))
-    return found
-
-
-def project_from_id(*, project_id: int, **_ignored: Any) -> Project:
-    found = Project.objects.select_related("state").filter(pk=project_id).first()
-    if found is None:
-        raise Http404(_("No such project."))
-    return found
+from . import ledger, proposals, selectors, services
+from .models import Project, Proposal, Review
+from .review import CRITERIA, blind
+from .selectors import project_from_id, proposal_from_id, review_from_id
 
 
 class ProposalForm(forms.Form):
@@ -68,9 +46,7 @@ class ProposalForm(forms.Form):
     def __init__(self, *args: Any, state: State, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["theme"].choices = [(d.code, pick(d.name)) for d in fw.load().dimensions]  # type: ignore[attr-defined]
-        entries = PriorityEntry.objects.filter(
-            request__state=state, status="waiting"
-        ).select_related("request")
+        entries = selectors.priority_entries_waiting(state=state)
         choices = [("", _("The State's envelope"))] + [
             (str(e.pk), _("Priority queue: %(request)s") % {"request": e.request.reference})
             for e in entries
@@ -85,7 +61,7 @@ def proposal_create(request: HttpRequest, iso3: str, obj: State) -> HttpResponse
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         entry = (
-            PriorityEntry.objects.filter(pk=data["priority_entry"]).first()
+            selectors.priority_entry_get(entry_id=data["priority_entry"])
             if data["priority_entry"]
             else None
         )
@@ -100,7 +76,7 @@ def proposal_create(request: HttpRequest, iso3: str, obj: State) -> HttpResponse
                 priority_entry=entry,
                 principles={code: code in data["principles"] for code in PRINCIPLES},
             )
-        except ValidationError as exc:
+        except InvalidInput as exc:
             attach_errors(form, exc)
         else:
             messages.success(
@@ -120,41 +96,22 @@ def proposal_create(request: HttpRequest, iso3: str, obj: State) -> HttpResponse
 def proposal_detail(request: HttpRequest, proposal_id: int) -> HttpResponse:
     proposal = proposal_from_id(proposal_id=proposal_id)
     if not permissions.can(request.user, "proposal.view", proposal):
-        raise Http404(_("No such proposal."))
-    steps = []
-    for (source, target), role in proposals.TRANSITIONS.items():
-        if (
-            source == proposal.status
-            and role == "focal_point"
-            and permissions.can(request.user, "proposal.edit", proposal)
-        ):
-            steps.append((target, Proposal.Status(target).label))
+        raise NotFound(_("No such proposal."))
     can_manage = permissions.can(request.user, "fund.manage", proposal)
-    reviewers = (
-        [
-            u
-            for u in User.objects.filter(
-                roles__kind="reviewer", roles__status="verified"
-            ).distinct()
-            if not proposals.conflicted(u, proposal.state)
-        ]
-        if can_manage
-        else []
-    )
     return render(
         request,
         "fund/proposal_detail.html",
         {
             "proposal": proposal,
-            "steps": steps,
+            "steps": proposals.focal_point_steps(user=request.user, proposal=proposal),
             "can_manage": can_manage,
-            "reviewers": reviewers,
-            "reviews": proposal.reviews.select_related("reviewer") if can_manage else [],
+            "reviewers": selectors.reviewers_available(state=proposal.state) if can_manage else [],
+            "reviews": selectors.reviews_of_proposal(proposal=proposal) if can_manage else [],
             "criteria": CRITERIA,
             "principles": [
                 (label, bool(proposal.principles.get(code))) for code, label in PRINCIPLES.items()
             ],
-            "theme": _blind(proposal)["theme"],
+            "theme": theme_label(proposal.theme),
         },
     )
 
@@ -163,11 +120,12 @@ def proposal_detail(request: HttpRequest, proposal_id: int) -> HttpResponse:
 @permissions.guard("proposal.view", load=proposal_from_id)
 def proposal_act(request: HttpRequest, proposal_id: int, obj: Proposal) -> HttpResponse:
     action = request.POST.get("action", "")
+    # A refusal is shown on the proposal's page, next to the status it was refused from.
     try:
         if action == "assign":
-            chosen = User.objects.filter(pk__in=request.POST.getlist("reviewers"))
+            chosen = selectors.users_with_ids(ids=request.POST.getlist("reviewers"))
             proposals.reviewers_assign(actor=request.user, proposal=obj, reviewers=list(chosen))
-        elif action in ("approved", "revise", "declined"):
+        elif action in proposals.DETERMINATIONS:
             proposals.proposal_determine(
                 actor=request.user,
                 proposal=obj,
@@ -178,7 +136,7 @@ def proposal_act(request: HttpRequest, proposal_id: int, obj: Proposal) -> HttpR
             proposals.proposal_transition(actor=request.user, proposal=obj, target=action)
     except TransitionNotAllowed as exc:
         messages.error(request, str(exc))
-    except ValidationError as exc:
+    except InvalidInput as exc:
         messages.error(request, " ".join(exc.messages))
     else:
         messages.success(request, _("The proposal was updated."))
@@ -188,34 +146,23 @@ def proposal_act(request: HttpRequest, proposal_id: int, obj: Proposal) -> HttpR
 # --- Reviewers: they see a reference, a theme, an amount and anonymised text; never the State.
 
 
-def _blind(proposal: Proposal) -> dict[str, Any]:
-    return {
-        "reference": proposal.reference,
-        "title": anonymise(proposal.title),
-        "summary": anonymise(proposal.summary),
-        "theme": theme_label(proposal.theme),
-        "amount": proposal.amount,
-        "basis": str(Proposal.Basis(proposal.basis).label),
-    }
-
-
 @require_safe
 @permissions.guard("review.submit")
 def review_list(request: HttpRequest) -> HttpResponse:
-    reviews = Review.objects.filter(reviewer_id=request.user.pk).select_related("proposal")
+    reviews = selectors.reviews_assigned(reviewer=request.user)
     return render(
         request,
         "fund/review_list.html",
         {
-            "rows": [(r, _blind(r.proposal)) for r in reviews],
-            "states": State.objects.all(),
+            "rows": [(r, blind(r.proposal)) for r in reviews],
+            "states": state_list(),
         },
     )
 
 
 class ReviewForm(forms.Form):
     recommendation = forms.ChoiceField(
-        label=gettext_lazy("Recommendation"), choices=list(RECOMMENDATIONS.items())
+        label=gettext_lazy("Recommendation"), choices=Review.Recommendation.choices
     )
     comments = forms.CharField(
         label=gettext_lazy("Comments"),
@@ -236,7 +183,7 @@ class ReviewForm(forms.Form):
 @permissions.guard("review.submit", load=review_from_id)
 def review_detail(request: HttpRequest, review_id: int, obj: Review) -> HttpResponse:
     if obj.reviewer_id != request.user.pk:
-        raise Http404(_("No such review."))
+        raise NotFound(_("No such review."))
     form = ReviewForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -248,15 +195,15 @@ def review_detail(request: HttpRequest, review_id: int, obj: Review) -> HttpResp
                 comments=data["comments"],
                 scores={c: data[f"score_{c}"] for c in CRITERIA},
             )
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
+        except InvalidInput as exc:
+            attach_errors(form, exc)
         else:
             messages.success(request, _("Your review was submitted."))
             return redirect("fund:review_list")
     return render(
         request,
         "fund/review_detail.html",
-        {"review": obj, "blind": _blind(obj.proposal), "form": form},
+        {"review": obj, "blind": blind(obj.proposal), "form": form},
         status=422 if form.errors else 200,
     )
 
@@ -264,7 +211,7 @@ def review_detail(request: HttpRequest, review_id: int, obj: Review) -> HttpResp
 @require_POST
 @permissions.guard("review.declare_conflict")
 def conflict_declare(request: HttpRequest) -> HttpResponse:
-    state = State.objects.filter(iso3=request.POST.get("state", "")).first()
+    state = state_get(iso3=request.POST.get("state", ""))
     if state is None:
         messages.error(request, _("Choose a State."))
     else:
@@ -284,17 +231,12 @@ def conflict_declare(request: HttpRequest) -> HttpResponse:
 @require_safe
 def project_detail(request: HttpRequest, project_id: int) -> HttpResponse:
     project = project_from_id(project_id=project_id)
-    trail = (
-        LedgerTransaction.objects.filter(reference=project.reference)
-        .select_related("debit", "credit")
-        .order_by("at", "pk")
-    )
     return render(
         request,
         "fund/project_detail.html",
         {
             "project": project,
-            "trail": trail,
+            "trail": selectors.project_money_trail(project=project),
             "reports": project.reports.all(),
             "remaining": ledger.balance(ledger.committed(project.reference)),
             "can_manage": permissions.can(request.user, "fund.manage", project),
@@ -306,8 +248,6 @@ def project_detail(request: HttpRequest, project_id: int) -> HttpResponse:
 @require_POST
 @permissions.guard("proposal.view", load=project_from_id)
 def project_act(request: HttpRequest, project_id: int, obj: Project) -> HttpResponse:
-    from . import services
-
     try:
         if request.POST.get("action") == "refund":
             services.project_refund(
@@ -327,7 +267,7 @@ def project_act(request: HttpRequest, project_id: int, obj: Project) -> HttpResp
             proposals.results_report(
                 actor=request.user, project=obj, text=request.POST.get("text", "")
             )
-    except ValidationError as exc:
+    except InvalidInput as exc:
         messages.error(request, " ".join(exc.messages))
     else:
         messages.success(request, _("Recorded."))

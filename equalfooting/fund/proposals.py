@@ -14,31 +14,45 @@ from __future__ import annotations
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from equalfooting import permissions
+from equalfooting.accounts.models import Role
 from equalfooting.audit.services import audit_append
-from equalfooting.core.errors import NotAllowed, TransitionNotAllowed
+from equalfooting.core.errors import InvalidInput, NotAllowed, TransitionNotAllowed
 from equalfooting.needs import framework as fw
+from equalfooting.needs.principles import clean as clean_principles
 
 from . import ledger, services
-from .models import ConflictDeclaration, PriorityEntry, Project, Proposal, Review
-from .review import CRITERIA, RECOMMENDATIONS
+from .models import (
+    ConflictDeclaration,
+    LedgerTransaction,
+    PriorityEntry,
+    Project,
+    Proposal,
+    ResultsReport,
+    Review,
+)
+from .review import CRITERIA
+from .selectors import reviewer_conflicted
 
+Status = Proposal.Status
+FOCAL_POINT, SECRETARIAT = Role.Kind.FOCAL_POINT, Role.Kind.SECRETARIAT
+# (from, to): who takes the step.
 TRANSITIONS: dict[tuple[str, str], str] = {
-    ("draft", "submitted"): "focal_point",
-    ("draft", "withdrawn"): "focal_point",
-    ("submitted", "withdrawn"): "focal_point",
-    ("submitted", "under_review"): "secretariat",
-    ("under_review", "approved"): "secretariat",
-    ("under_review", "revise"): "secretariat",
-    ("under_review", "declined"): "secretariat",
-    ("revise", "submitted"): "focal_point",
+    (Status.DRAFT, Status.SUBMITTED): FOCAL_POINT,
+    (Status.DRAFT, Status.WITHDRAWN): FOCAL_POINT,
+    (Status.SUBMITTED, Status.WITHDRAWN): FOCAL_POINT,
+    (Status.SUBMITTED, Status.UNDER_REVIEW): SECRETARIAT,
+    (Status.UNDER_REVIEW, Status.APPROVED): SECRETARIAT,
+    (Status.UNDER_REVIEW, Status.REVISE): SECRETARIAT,
+    (Status.UNDER_REVIEW, Status.DECLINED): SECRETARIAT,
+    (Status.REVISE, Status.SUBMITTED): FOCAL_POINT,
 }
-NEEDS_REASON = frozenset({"approved", "revise", "declined"})
+# The Secretariat's determinations; each gives its reasons.
+DETERMINATIONS = frozenset({Status.APPROVED, Status.REVISE, Status.DECLINED})
 
 
 def _state(p: Proposal) -> dict[str, Any]:
@@ -66,9 +80,18 @@ def _step(actor: Any, proposal: Proposal, target: str) -> None:
                 else target,
             }
         )
-    permissions.require(
-        actor, "proposal.edit" if role == "focal_point" else "fund.manage", proposal
-    )
+    permissions.require(actor, "proposal.edit" if role == FOCAL_POINT else "fund.manage", proposal)
+
+
+def focal_point_steps(*, user: Any, proposal: Proposal) -> list[tuple[str, str]]:
+    """The steps this user may take on the proposal as its State's focal point: (status, label)."""
+    if not permissions.can(user, "proposal.edit", proposal):
+        return []
+    return [
+        (target, str(Status(target).label))
+        for (source, target), role in TRANSITIONS.items()
+        if source == proposal.status and role == FOCAL_POINT
+    ]
 
 
 @transaction.atomic
@@ -100,15 +123,13 @@ def proposal_create(
         value = Decimal(0)
     if priority_entry is not None and priority_entry.request.state_id != state.pk:
         errors["priority_entry"] = [_("This priority entry belongs to another State.")]
-    from equalfooting.needs.principles import clean as clean_principles
-
     try:
         held = clean_principles(principles or {})
-    except ValueError as exc:
-        errors["principles"] = [str(exc)]
+    except InvalidInput as exc:
+        errors.update(exc.message_dict)
         held = {}
     if errors:
-        raise ValidationError(errors)
+        raise InvalidInput(errors)
     proposal = Proposal.objects.create(
         principles=held,
         state=state,
@@ -135,7 +156,7 @@ def proposal_transition(*, actor: Any, proposal: Proposal, target: str) -> Propo
     """A focal point's step: submit, resubmit after revision, or withdraw."""
     proposal = Proposal.objects.select_for_update().select_related("state").get(pk=proposal.pk)
     _step(actor, proposal, target)
-    if TRANSITIONS[(proposal.status, target)] != "focal_point":
+    if TRANSITIONS[(proposal.status, target)] != FOCAL_POINT:
         raise TransitionNotAllowed(_("This step is the Secretariat's."))
     proposal.status = target
     proposal.save()
@@ -147,17 +168,6 @@ def proposal_transition(*, actor: Any, proposal: Proposal, target: str) -> Propo
         state=_state(proposal),
     )
     return proposal
-
-
-def conflicted(reviewer: Any, state: Any) -> bool:
-    """Bound to the State (any role for it) or a declared conflict of interest."""
-    from equalfooting.accounts.models import Role
-
-    bound = (
-        Role.objects.filter(user=reviewer, status="verified").filter(state=state).exists()
-        or Role.objects.filter(user=reviewer, status="verified", provider__state=state).exists()
-    )
-    return bound or ConflictDeclaration.objects.filter(reviewer=reviewer, state=state).exists()
 
 
 @transaction.atomic
@@ -179,21 +189,21 @@ def conflict_declare(*, actor: Any, state: Any, reason: str = "") -> ConflictDec
 @transaction.atomic
 def reviewers_assign(*, actor: Any, proposal: Proposal, reviewers: list[Any]) -> Proposal:
     proposal = Proposal.objects.select_for_update().select_related("state").get(pk=proposal.pk)
-    if proposal.status not in ("submitted", "under_review"):
+    if proposal.status not in (Status.SUBMITTED, Status.UNDER_REVIEW):
         raise TransitionNotAllowed(_("Reviewers are assigned to submitted proposals."))
     permissions.require(actor, "fund.manage", proposal)
     if not reviewers:
-        raise ValidationError({"reviewers": _("Choose at least one reviewer.")})
+        raise InvalidInput({"reviewers": _("Choose at least one reviewer.")})
     for reviewer in reviewers:
         if not permissions.has_role(reviewer, permissions.REVIEWER):
-            raise ValidationError(
+            raise InvalidInput(
                 {
                     "reviewers": _("%(name)s is not a verified reviewer.")
                     % {"name": reviewer.get_username()}
                 }
             )
-        if conflicted(reviewer, proposal.state):
-            raise ValidationError(
+        if reviewer_conflicted(reviewer=reviewer, state=proposal.state):
+            raise InvalidInput(
                 {
                     "reviewers": _(
                         "%(name)s is bound to this State or has declared a conflict of "
@@ -203,8 +213,8 @@ def reviewers_assign(*, actor: Any, proposal: Proposal, reviewers: list[Any]) ->
                 }
             )
         Review.objects.get_or_create(proposal=proposal, reviewer=reviewer)
-    if proposal.status == "submitted":
-        proposal.status = "under_review"
+    if proposal.status == Status.SUBMITTED:
+        proposal.status = Status.UNDER_REVIEW
         proposal.save()
     audit_append(
         actor=actor,
@@ -235,10 +245,10 @@ def review_submit(
         if not 0 <= number <= 5:
             errors[f"score_{code}"] = [_("Give a score from 0 to 5.")]
         clean[code] = number
-    if recommendation not in RECOMMENDATIONS:
+    if recommendation not in Review.Recommendation.values:
         errors["recommendation"] = [_("Choose a recommendation.")]
     if errors:
-        raise ValidationError(errors)
+        raise InvalidInput(errors)
     review.scores, review.recommendation, review.comments = clean, recommendation, comments.strip()
     review.status, review.submitted_at = Review.Status.SUBMITTED, timezone.now()
     review.save()
@@ -257,26 +267,24 @@ def proposal_determine(*, actor: Any, proposal: Proposal, decision: str, reason:
     """Approve, ask for a revision, or decline, with reasons. Approval commits the money."""
     proposal = Proposal.objects.select_for_update().select_related("state").get(pk=proposal.pk)
     _step(actor, proposal, decision)
-    if decision in NEEDS_REASON and not reason.strip():
-        raise ValidationError({"reason": _("Give the reasons for the determination.")})
+    if decision in DETERMINATIONS and not reason.strip():
+        raise InvalidInput({"reason": _("Give the reasons for the determination.")})
     proposal.status, proposal.determination_reason = decision, reason.strip()
-    if decision == "approved":
+    if decision == Status.APPROVED:
         project = Project.objects.create(state=proposal.state, title=proposal.title)
         proposal.project = project
         proposal.save()
         if proposal.basis == Proposal.Basis.PRIORITY:
-            # Priority proposals are paid from the fund's available money, not an envelope.
-            try:
-                ledger.post(
-                    kind="commitment",
-                    source=ledger.AVAILABLE,
-                    target=ledger.committed(project.reference),
-                    amount=proposal.amount,
-                    actor=actor,
-                    reference=project.reference,
-                )
-            except ledger.InsufficientFunds as exc:
-                raise ValidationError({"amount": str(exc)}) from None
+            # Priority proposals are paid from the fund's available money, not an envelope;
+            # more than it holds is refused (InsufficientFunds names "amount").
+            ledger.post(
+                kind=LedgerTransaction.Kind.COMMITMENT,
+                source=ledger.AVAILABLE,
+                target=ledger.committed(project.reference),
+                amount=proposal.amount,
+                actor=actor,
+                reference=project.reference,
+            )
             project.committed = proposal.amount
             project.save(update_fields=["committed"])
             if proposal.priority_entry_id:
@@ -300,12 +308,10 @@ def proposal_determine(*, actor: Any, proposal: Proposal, decision: str, reason:
 
 
 @transaction.atomic
-def results_report(*, actor: Any, project: Project, text: str) -> Any:
-    from .models import ResultsReport
-
+def results_report(*, actor: Any, project: Project, text: str) -> ResultsReport:
     permissions.require(actor, "proposal.edit", project)
     if not text.strip():
-        raise ValidationError({"text": _("Describe the results.")})
+        raise InvalidInput({"text": _("Describe the results.")})
     report = ResultsReport.objects.create(project=project, text=text.strip(), submitted_by=actor)
     audit_append(
         actor=actor,

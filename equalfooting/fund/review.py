@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
 from equalfooting.core.i18n import fold
+from equalfooting.needs.labels import theme_label
 from equalfooting.registry.names import CJK, pattern, reference_cache, state_name_forms
+
+from .models import Proposal
 
 CRITERIA = {
     "relevance": _("Relevance to the gaps the State identified"),
@@ -15,11 +19,6 @@ CRITERIA = {
     "sustainability": _("Sustainability of the results"),
     "value": _("Value for money"),
     "principles": _("Consistency with the capacity-building principles"),
-}
-RECOMMENDATIONS = {
-    "approve": _("Approve"),
-    "revise": _("Ask for a revision"),
-    "decline": _("Decline"),
 }
 MASK = "[…]"
 
@@ -62,3 +61,16 @@ def anonymise(text: str) -> str:
         last = end
     masked.append(text[last:])
     return code_pattern.sub(MASK, "".join(masked))
+
+
+def blind(proposal: Proposal) -> dict[str, Any]:
+    """The proposal as a reviewer sees it: a reference, a theme, an amount and anonymised text;
+    never the State."""
+    return {
+        "reference": proposal.reference,
+        "title": anonymise(proposal.title),
+        "summary": anonymise(proposal.summary),
+        "theme": theme_label(proposal.theme),
+        "amount": proposal.amount,
+        "basis": str(Proposal.Basis(proposal.basis).label),
+    }

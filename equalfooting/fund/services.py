@@ -7,17 +7,25 @@ from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation
 from typing import Any
 
 from babel.numbers import list_currencies
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from equalfooting import permissions
 from equalfooting.audit.services import audit_append
+from equalfooting.core.errors import InvalidInput, TransitionNotAllowed
 from equalfooting.needs import framework as fw
 
 from . import ledger
-from .models import FUND_CURRENCY, Contribution, Contributor, ExchangeRate, Project
+from .models import (
+    FUND_CURRENCY,
+    Contribution,
+    Contributor,
+    ExchangeRate,
+    LedgerTransaction,
+    Project,
+)
+from .selectors import project_paid_net
 
 CENT = Decimal("0.01")
 
@@ -26,20 +34,20 @@ def _amount(value: Any, field: str) -> Decimal:
     try:
         amount = Decimal(str(value).strip())
     except (InvalidOperation, ValueError):
-        raise ValidationError(
+        raise InvalidInput(
             {field: _("Enter an amount as a number, for example 25000.00.")}
         ) from None
     if not amount.is_finite() or amount <= 0:
-        raise ValidationError({field: _("The amount must be greater than zero.")})
+        raise InvalidInput({field: _("The amount must be greater than zero.")})
     if amount != amount.quantize(CENT):
-        raise ValidationError({field: _("Give the amount to the cent at most.")})
+        raise InvalidInput({field: _("Give the amount to the cent at most.")})
     return amount
 
 
 def _currency(code: str) -> str:
     code = (code or "").strip().upper()
     if code not in list_currencies():
-        raise ValidationError(
+        raise InvalidInput(
             {
                 "currency": _("Unknown currency %(code)s: use an ISO 4217 code.")
                 % {"code": code or "—"}
@@ -57,11 +65,11 @@ def rate_record(
     try:
         value = Decimal(str(rate))
     except InvalidOperation:
-        raise ValidationError({"rate": _("The rate must be a number.")}) from None
+        raise InvalidInput({"rate": _("The rate must be a number.")}) from None
     if not value.is_finite() or value <= 0:
-        raise ValidationError({"rate": _("The rate must be greater than zero.")})
+        raise InvalidInput({"rate": _("The rate must be greater than zero.")})
     if not source.strip():
-        raise ValidationError({"source": _("Say where the rate comes from.")})
+        raise InvalidInput({"source": _("Say where the rate comes from.")})
     row, _created = ExchangeRate.objects.update_or_create(
         currency=code,
         date=date,
@@ -86,6 +94,15 @@ def _rate_for(currency: str, on: dt.date) -> ExchangeRate | None:
     return ExchangeRate.objects.filter(currency=currency, date__lte=on).order_by("-date").first()
 
 
+def contributor_ensure(*, actor: Any, name: str, kind: str) -> Contributor:
+    """The contributor of this name, recorded with its kind the first time it pledges."""
+    permissions.require(actor, "fund.manage")
+    contributor, _created = Contributor.objects.get_or_create(
+        name=name.strip(), defaults={"kind": kind}
+    )
+    return contributor
+
+
 @transaction.atomic
 def contribution_pledge(
     *,
@@ -100,7 +117,7 @@ def contribution_pledge(
     permissions.require(actor, "fund.manage")
     if earmarks:
         # A recipient earmark would let a contributor choose who is helped: the formula decides.
-        raise ValidationError(
+        raise InvalidInput(
             {
                 name: _(
                     "Contributions cannot be earmarked for a State: the fund allocates by its "
@@ -112,14 +129,14 @@ def contribution_pledge(
     value = _amount(amount, "amount")
     code = _currency(currency)
     if theme and fw.load().dimension(theme) is None:
-        raise ValidationError({"theme": _("Choose a theme from the framework, or none.")})
+        raise InvalidInput({"theme": _("Choose a theme from the framework, or none.")})
     rate = None
     if code == FUND_CURRENCY:
         converted = value
     else:
         rate = _rate_for(code, timezone.localdate())
         if rate is None:
-            raise ValidationError(
+            raise InvalidInput(
                 {
                     "currency": _("No exchange rate is recorded for %(code)s: record one first.")
                     % {"code": code}
@@ -135,7 +152,7 @@ def contribution_pledge(
         theme=theme,
     )
     ledger.post(
-        kind="pledge",
+        kind=LedgerTransaction.Kind.PLEDGE,
         source=ledger.EXTERNAL,
         target=ledger.PLEDGED,
         amount=converted,
@@ -151,11 +168,11 @@ def contribution_receive(*, actor: Any, contribution: Contribution) -> Contribut
     permissions.require(actor, "fund.manage")
     contribution = Contribution.objects.select_for_update().get(pk=contribution.pk)
     if contribution.status != Contribution.Status.PLEDGED:
-        raise ValidationError({"status": _("Only a pledge can be received.")})
+        raise TransitionNotAllowed(_("Only a pledge can be received."))
     contribution.status, contribution.received_at = Contribution.Status.RECEIVED, timezone.now()
     contribution.save()
     ledger.post(
-        kind="receipt",
+        kind=LedgerTransaction.Kind.RECEIPT,
         source=ledger.PLEDGED,
         target=ledger.AVAILABLE,
         amount=contribution.amount_fund,
@@ -172,17 +189,14 @@ def project_commit(*, actor: Any, project: Project, amount: Any) -> Project:
     permissions.require(actor, "fund.manage")
     value = _amount(amount, "amount")
     project = Project.objects.select_for_update().select_related("state").get(pk=project.pk)
-    try:
-        ledger.post(
-            kind="commitment",
-            source=ledger.envelope(project.state.iso3),
-            target=ledger.committed(project.reference),
-            amount=value,
-            actor=actor,
-            reference=project.reference,
-        )
-    except ledger.InsufficientFunds as exc:
-        raise ValidationError({"amount": str(exc)}) from None
+    ledger.post(  # more than the envelope holds is refused: InsufficientFunds names "amount"
+        kind=LedgerTransaction.Kind.COMMITMENT,
+        source=ledger.envelope(project.state.iso3),
+        target=ledger.committed(project.reference),
+        amount=value,
+        actor=actor,
+        reference=project.reference,
+    )
     project.committed += value
     project.save(update_fields=["committed"])
     return project
@@ -193,18 +207,15 @@ def project_disburse(*, actor: Any, project: Project, amount: Any, memo: str = "
     """Pay a tranche of a project's commitment; never more than remains committed."""
     permissions.require(actor, "fund.manage")
     value = _amount(amount, "amount")
-    try:
-        ledger.post(
-            kind="disbursement",
-            source=ledger.committed(project.reference),
-            target=ledger.DISBURSED,
-            amount=value,
-            actor=actor,
-            memo=memo,
-            reference=project.reference,
-        )
-    except ledger.InsufficientFunds as exc:
-        raise ValidationError({"amount": str(exc)}) from None
+    ledger.post(  # more than remains committed is refused: InsufficientFunds names "amount"
+        kind=LedgerTransaction.Kind.DISBURSEMENT,
+        source=ledger.committed(project.reference),
+        target=ledger.DISBURSED,
+        amount=value,
+        actor=actor,
+        memo=memo,
+        reference=project.reference,
+    )
 
 
 @transaction.atomic
@@ -212,26 +223,10 @@ def project_refund(*, actor: Any, project: Project, amount: Any, memo: str = "")
     """Money a project returns unspent goes back to the fund's available balance."""
     permissions.require(actor, "fund.manage")
     value = _amount(amount, "amount")
-    from django.db.models import Sum
-
-    from .models import LedgerTransaction
-
-    paid = (
-        LedgerTransaction.objects.filter(
-            kind="disbursement", reference=project.reference
-        ).aggregate(s=Sum("amount"))["s"]
-        or 0
-    )
-    returned = (
-        LedgerTransaction.objects.filter(kind="refund", reference=project.reference).aggregate(
-            s=Sum("amount")
-        )["s"]
-        or 0
-    )
-    if value > paid - returned:
-        raise ValidationError({"amount": _("A refund cannot exceed what the project was paid.")})
+    if value > project_paid_net(project=project):
+        raise InvalidInput({"amount": _("A refund cannot exceed what the project was paid.")})
     ledger.post(
-        kind="refund",
+        kind=LedgerTransaction.Kind.REFUND,
         source=ledger.DISBURSED,
         target=ledger.AVAILABLE,
         amount=value,

@@ -1,43 +1,29 @@
+"""Pages of the fund: its figures, allocation rounds, the ledger and the Secretariat's desk."""
+
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
 from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import ValidationError
-from django.db.models import Sum
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from equalfooting import permissions
+from equalfooting.core.errors import InvalidInput, NotFound, TransitionNotAllowed
 from equalfooting.core.forms import attach_errors
+from equalfooting.core.i18n import pick
 from equalfooting.core.responses import json_download
 from equalfooting.needs import framework as fw
 from equalfooting.registry.selectors import state_from_iso3
 
-from . import allocation_rounds, ledger, services
-from .models import AllocationRound, Contribution, Contributor, LedgerTransaction, Project
-
-
-def round_from_id(*, round_id: int, **_ignored: Any) -> AllocationRound:
-    found = AllocationRound.objects.filter(pk=round_id).first()
-    if found is None:
-        raise Http404(_("No such allocation round."))
-    return found
-
-
-def _visible(request: HttpRequest, round_id: int) -> AllocationRound:
-    round_ = round_from_id(round_id=round_id)
-    if round_.status != AllocationRound.Status.PUBLISHED and not permissions.can(
-        request.user, "fund.manage"
-    ):
-        raise Http404(_("No such allocation round."))
-    return round_
+from . import allocation_rounds, ledger, selectors, services
+from .models import FUND_CURRENCY, AllocationRound, Contributor
+from .selectors import allocation_round_from_id
 
 
 @require_safe
@@ -45,65 +31,30 @@ def overview(request: HttpRequest) -> HttpResponse:
     balances = {
         code: ledger.balance(code) for code in (ledger.PLEDGED, ledger.AVAILABLE, ledger.DISBURSED)
     }
-    by_kind = dict(LedgerTransaction.objects.values_list("kind").annotate(total=Sum("amount")))
-    contributors = (
-        Contributor.objects.annotate(total=Sum("contributions__amount_fund"))
-        .filter(total__isnull=False)
-        .order_by("-total")
-    )
-    rounds = (
-        AllocationRound.objects.all()
-        if permissions.can(request.user, "fund.manage")
-        else AllocationRound.objects.filter(status="published")
-    )
     return render(
         request,
         "fund/overview.html",
         {
             "balances": balances,
-            "by_kind": by_kind,
-            "contributors": contributors,
-            "rounds": rounds,
-            "projects": Project.objects.select_related("state")[:100],
+            "by_kind": selectors.ledger_totals_by_kind(),
+            "months": selectors.ledger_totals_by_month(),
+            "contributors": selectors.contributors_by_total(),
+            "rounds": selectors.allocation_rounds_visible(user=request.user),
+            "projects": selectors.projects_latest(limit=100),
             "can_manage": permissions.can(request.user, "fund.manage"),
         },
     )
 
 
-def _months() -> list[dict[str, Any]]:
-    """Money in and out by month: receipts, allocations, commitments, disbursements, refunds."""
-    from django.db.models.functions import TruncMonth
-
-    rows = (
-        LedgerTransaction.objects.annotate(month=TruncMonth("at"))
-        .values("month", "kind")
-        .annotate(total=Sum("amount"))
-        .order_by("month")
-    )
-    months: dict[Any, dict[str, Any]] = {}
-    for row in rows:
-        months.setdefault(row["month"], {"month": row["month"]})[row["kind"]] = row["total"]
-    return list(months.values())
-
-
 @require_safe
 def round_detail(request: HttpRequest, round_id: int) -> HttpResponse:
-    round_ = _visible(request, round_id)
-    lines = []
-    allocations = {a.key: a for a in round_.allocations.select_related("state")}
-    from equalfooting.registry.models import State
-
-    states = {s.iso3: s for s in State.objects.filter(iso3__in=round_.keys.values())}
-    for line in round_.result["allocations"]:
-        iso3 = round_.keys[line["key"]]
-        lines.append({**line, "state": states.get(iso3), "stored": allocations.get(line["key"])})
-    lines.sort(key=lambda x: Decimal(x["amount"]), reverse=True)
+    round_ = selectors.allocation_round_visible(user=request.user, round_id=round_id)
     return render(
         request,
         "fund/round_detail.html",
         {
             "round": round_,
-            "lines": lines,
+            "lines": selectors.allocation_round_lines(round_=round_),
             "parameters": {k: v for k, v in round_.inputs.items() if k != "states"},
             "excluded": round_.sources.get("excluded", {}),
             "can_manage": permissions.can(request.user, "fund.manage"),
@@ -113,7 +64,7 @@ def round_detail(request: HttpRequest, round_id: int) -> HttpResponse:
 
 @require_safe
 def round_file(request: HttpRequest, round_id: int, name: str) -> HttpResponse:
-    round_ = _visible(request, round_id)
+    round_ = selectors.allocation_round_visible(user=request.user, round_id=round_id)
     content = {
         "inputs": round_.inputs,
         "result": round_.result,
@@ -121,40 +72,28 @@ def round_file(request: HttpRequest, round_id: int, name: str) -> HttpResponse:
         "sources": round_.sources,
     }.get(name)
     if content is None:
-        raise Http404(_("No such file."))
+        raise NotFound(_("No such file."))
     return json_download(content, f"allocation-{round_.pk}-{name}.json")
 
 
 @require_safe
 def state_explanation(request: HttpRequest, round_id: int, iso3: str) -> HttpResponse:
-    round_ = _visible(request, round_id)
+    round_ = selectors.allocation_round_visible(user=request.user, round_id=round_id)
     state = state_from_iso3(iso3=iso3)
-    key = next((k for k, v in round_.keys.items() if v == state.iso3), None)
-    if key is None:
-        raise Http404(_("This State is not in the round."))
-    line = next(a for a in round_.result["allocations"] if a["key"] == key)
-    entry = next(e for e in round_.inputs["states"] if e["key"] == key)
     return render(
         request,
         "fund/state_explanation.html",
         {
             "round": round_,
             "state": state,
-            "key": key,
-            "line": line,
-            "entry": entry,
-            "sources": round_.sources.get("per_key", {}).get(key, {}),
+            **selectors.state_in_allocation_round(round_=round_, state=state),
         },
     )
 
 
 @require_safe
 def ledger_list(request: HttpRequest) -> HttpResponse:
-    from django.core.paginator import Paginator
-
-    page = Paginator(
-        LedgerTransaction.objects.select_related("debit", "credit").order_by("-at", "-pk"), 50
-    ).get_page(request.GET.get("page"))
+    page = selectors.ledger_page(page=request.GET.get("page"))
     return render(request, "fund/ledger.html", {"page": page})
 
 
@@ -163,14 +102,12 @@ class PledgeForm(forms.Form):
     kind = forms.ChoiceField(label=gettext_lazy("Kind"), choices=Contributor.Kind.choices)
     amount = forms.CharField(label=gettext_lazy("Amount"), max_length=30)
     currency = forms.CharField(
-        label=gettext_lazy("Currency (ISO 4217)"), max_length=3, initial="USD"
+        label=gettext_lazy("Currency (ISO 4217)"), max_length=3, initial=FUND_CURRENCY
     )
     theme = forms.ChoiceField(label=gettext_lazy("Soft earmark (theme)"), required=False)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        from equalfooting.core.i18n import pick
-
         themes = [("", "—")] + [(d.code, pick(d.name)) for d in fw.load().dimensions]
         self.fields["theme"].choices = themes  # type: ignore[attr-defined]
 
@@ -219,8 +156,8 @@ def manage(request: HttpRequest) -> HttpResponse:
     try:
         if which == "pledge" and pledge.is_valid():
             data = pledge.cleaned_data
-            contributor, _created = Contributor.objects.get_or_create(
-                name=data["contributor"].strip(), defaults={"kind": data["kind"]}
+            contributor = services.contributor_ensure(
+                actor=request.user, name=data["contributor"], kind=data["kind"]
             )
             services.contribution_pledge(
                 actor=request.user,
@@ -254,7 +191,7 @@ def manage(request: HttpRequest) -> HttpResponse:
             )
             messages.success(request, _("The allocation was computed. Review it, then publish it."))
             return redirect("fund:round_detail", round_id=round_.pk)
-    except ValidationError as exc:
+    except InvalidInput as exc:
         attach_errors(
             {"pledge": pledge, "rate": rate, "allocation": allocation}[which or "pledge"], exc
         )
@@ -265,7 +202,7 @@ def manage(request: HttpRequest) -> HttpResponse:
             "pledge": pledge,
             "rate": rate,
             "allocation": allocation,
-            "pledges": Contribution.objects.filter(status="pledged").select_related("contributor"),
+            "pledges": selectors.pledges_awaiting_receipt(),
             "available": ledger.balance(ledger.AVAILABLE),
             "today": dt.date.today(),
         },
@@ -276,12 +213,13 @@ def manage(request: HttpRequest) -> HttpResponse:
 @require_POST
 @permissions.guard("fund.manage")
 def receive(request: HttpRequest, contribution_id: int) -> HttpResponse:
-    contribution = Contribution.objects.filter(pk=contribution_id).first()
-    if contribution is None:
-        raise Http404(_("No such contribution."))
+    contribution = selectors.contribution_from_id(contribution_id=contribution_id)
+    # A refusal (a receipt already recorded, say) is shown on the desk it came from.
     try:
         services.contribution_receive(actor=request.user, contribution=contribution)
-    except ValidationError as exc:
+    except TransitionNotAllowed as exc:
+        messages.error(request, str(exc))
+    except InvalidInput as exc:
         messages.error(request, " ".join(exc.messages))
     else:
         messages.success(request, _("The receipt was recorded."))
@@ -289,11 +227,14 @@ def receive(request: HttpRequest, contribution_id: int) -> HttpResponse:
 
 
 @require_POST
-@permissions.guard("fund.manage", load=round_from_id)
+@permissions.guard("fund.manage", load=allocation_round_from_id)
 def round_publish(request: HttpRequest, round_id: int, obj: AllocationRound) -> HttpResponse:
+    # A refusal (too little money available, or published already) is shown on the round's page.
     try:
         allocation_rounds.round_publish(actor=request.user, round_=obj)
-    except ValidationError as exc:
+    except TransitionNotAllowed as exc:
+        messages.error(request, str(exc))
+    except InvalidInput as exc:
         messages.error(request, " ".join(exc.messages))
     else:
         messages.success(request, _("The allocation was published: each State's envelope is set."))

@@ -10,45 +10,26 @@ from django.test import Client
 
 from equalfooting.fund import allocation_rounds, ledger
 from equalfooting.fund.models import Allocation, Contributor, Indicator
-from equalfooting.fund.services import contribution_pledge, contribution_receive
 from equalfooting.registry.models import State
-from tests.conftest import login_with_2fa
+from tests import factories
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def officer(secretariat: Any) -> Any:
-    secretariat.is_verified = lambda: True
-    return secretariat
-
-
-@pytest.fixture
 def indicators() -> None:
+    rows = []
     for n, state in enumerate(State.objects.order_by("iso3")):
-        Indicator.objects.create(
-            state=state,
-            code=allocation_rounds.POPULATION,
-            year=2025,
-            value=Decimal(1_000_000 + n * 10_000),
-            source="Test",
+        rows.append(
+            (state.iso3, allocation_rounds.POPULATION, 2025, 1_000_000 + n * 10_000, "Test")
         )
-        Indicator.objects.create(
-            state=state,
-            code=allocation_rounds.GNI_PER_CAPITA,
-            year=2025,
-            value=Decimal(500 + n * 100),
-            source="Test",
-        )
+        rows.append((state.iso3, allocation_rounds.GNI_PER_CAPITA, 2025, 500 + n * 100, "Test"))
+    factories.indicators(rows)
 
 
 def fund(officer: Any, amount: str) -> None:
-    contributor = Contributor.objects.create(name="C", kind="organisation")
-    contribution_receive(
-        actor=officer,
-        contribution=contribution_pledge(
-            actor=officer, contributor=contributor, amount=amount, currency="USD"
-        ),
+    factories.contribution_received(
+        officer, amount=amount, contributor="C", kind=Contributor.Kind.ORGANISATION
     )
 
 
@@ -130,7 +111,7 @@ def test_the_public_pages_of_a_published_round(
 
 def test_the_secretariat_desk(client: Client, secretariat: Any, indicators: None) -> None:
     assert client.get("/en/fund/manage/").status_code == 403
-    login_with_2fa(client, secretariat)
+    factories.login_with_2fa(client, secretariat)
     response = client.post(
         "/en/fund/manage/",
         {

@@ -22,12 +22,6 @@ from equalfooting.registry.models import State
 
 
 @pytest.fixture
-def officer(secretariat: Any) -> Any:
-    secretariat.is_verified = lambda: True
-    return secretariat
-
-
-@pytest.fixture
 def contributor() -> Contributor:
     return Contributor.objects.create(name="A Contributor", kind="organisation")
 
