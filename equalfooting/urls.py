@@ -11,7 +11,7 @@ from equalfooting.matchmaking import views as matchmaking
 from equalfooting.needs import views as needs
 from equalfooting.offers import views as offers
 from equalfooting.registry import views as registry
-from equalfooting.transparency import dashboard_views, export_views
+from equalfooting.transparency import dashboard_views, export_views, state_views
 from equalfooting.transparency import views as transparency
 from equalfooting.web import views as core
 
@@ -24,7 +24,8 @@ core_patterns = ([path("", core.home, name="home")], "core")
 registry_patterns = (
     [
         path("states/", registry.state_list, name="state_list"),
-        path("states/<str:iso3>/", registry.state_detail, name="state_detail"),
+        # The State page gathers the State's public record from every part (transparency).
+        path("states/<str:iso3>/", state_views.state_detail, name="state_detail"),
         path(
             "states/<str:iso3>/profile/edit/",
             registry.state_profile_edit,
@@ -49,7 +50,7 @@ needs_patterns = (
             name="assessment_visibility",
         ),
         path("requests/", needs.request_list, name="request_list"),
-        path("requests/principles/", needs.request_statistics, name="statistics"),
+        path("requests/principles/", dashboard_views.principles, name="statistics"),
         path("requests/<int:request_id>/", needs.request_detail, name="request_detail"),
         path("requests/<int:request_id>/edit/", needs.request_edit, name="request_edit"),
         path(

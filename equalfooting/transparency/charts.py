@@ -7,6 +7,7 @@ their specification, so a chart is drawn once per change of its data.
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import json
 from decimal import Decimal
@@ -15,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from django.core.cache import cache as django_cache
+from django.utils.translation import gettext as _
 
 GEO = Path(__file__).resolve().parent / "geo"
 ACCENT = "#00558c"
@@ -24,9 +26,7 @@ FONT = "system-ui, 'Noto Sans', 'Noto Sans Arabic', 'Noto Sans CJK SC', Arial, s
 def render(spec: dict[str, Any], fmt: str = "svg") -> str:
     """Markup for the chart: inline SVG for pages (the browser shapes every script), or a PNG
     image for the PDF report (vl-convert shapes Arabic itself; the PDF renderer's SVG does not)."""
-    import base64
-
-    import vl_convert
+    import vl_convert  # heavy (a JavaScript engine): loaded on the first chart drawn
 
     # Plain JSON for the renderer: money (Decimal) becomes a number, dates become text.
     spec = json.loads(
@@ -161,8 +161,6 @@ def world_map(
 
 
 def requests_by_theme(rows: list[dict[str, Any]], fmt: str = "svg") -> str:
-    from django.utils.translation import gettext as _
-
     if not rows:
         return ""
     return bars(
@@ -179,8 +177,6 @@ def requests_by_theme(rows: list[dict[str, Any]], fmt: str = "svg") -> str:
 
 
 def share_served(rows: list[dict[str, Any]], group_title: str, fmt: str = "svg") -> str:
-    from django.utils.translation import gettext as _
-
     if not rows:
         return ""
     return bars(

@@ -2,10 +2,13 @@ from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
-from . import charts, statistics
+from equalfooting.needs.principles import PRINCIPLES
+
+from . import charts, report, statistics
 
 MAP_METRICS = ("coverage", "requests", "allocations")
 
@@ -97,20 +100,40 @@ def world_map(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 def annual_report(request: HttpRequest, year: int) -> HttpResponse:
-    from . import report
-
     return render(request, "transparency/annual_report.html", report.context(year))
 
 
 @require_safe
 def annual_report_pdf(request: HttpRequest, year: int) -> HttpResponse:
-    from django.utils import translation
-
-    from . import report
-
     lang = translation.get_language() or "en"
     response = HttpResponse(report.pdf(year, lang), content_type="application/pdf")
     response["Content-Disposition"] = (
         f'attachment; filename="equalfooting-annual-report-{year}-{lang}.pdf"'
     )
     return response
+
+
+@require_safe
+def principles(request: HttpRequest) -> HttpResponse:
+    """How many requests, offers and projects affirm each capacity-building principle."""
+    stats = statistics.principles_affirmed()
+
+    def share(name: str, code: str) -> int:
+        total = stats[name]["total"]
+        return round(100 * stats[name]["counts"][code] / total) if total else 0
+
+    rows = [
+        {
+            "label": label,
+            "requests": share("requests", code),
+            "offers": share("offers", code),
+            "projects": share("projects", code),
+        }
+        for code, label in PRINCIPLES.items()
+    ]
+    totals = {name: stats[name]["total"] for name in stats}
+    return render(
+        request,
+        "transparency/principles.html",
+        {"rows": rows, "totals": totals, "total": totals["requests"]},
+    )

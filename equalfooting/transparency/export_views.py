@@ -2,18 +2,20 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import tempfile
+from pathlib import Path
 
 from django.conf import settings
-from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import condition, require_safe
 
-from equalfooting.audit.models import AuditEntry
-from equalfooting.audit.selectors import audit_head
+from equalfooting.audit.selectors import audit_entries, audit_head
+from equalfooting.core.errors import NotFound
 
-from . import exports
+from . import exports, iati, mirror
 
 
 def _language(request: HttpRequest) -> str:
@@ -28,7 +30,7 @@ def _etag(request: HttpRequest, dataset: str, fmt: str) -> str:
 
 
 def _last_modified(request: HttpRequest, dataset: str, fmt: str) -> dt.datetime | None:
-    latest = AuditEntry.objects.order_by("-seq").values_list("at", flat=True).first()
+    latest = audit_entries().values_list("at", flat=True).last()
     return dt.datetime.fromisoformat(latest) if latest else None
 
 
@@ -49,7 +51,7 @@ def export_list(request: HttpRequest) -> HttpResponse:
 @condition(etag_func=_etag, last_modified_func=_last_modified)
 def export_file(request: HttpRequest, dataset: str, fmt: str) -> StreamingHttpResponse:
     if dataset not in exports.DATASETS or fmt not in exports.FORMATS:
-        raise Http404(_("No such dataset or format."))
+        raise NotFound(_("No such dataset or format."))
     lang = _language(request)
     response = StreamingHttpResponse(
         exports.chunks(exports.DATASETS[dataset], fmt, lang),
@@ -61,15 +63,7 @@ def export_file(request: HttpRequest, dataset: str, fmt: str) -> StreamingHttpRe
 
 @require_safe
 def mirror_info(request: HttpRequest) -> HttpResponse:
-    from equalfooting.core.models import Installation
-
-    from . import mirror
-
-    installation = Installation.objects.filter(pk=1).first()
-    if installation and installation.mirror_of:
-        key = installation.mirror_of
-    else:
-        key = mirror.public_key_text()
+    installation, key = mirror.installation_key()
     return render(
         request,
         "transparency/mirror.html",
@@ -88,13 +82,8 @@ def mirror_info(request: HttpRequest) -> HttpResponse:
 )
 def iati_file(request: HttpRequest, name: str) -> HttpResponse:
     """IATI 2.03 activity and organisation files, made afresh from the public records."""
-    import tempfile
-    from pathlib import Path
-
-    from . import iati
-
     if name not in ("activities", "organisation"):
-        raise Http404(_("No such dataset or format."))
+        raise NotFound(_("No such dataset or format."))
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / f"{name}.xml"
         if name == "activities":

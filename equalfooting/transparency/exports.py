@@ -17,8 +17,21 @@ from typing import Any, BinaryIO
 
 from django.utils import translation
 
+from equalfooting.audit.selectors import audit_entries
 from equalfooting.core import languages
+from equalfooting.fund.models import (
+    Allocation,
+    AllocationRound,
+    Contribution,
+    LedgerTransaction,
+    Project,
+)
+from equalfooting.matchmaking.models import Match, Round
 from equalfooting.needs.labels import theme_label
+from equalfooting.offers.models import Offer
+from equalfooting.registry.models import Organisation, State
+
+from .statistics import requests_public
 
 FORMATS = ("csv", "xlsx", "json")
 CHUNK = 2000
@@ -32,8 +45,6 @@ class Dataset:
 
 
 def _states() -> Iterator[dict[str, Any]]:
-    from equalfooting.registry.models import State
-
     for s in (
         State.objects.select_related("region", "subregion")
         .prefetch_related("groups", "organisations")
@@ -59,8 +70,6 @@ def _states() -> Iterator[dict[str, Any]]:
 
 
 def _organisations() -> Iterator[dict[str, Any]]:
-    from equalfooting.registry.models import Organisation
-
     for o in Organisation.objects.prefetch_related("members").iterator(chunk_size=CHUNK):
         yield {
             "code": o.code,
@@ -76,9 +85,7 @@ def _organisations() -> Iterator[dict[str, Any]]:
 
 
 def _requests() -> Iterator[dict[str, Any]]:
-    from equalfooting.needs.models import AssistanceRequest
-
-    rows = AssistanceRequest.objects.exclude(status="draft").select_related("state").order_by("pk")
+    rows = requests_public().select_related("state").order_by("pk")
     for r in rows.iterator(chunk_size=CHUNK):
         yield {
             "reference": r.reference,
@@ -107,10 +114,8 @@ def _requests() -> Iterator[dict[str, Any]]:
 
 
 def _offers() -> Iterator[dict[str, Any]]:
-    from equalfooting.offers.models import Offer
-
     for o in (
-        Offer.objects.exclude(status="draft")
+        Offer.objects.exclude(status=Offer.Status.DRAFT)
         .select_related("provider")
         .order_by("pk")
         .iterator(chunk_size=CHUNK)
@@ -136,12 +141,8 @@ def _offers() -> Iterator[dict[str, Any]]:
 
 
 def _matches() -> Iterator[dict[str, Any]]:
-    from equalfooting.matchmaking.models import Match
-
     rows = (
-        Match.objects.filter(round__status="published")
-        .select_related("request__state", "offer__provider")
-        .order_by("pk")
+        Match.objects.published().select_related("request__state", "offer__provider").order_by("pk")
     )
     for m in rows.iterator(chunk_size=CHUNK):
         yield {
@@ -161,9 +162,11 @@ def _matches() -> Iterator[dict[str, Any]]:
 
 
 def _rounds() -> Iterator[dict[str, Any]]:
-    from equalfooting.matchmaking.models import Round
-
-    for r in Round.objects.filter(status="published").order_by("pk").iterator(chunk_size=CHUNK):
+    for r in (
+        Round.objects.filter(status=Round.Status.PUBLISHED)
+        .order_by("pk")
+        .iterator(chunk_size=CHUNK)
+    ):
         yield {
             "round": r.pk,
             "fairness": r.fairness,
@@ -177,8 +180,6 @@ def _rounds() -> Iterator[dict[str, Any]]:
 
 
 def _contributions() -> Iterator[dict[str, Any]]:
-    from equalfooting.fund.models import Contribution
-
     for c in (
         Contribution.objects.select_related("contributor").order_by("pk").iterator(chunk_size=CHUNK)
     ):
@@ -198,8 +199,6 @@ def _contributions() -> Iterator[dict[str, Any]]:
 
 
 def _ledger() -> Iterator[dict[str, Any]]:
-    from equalfooting.fund.models import LedgerTransaction
-
     for t in (
         LedgerTransaction.objects.select_related("debit", "credit")
         .order_by("pk")
@@ -219,8 +218,6 @@ def _ledger() -> Iterator[dict[str, Any]]:
 
 
 def _projects() -> Iterator[dict[str, Any]]:
-    from equalfooting.fund.models import Project
-
     for p in Project.objects.select_related("state").order_by("pk").iterator(chunk_size=CHUNK):
         yield {
             "reference": p.reference,
@@ -235,10 +232,8 @@ def _projects() -> Iterator[dict[str, Any]]:
 
 
 def _allocations() -> Iterator[dict[str, Any]]:
-    from equalfooting.fund.models import Allocation
-
     rows = (
-        Allocation.objects.filter(round__status="published")
+        Allocation.objects.filter(round__status=AllocationRound.Status.PUBLISHED)
         .select_related("state")
         .order_by("round", "key")
     )
@@ -254,9 +249,7 @@ def _allocations() -> Iterator[dict[str, Any]]:
 
 
 def _audit() -> Iterator[dict[str, Any]]:
-    from equalfooting.audit.models import AuditEntry
-
-    for e in AuditEntry.objects.order_by("seq").defer("payload").iterator(chunk_size=CHUNK):
+    for e in audit_entries().defer("payload").iterator(chunk_size=CHUNK):
         yield {
             "seq": e.seq,
             "at": e.at,
@@ -349,7 +342,7 @@ def json_chunks(dataset: Dataset, lang: str) -> Iterator[bytes]:
 
 def xlsx_file(dataset: Dataset, lang: str) -> BinaryIO:
     """An XLSX in a temporary file, written row by row (openpyxl's write-only mode)."""
-    from openpyxl import Workbook
+    from openpyxl import Workbook  # heavy, and only an XLSX download needs it
 
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(dataset.name)

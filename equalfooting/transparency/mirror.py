@@ -19,6 +19,7 @@ import base64
 import hashlib
 import io
 import json
+import os
 import tarfile
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -27,16 +28,31 @@ from pathlib import Path
 from typing import Any
 from uuid import UUID
 
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from django.conf import settings
 from django.core import serializers
 from django.db import transaction
 
+from equalfooting.accounts.models import Role, User
+from equalfooting.audit.models import AuditEntry, AuditHead
+from equalfooting.audit.selectors import audit_entries, audit_head
+from equalfooting.core.errors import InvalidFile
+from equalfooting.core.models import Installation
 from equalfooting.domain.audit import Entry, StoredEntry, verify
+from equalfooting.fund import models as fund
+from equalfooting.matchmaking.models import Match, Round
+from equalfooting.needs.models import Assessment, RequestTransition
+from equalfooting.offers.models import Offer, Provider
+from equalfooting.registry import models as registry
+
+from .statistics import requests_public
 
 FORMAT = "equalfooting-mirror/1"
 
 
-class BundleError(Exception):
+class BundleError(InvalidFile):
     """A bundle that is not intact or not signed: says what fails. Nothing is imported."""
 
 
@@ -44,16 +60,11 @@ class BundleError(Exception):
 
 
 def _key_path() -> Path:
-    import os
-
     return Path(os.environ.get("EF_SIGNING_KEY_FILE", settings.EF_HOME / "mirror_signing_key"))
 
 
 def signing_key() -> Any:
     """The installation's Ed25519 key, made on first use and kept under EF_HOME (mode 600)."""
-    from cryptography.hazmat.primitives import serialization
-    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-
     path = _key_path()
     if path.exists():
         return serialization.load_pem_private_key(path.read_bytes(), password=None)
@@ -71,8 +82,6 @@ def signing_key() -> Any:
 
 
 def public_key_text(key: Any | None = None) -> str:
-    from cryptography.hazmat.primitives import serialization
-
     raw = (
         (key or signing_key())
         .public_key()
@@ -85,23 +94,24 @@ def fingerprint(public_key: str) -> str:
     return hashlib.sha256(base64.b64decode(public_key)).hexdigest()[:32]
 
 
+def installation_key() -> tuple[Installation | None, str]:
+    """This installation, and the public key its bundles verify with: on a mirror, the key of
+    the installation it mirrors."""
+    installation = Installation.objects.filter(pk=1).first()
+    if installation and installation.mirror_of:
+        return installation, installation.mirror_of
+    return installation, public_key_text()
+
+
 # --- What is public -----------------------------------------------------------------------
 
 
 def _public_querysets() -> list[tuple[Any, dict[str, Any]]]:
     """(queryset, fields to blank) for every public record. Order respects foreign keys."""
-    from equalfooting.accounts.models import Role, User
-    from equalfooting.core.models import Installation
-    from equalfooting.fund import models as fund
-    from equalfooting.matchmaking.models import Match, Round
-    from equalfooting.needs.models import Assessment, AssistanceRequest, RequestTransition
-    from equalfooting.offers.models import Offer, Provider
-    from equalfooting.registry import models as registry
-
-    published_rounds = Round.objects.filter(status="published")
-    public_requests = AssistanceRequest.objects.exclude(status="draft")
-    verified_roles = Role.objects.filter(status="verified").exclude(
-        kind__in=["secretariat", "reviewer"]
+    published_rounds = Round.objects.filter(status=Round.Status.PUBLISHED)
+    public_requests = requests_public()
+    verified_roles = Role.objects.filter(status=Role.Status.VERIFIED).exclude(
+        kind__in=[Role.Kind.SECRETARIAT, Role.Kind.REVIEWER]
     )
     return [
         (Installation.objects.all(), {}),
@@ -129,12 +139,14 @@ def _public_querysets() -> list[tuple[Any, dict[str, Any]]]:
         ),
         (verified_roles, {"nominated_by": None, "decided_by": None, "reference": "", "reason": ""}),
         (
-            Assessment.objects.filter(status="submitted", visibility="public"),
+            Assessment.objects.filter(
+                status=Assessment.Status.SUBMITTED, visibility=Assessment.Visibility.PUBLIC
+            ),
             {"created_by": None, "submitted_by": None},
         ),
         (public_requests, {"created_by": None, "assessment": None}),
         (RequestTransition.objects.filter(request__in=public_requests), {"actor": None}),
-        (Offer.objects.exclude(status="draft"), {"created_by": None}),
+        (Offer.objects.exclude(status=Offer.Status.DRAFT), {"created_by": None}),
         (published_rounds, {"opened_by": None}),
         (Match.objects.filter(round__in=published_rounds), {}),
         (fund.ExchangeRate.objects.all(), {"recorded_by": None}),
@@ -144,8 +156,14 @@ def _public_querysets() -> list[tuple[Any, dict[str, Any]]]:
         (fund.LedgerTransaction.objects.all(), {}),
         (fund.Project.objects.all(), {}),
         (fund.ResultsReport.objects.all(), {"submitted_by": None}),
-        (fund.AllocationRound.objects.filter(status="published"), {"opened_by": None}),
-        (fund.Allocation.objects.filter(round__status="published"), {}),
+        (
+            fund.AllocationRound.objects.filter(status=fund.AllocationRound.Status.PUBLISHED),
+            {"opened_by": None},
+        ),
+        (
+            fund.Allocation.objects.filter(round__status=fund.AllocationRound.Status.PUBLISHED),
+            {},
+        ),
         (fund.Indicator.objects.all(), {}),
         (fund.PriorityEntry.objects.filter(request__in=public_requests), {"match": None}),
     ]
@@ -174,8 +192,6 @@ def _records() -> bytes:
 
 
 def _audit() -> bytes:
-    from equalfooting.audit.models import AuditEntry
-
     rows = [
         {
             "seq": e.seq,
@@ -188,7 +204,7 @@ def _audit() -> bytes:
             "prev_hash": e.prev_hash,
             "hash": e.hash,
         }
-        for e in AuditEntry.objects.order_by("seq").defer("payload").iterator(chunk_size=2000)
+        for e in audit_entries().defer("payload").iterator(chunk_size=2000)
     ]
     return json.dumps(rows, ensure_ascii=False).encode()
 
@@ -197,8 +213,6 @@ def _audit() -> bytes:
 
 
 def export(path: Path) -> dict[str, Any]:
-    from equalfooting.audit.selectors import audit_head
-
     key = signing_key()
     files = {"records.json": _records(), "audit.json": _audit()}
     seq, head = audit_head()
@@ -231,9 +245,6 @@ class Verified:
 
 
 def verify_bundle(path: Path, *, public_key: str | None = None) -> Verified:
-    from cryptography.exceptions import InvalidSignature
-    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
-
     try:
         with tarfile.open(path, "r") as tar:
             contents = {m.name: tar.extractfile(m).read() for m in tar.getmembers() if m.isfile()}  # type: ignore[union-attr]
@@ -292,12 +303,8 @@ def verify_bundle(path: Path, *, public_key: str | None = None) -> Verified:
 @transaction.atomic
 def import_bundle(path: Path, *, public_key: str | None = None) -> dict[str, Any]:
     """Load a verified bundle into an empty installation and make it a read-only mirror."""
-    from equalfooting.audit.models import AuditEntry, AuditHead
-    from equalfooting.core.models import Installation
-    from equalfooting.registry.models import State
-
     bundle = verify_bundle(path, public_key=public_key)
-    if State.objects.exists() or AuditEntry.objects.exists():
+    if registry.State.objects.exists() or AuditEntry.objects.exists():
         raise BundleError("this installation is not empty: a mirror is imported into a fresh one")
     for obj in serializers.deserialize("python", bundle.records):
         obj.save()

@@ -6,11 +6,9 @@ package and system fonts that cover every script (Noto). Nothing is fetched whil
 
 from __future__ import annotations
 
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from django.db.models import Sum
 from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -24,28 +22,7 @@ PRINT_CSS = Path(__file__).resolve().parent.parent / "static" / "ef" / "report-p
 
 def context(year: int, fmt: str = "svg") -> dict[str, Any]:
     """The year's figures, charts, map and fairness statistics, in the active language."""
-    from equalfooting.fund.models import LedgerTransaction
-    from equalfooting.matchmaking.models import Match
-    from equalfooting.needs.models import AssistanceRequest
-
-    money = dict(
-        LedgerTransaction.objects.filter(at__year=year)
-        .values_list("kind")
-        .annotate(total=Sum("amount"))
-    )
-    figures = {
-        "requests": AssistanceRequest.objects.filter(submitted_at__year=year).count(),
-        "matches": Match.objects.filter(
-            round__status="published",
-            state_decision="accepted",
-            provider_decision="confirmed",
-            updated_at__year=year,
-        ).count(),
-        "received": money.get("receipt", Decimal(0)),
-        "allocated": money.get("allocation", Decimal(0)),
-        "committed": money.get("commitment", Decimal(0)),
-        "disbursed": money.get("disbursement", Decimal(0)) - money.get("refund", Decimal(0)),
-    }
+    figures = statistics.year_figures(year)
     themes = statistics.requests_by_theme_and_status()
     fairness = statistics.fairness()
     seq, head = audit_head()
@@ -67,8 +44,8 @@ def context(year: int, fmt: str = "svg") -> dict[str, Any]:
 
 
 def pdf(year: int, lang: str) -> bytes:
-    from weasyprint import CSS, HTML
-    from weasyprint.urls import URLFetcher
+    from weasyprint import CSS, HTML  # loads Pango and its fonts: heavy, only a PDF needs it
+    from weasyprint.urls import URLFetcher  # part of the same heavy library
 
     with translation.override(lang):
         html = render_to_string(

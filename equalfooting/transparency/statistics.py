@@ -7,44 +7,83 @@ from collections import defaultdict
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Sum
+from django.db.models import Count, QuerySet, Sum
+from django.db.models.functions import TruncMonth
+
+from equalfooting.accounts.models import Role
+from equalfooting.fund import ledger
+from equalfooting.fund.models import Allocation, AllocationRound, LedgerTransaction, Proposal
+from equalfooting.matchmaking.models import Match, MatchQuerySet
+from equalfooting.needs.labels import theme_label
+from equalfooting.needs.models import Assessment, AssistanceRequest, RequestTransition
+from equalfooting.needs.principles import CODES as PRINCIPLE_CODES
+from equalfooting.offers.models import Offer
+from equalfooting.registry.models import Group, State
+
+Kind = LedgerTransaction.Kind
+
+
+def matches_agreed() -> MatchQuerySet:
+    """Matches both sides agreed to: the State accepted and the provider confirmed."""
+    return Match.objects.filter(
+        state_decision=Match.StateDecision.ACCEPTED,
+        provider_decision=Match.ProviderDecision.CONFIRMED,
+    )
+
+
+def matches_agreed_published() -> QuerySet[Match]:
+    """Agreed matches of published rounds: the ones the public records show."""
+    return matches_agreed().published()
+
+
+def requests_public() -> QuerySet[AssistanceRequest]:
+    """Requests are public once submitted."""
+    return AssistanceRequest.objects.exclude(status=AssistanceRequest.Status.DRAFT)
 
 
 def overview() -> dict[str, Any]:
-    from equalfooting.accounts.models import Role
-    from equalfooting.fund import ledger
-    from equalfooting.fund.models import LedgerTransaction
-    from equalfooting.matchmaking.models import Match
-    from equalfooting.needs.models import Assessment, AssistanceRequest
-
     by_kind = dict(LedgerTransaction.objects.values_list("kind").annotate(total=Sum("amount")))
-    return {
-        "states_participating": Role.objects.filter(kind="focal_point", status="verified")
+    return dict(
+        states_participating=Role.objects.filter(
+            kind=Role.Kind.FOCAL_POINT, status=Role.Status.VERIFIED
+        )
         .values("state")
         .distinct()
         .count(),
         # Public ones only: a figure that counted confidential records could not be checked
         # against the public records, nor reproduced by a mirror.
-        "assessments_public": Assessment.objects.filter(
-            status="submitted", visibility="public"
+        assessments_public=Assessment.objects.filter(
+            status=Assessment.Status.SUBMITTED, visibility=Assessment.Visibility.PUBLIC
         ).count(),
-        "requests": AssistanceRequest.objects.exclude(status="draft").count(),
-        "matches_agreed": Match.objects.filter(
-            state_decision="accepted", provider_decision="confirmed"
-        ).count(),
-        "received": by_kind.get("receipt", Decimal(0)),
-        "allocated": by_kind.get("allocation", Decimal(0)),
-        "disbursed": by_kind.get("disbursement", Decimal(0)) - by_kind.get("refund", Decimal(0)),
-        "available": ledger.balance(ledger.AVAILABLE),
-    }
+        requests=requests_public().count(),
+        matches_agreed=matches_agreed().count(),
+        received=by_kind.get(Kind.RECEIPT, Decimal(0)),
+        allocated=by_kind.get(Kind.ALLOCATION, Decimal(0)),
+        disbursed=by_kind.get(Kind.DISBURSEMENT, Decimal(0)) - by_kind.get(Kind.REFUND, Decimal(0)),
+        available=ledger.balance(ledger.AVAILABLE),
+    )
+
+
+def year_figures(year: int) -> dict[str, Any]:
+    """The annual report's figures: requests submitted, matches agreed and money moved."""
+    money = dict(
+        LedgerTransaction.objects.filter(at__year=year)
+        .values_list("kind")
+        .annotate(total=Sum("amount"))
+    )
+    return dict(
+        requests=AssistanceRequest.objects.filter(submitted_at__year=year).count(),
+        matches=matches_agreed_published().filter(updated_at__year=year).count(),
+        received=money.get(Kind.RECEIPT, Decimal(0)),
+        allocated=money.get(Kind.ALLOCATION, Decimal(0)),
+        committed=money.get(Kind.COMMITMENT, Decimal(0)),
+        disbursed=money.get(Kind.DISBURSEMENT, Decimal(0)) - money.get(Kind.REFUND, Decimal(0)),
+    )
 
 
 def requests_by_theme_and_status() -> list[dict[str, Any]]:
-    from equalfooting.needs.labels import theme_label
-    from equalfooting.needs.models import AssistanceRequest
-
     rows = (
-        AssistanceRequest.objects.exclude(status="draft")
+        requests_public()
         .values("theme", "status")
         .annotate(n=Count("pk"))
         .order_by("theme", "status")
@@ -60,8 +99,6 @@ def requests_by_theme_and_status() -> list[dict[str, Any]]:
 
 
 def _group_labels(state: Any) -> dict[str, list[str]]:
-    from equalfooting.registry.models import Group, State
-
     groups = [g.code for g in state.groups.all()]
     return {
         "region": [state.region.name],
@@ -73,27 +110,27 @@ def _group_labels(state: Any) -> dict[str, list[str]]:
 def fairness() -> dict[str, list[dict[str, Any]]]:
     """Share of requested units served and days from submission to a first agreement, by
     M49 region, income group and LDC/LLDC/SIDS membership; declines by reason."""
-    from equalfooting.matchmaking.models import Match
-    from equalfooting.needs.models import AssistanceRequest, RequestTransition
-
     # Units are not comparable across requests (trainee places, expert days, dollars), so each
     # request counts once: the share of its own units that agreed matches serve.
     shares: dict[tuple[str, str], list[float]] = defaultdict(list)
     days: dict[tuple[str, str], list[float]] = defaultdict(list)
-    agreed_units = dict(
-        Match.objects.filter(state_decision="accepted", provider_decision="confirmed")
-        .values_list("request")
-        .annotate(units=Sum("units"))
-    )
+    agreed_units = dict(matches_agreed().values_list("request").annotate(units=Sum("units")))
     first_match: dict[int, Any] = {}
     for request_id, at in (
-        RequestTransition.objects.filter(target__in=["partly_matched", "matched"])
+        RequestTransition.objects.filter(
+            target__in=[
+                AssistanceRequest.Status.PARTLY_MATCHED,
+                AssistanceRequest.Status.MATCHED,
+            ]
+        )
         .order_by("at")
         .values_list("request", "at")
     ):
         first_match.setdefault(request_id, at)
     rows = (
-        AssistanceRequest.objects.exclude(status__in=["draft", "withdrawn"])
+        AssistanceRequest.objects.exclude(
+            status__in=[AssistanceRequest.Status.DRAFT, AssistanceRequest.Status.WITHDRAWN]
+        )
         .select_related("state__region")
         .prefetch_related("state__groups")
     )
@@ -109,18 +146,18 @@ def fairness() -> dict[str, list[dict[str, Any]]]:
     result: dict[str, list[dict[str, Any]]] = {"region": [], "income": [], "group": []}
     for (dimension, label), values in sorted(shares.items()):
         result[dimension].append(
-            {
-                "label": label,
-                "requests": len(values),
-                "matched": sum(1 for v in values if v > 0),
-                "share": round(sum(values) / len(values), 4),
-                "median_days": round(stats.median(days[(dimension, label)]), 1)
+            dict(
+                label=label,
+                requests=len(values),
+                matched=sum(1 for v in values if v > 0),
+                share=round(sum(values) / len(values), 4),
+                median_days=round(stats.median(days[(dimension, label)]), 1)
                 if days[(dimension, label)]
                 else None,
-            }
+            )
         )
     reasons = dict(
-        Match.objects.filter(provider_decision="declined")
+        Match.objects.filter(provider_decision=Match.ProviderDecision.DECLINED)
         .values_list("decline_reason")
         .annotate(n=Count("pk"))
     )
@@ -133,10 +170,6 @@ def fairness() -> dict[str, list[dict[str, Any]]]:
 
 def map_values(metric: str) -> list[dict[str, Any]]:
     """Per State (by M49 code): programmes reaching it, requests, or allocations."""
-    from equalfooting.fund.models import Allocation
-    from equalfooting.needs.models import AssistanceRequest
-    from equalfooting.registry.models import State
-
     states = State.objects.all()
     if metric == "coverage":
         counts = dict(
@@ -145,14 +178,10 @@ def map_values(metric: str) -> list[dict[str, Any]]:
             .annotate(n=Count("organisations"))
         )
     elif metric == "requests":
-        counts = dict(
-            AssistanceRequest.objects.exclude(status="draft")
-            .values_list("state")
-            .annotate(n=Count("pk"))
-        )
+        counts = dict(requests_public().values_list("state").annotate(n=Count("pk")))
     else:
         counts = dict(
-            Allocation.objects.filter(round__status="published")
+            Allocation.objects.filter(round__status=AllocationRound.Status.PUBLISHED)
             .values_list("state")
             .annotate(n=Sum("amount"))
         )
@@ -164,14 +193,8 @@ def map_values(metric: str) -> list[dict[str, Any]]:
 
 def over_time() -> list[dict[str, Any]]:
     """By month: requests submitted, matches agreed, money received and disbursed."""
-    from django.db.models.functions import TruncMonth
-
-    from equalfooting.fund.models import LedgerTransaction
-    from equalfooting.matchmaking.models import Match
-    from equalfooting.needs.models import AssistanceRequest
-
     months: dict[Any, dict[str, Any]] = defaultdict(
-        lambda: {"requests": 0, "matches": 0, "received": Decimal(0), "disbursed": Decimal(0)}
+        lambda: dict(requests=0, matches=0, received=Decimal(0), disbursed=Decimal(0))
     )
     for row in (
         AssistanceRequest.objects.exclude(submitted_at=None)
@@ -180,20 +203,43 @@ def over_time() -> list[dict[str, Any]]:
         .annotate(n=Count("pk"))
     ):
         months[row["month"]]["requests"] = row["n"]
-    agreed = Match.objects.filter(
-        round__status="published", state_decision="accepted", provider_decision="confirmed"
-    )
     for row in (
-        agreed.annotate(month=TruncMonth("updated_at")).values("month").annotate(n=Count("pk"))
+        matches_agreed_published()
+        .annotate(month=TruncMonth("updated_at"))
+        .values("month")
+        .annotate(n=Count("pk"))
     ):
         months[row["month"]]["matches"] = row["n"]
     for row in (
-        LedgerTransaction.objects.filter(kind__in=["receipt", "disbursement"])
+        LedgerTransaction.objects.filter(kind__in=[Kind.RECEIPT, Kind.DISBURSEMENT])
         .annotate(month=TruncMonth("at"))
         .values("month", "kind")
         .annotate(total=Sum("amount"))
     ):
-        months[row["month"]]["received" if row["kind"] == "receipt" else "disbursed"] = row["total"]
+        if row["kind"] == Kind.RECEIPT:
+            months[row["month"]].update(received=row["total"])
+        else:
+            months[row["month"]].update(disbursed=row["total"])
     return [
         {"month": month.strftime("%Y-%m"), **values} for month, values in sorted(months.items())
     ]
+
+
+def principles_affirmed() -> dict[str, dict[str, Any]]:
+    """Share of submitted requests, published offers and funded projects affirming each
+    principle: {"requests"|"offers"|"projects": {"total": n, "counts": {code: n}}}."""
+    sources = {
+        "requests": requests_public(),
+        "offers": Offer.objects.exclude(status=Offer.Status.DRAFT),
+        "projects": Proposal.objects.filter(status=Proposal.Status.APPROVED),
+    }
+    result = {}
+    for name, rows in sources.items():
+        held = list(rows.values_list("principles", flat=True))
+        result[name] = {
+            "total": len(held),
+            "counts": {
+                code: sum(1 for p in held if (p or {}).get(code)) for code in PRINCIPLE_CODES
+            },
+        }
+    return result

@@ -5,22 +5,19 @@ from typing import Any
 import pytest
 from django.test import Client
 
+from equalfooting.needs.models import AssistanceRequest
 from equalfooting.transparency import statistics
-from tests.matchmaking.test_rounds import open_request, published_offer
+from tests import factories
 
 pytestmark = pytest.mark.django_db
 
-
-@pytest.fixture
-def officer(secretariat: Any) -> Any:
-    secretariat.is_verified = lambda: True
-    return secretariat
+OPEN = AssistanceRequest.Status.OPEN
 
 
 def test_the_overview_counts_and_charts(
     client: Client, focal_point_ken: Any, state_ken: Any, officer: Any
 ) -> None:
-    open_request(focal_point_ken, state_ken, officer)
+    factories.assistance_request(focal_point_ken, state_ken, officer=officer, status=OPEN)
     page = client.get("/en/figures/")
     assert page.status_code == 200
     assert page.context["figures"]["requests"] == 1
@@ -44,9 +41,11 @@ def test_fairness_statistics_by_group(
     from equalfooting.matchmaking import services
     from equalfooting.matchmaking.models import Match
 
-    ken = open_request(focal_point_ken, state_ken, officer, units=10)
-    open_request(focal_point_fra, state_fra, officer, units=10)
-    published_offer(provider_rep, provider, capacity=5)
+    ken = factories.assistance_request(
+        focal_point_ken, state_ken, officer=officer, status=OPEN, units=10
+    )
+    factories.assistance_request(focal_point_fra, state_fra, officer=officer, status=OPEN, units=10)
+    factories.published_offer(provider_rep, provider, capacity=5)
     round_ = services.round_open(actor=officer, fairness="none")
     services.round_publish(actor=officer, round_=round_)
     match = Match.objects.get(request=ken)
