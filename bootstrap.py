@@ -59,7 +59,7 @@ def ensure_environment(*, dev: bool) -> None:
             old.unlink()
         (VENV / f".installed-{lock.stem}").write_text(fingerprint(lock))
     # Translations are compiled with Babel, so no system gettext is needed.
-    run(PYTHON, "-m", "equalfooting.i18n", "compile", "--quiet")
+    run(PYTHON, "-m", "equalfooting.catalogues", "compile", "--quiet")
 
 
 def main(argv: list[str]) -> int:

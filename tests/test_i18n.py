@@ -5,14 +5,14 @@ from django.conf import settings
 from django.test import Client
 from django.utils import translation
 
-from equalfooting import i18n
+from equalfooting import catalogues
 
 LANGS = ["ar", "zh-hans", "en", "fr", "ru", "es"]
 
 
 def test_every_catalogue_is_complete() -> None:
-    assert len(i18n.catalogues()) == 5
-    assert i18n.incomplete() == []
+    assert len(catalogues.catalogues()) == 5
+    assert catalogues.incomplete() == []
 
 
 def test_the_six_official_languages_are_offered() -> None:

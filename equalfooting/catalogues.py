@@ -1,7 +1,7 @@
 """Compile the committed .po catalogues to .mo with Babel, so no system gettext is needed.
 
-python -m equalfooting.i18n compile [--quiet]
-python -m equalfooting.i18n check
+python -m equalfooting.catalogues compile [--quiet]
+python -m equalfooting.catalogues check
 """
 
 from __future__ import annotations
@@ -54,7 +54,7 @@ def incomplete() -> list[str]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
-        prog="python -m equalfooting.i18n", description=__doc__.split("\n")[0]
+        prog="python -m equalfooting.catalogues", description=__doc__.split("\n")[0]
     )
     sub = parser.add_subparsers(dest="command", required=True)
     compile_parser = sub.add_parser("compile", help="compile .po catalogues to .mo")

@@ -1,0 +1,68 @@
+"""The `equalfooting` command line.
+
+Every subcommand has --help. Exit codes: 0 success, 1 a check failed, 2 bad input, a refusal
+or no such record.
+
+Each command group is a module here that adds its subcommands and their handlers. Handlers raise
+the mechanism's errors (equalfooting.core.errors); `main` answers them in this one place, on
+standard error and never with a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Sequence
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+
+from equalfooting.core.errors import InvalidFile
+
+from . import accounts, audit, demo, export, fund, manage, match, mirror, reference, report
+
+# In the order --help lists them.
+GROUPS = (demo, reference, audit, match, fund, export, mirror, report, accounts, manage)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="equalfooting",
+        description="Equal Footing: a universal mechanism for ICT-security capacity-building.",
+        epilog="Configuration comes from the environment: DATABASE_URL, EF_HOME, SECRET_KEY, "
+        "EF_ENV=production, ALLOWED_HOSTS. See docs/operations.md.",
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    for group in GROUPS:
+        group.register(commands)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run one command and return its exit status; the errors of the contract are answered here."""
+    try:
+        args = build_parser().parse_args(argv)
+    except SystemExit as exc:  # --help, or a usage error argparse has already explained
+        return int(exc.code or 0)
+    handler: Callable[[argparse.Namespace], int] = args.func
+    try:
+        return handler(args)
+    except InvalidFile as exc:  # services check before they write
+        print(f"error: {str(exc).rstrip('.')}. Nothing was changed.", file=sys.stderr)
+    except ValidationError as exc:  # InvalidInput (and Django's own): each names its field
+        for message in _field_messages(exc):
+            print(f"error: {message}", file=sys.stderr)
+    except PermissionDenied as exc:  # NotAllowed (and Django's own): a read-only mirror, a right
+        print(f"refused: {exc}", file=sys.stderr)
+    except Http404 as exc:  # NotFound: no such round, no such record
+        print(f"error: {exc}", file=sys.stderr)
+    return 2
+
+
+def _field_messages(exc: ValidationError) -> list[str]:
+    if not hasattr(exc, "error_dict"):
+        return [" ".join(exc.messages)]
+    return [
+        " ".join(messages) if field == "__all__" else f"{field}: {' '.join(messages)}"
+        for field, messages in exc.message_dict.items()
+    ]

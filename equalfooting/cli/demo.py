@@ -1,0 +1,92 @@
+"""`equalfooting demo` (the synthetic demonstration) and `equalfooting serve` (production)."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+
+from django.conf import settings
+from django.core.management import call_command
+
+from equalfooting.core.errors import InvalidInput
+
+from .reference import load_reference_data
+from .setup import Subcommands, django_setup, migrate
+
+DEMO_PASSWORD = "equal-footing-demo"  # noqa: S105 - printed by the demo; only on its synthetic accounts
+
+
+def register(commands: Subcommands) -> None:
+    demo = commands.add_parser(
+        "demo",
+        help="set up the embedded database with reference and synthetic demo data, then serve",
+        description="Create and migrate the database (SQLite under ./var/ or $EF_HOME unless "
+        "DATABASE_URL is set), load the reference data, build the synthetic demo scenario, print "
+        "one login per role and serve on 127.0.0.1. Safe to run again.",
+    )
+    demo.add_argument("--port", type=int, default=8000, help="port to serve on (default 8000)")
+    demo.add_argument("--host", default="127.0.0.1", help="address to serve on (default 127.0.0.1)")
+    demo.add_argument("--no-serve", action="store_true", help="set up and exit without serving")
+    demo.set_defaults(func=cmd_demo)
+
+    serve = commands.add_parser(
+        "serve",
+        help="run the production server (gunicorn, WhiteNoise) on DATABASE_URL",
+        description="Collect static files and run gunicorn. Set EF_ENV=production, SECRET_KEY "
+        "and ALLOWED_HOSTS first.",
+    )
+    serve.add_argument(
+        "--bind", default="127.0.0.1:8000", help="address:port (default 127.0.0.1:8000)"
+    )
+    serve.add_argument(
+        "--workers", type=int, default=3, help="gunicorn worker processes (default 3)"
+    )
+    serve.add_argument("--migrate", action="store_true", help="apply migrations before serving")
+    serve.set_defaults(func=cmd_serve)
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    if not 0 < args.port < 65536:
+        raise InvalidInput({"--port": f"must be between 1 and 65535, not {args.port}"})
+    django_setup()
+    # after django_setup(): the scenario writes models, which need the app registry
+    from equalfooting import demo as scenario
+
+    print(f"Equal Footing demo — data in {settings.DATABASES['default']['NAME']}", flush=True)
+    migrate(verbosity=0)
+    load_reference_data()
+    print("Building the synthetic demo scenario…", flush=True)
+    logins = scenario.build(password=DEMO_PASSWORD)
+    url = f"http://{args.host}:{args.port}/"
+    print()
+    print(f"Open {url}")
+    print(f"Demo logins (synthetic accounts; password for each: {DEMO_PASSWORD}):")
+    for role, username, note in logins:
+        print(f"  {role:<22} {username:<28} {note}")
+    print()
+    if args.no_serve:
+        return 0
+    call_command("runserver", f"{args.host}:{args.port}", use_reloader=False, use_threading=True)
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    django_setup()
+    if args.migrate:
+        migrate()
+    call_command("collectstatic", interactive=False, verbosity=0)
+    argv = [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "equalfooting.wsgi:application",
+        "--bind",
+        args.bind,
+        "--workers",
+        str(args.workers),
+        "--access-logfile",
+        "-",
+    ]
+    os.execv(sys.executable, argv)  # noqa: S606 - replaces this process with gunicorn
+    return 0  # pragma: no cover
