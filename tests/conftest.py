@@ -1,18 +1,15 @@
 from __future__ import annotations
 
 import os
-from typing import Any
 
 import pytest
 from django.db import connection
-from django.test import Client
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from equalfooting.accounts.models import Role, User
+from equalfooting.accounts.models import User
+from equalfooting.offers.models import Provider
 from equalfooting.registry.models import State
 from equalfooting.registry.services import reference_data_load
-
-PASSWORD = "a-long-test-password-1"
+from tests import factories
 
 
 def subprocess_env(**overrides: str) -> dict[str, str]:
@@ -48,20 +45,6 @@ def on_postgres() -> bool:
     return connection.vendor == "postgresql"
 
 
-def make_user(username: str, **extra: object) -> User:
-    user = User.objects.create_user(
-        username=username, email=f"{username}@example.org", password=PASSWORD, **extra
-    )
-    return user
-
-
-def grant(user: User, kind: str, **binding: object) -> Role:
-    defaults = {"focal_kind": "diplomatic"} if kind == Role.Kind.FOCAL_POINT else {}
-    return Role.objects.create(
-        user=user, kind=kind, status=Role.Status.VERIFIED, **defaults, **binding
-    )
-
-
 @pytest.fixture
 def state_ken() -> State:
     return State.objects.get(iso3="KEN")
@@ -74,54 +57,37 @@ def state_fra() -> State:
 
 @pytest.fixture
 def focal_point_ken(state_ken: State) -> User:
-    user = make_user("fp-ken")
-    grant(user, Role.Kind.FOCAL_POINT, state=state_ken)
-    return user
+    return factories.focal_point(state_ken, "fp-ken")
 
 
 @pytest.fixture
 def focal_point_fra(state_fra: State) -> User:
-    user = make_user("fp-fra")
-    grant(user, Role.Kind.FOCAL_POINT, state=state_fra)
-    return user
+    return factories.focal_point(state_fra, "fp-fra")
 
 
 @pytest.fixture
 def secretariat() -> User:
-    user = make_user("secretariat")
-    grant(user, Role.Kind.SECRETARIAT)
-    return user
-
-
-def totp_device(user: User) -> TOTPDevice:
-    return TOTPDevice.objects.create(user=user, name="test", confirmed=True)
-
-
-def current_code(device: TOTPDevice) -> str:
-    from django_otp.oath import TOTP
-
-    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
-    return f"{totp.token():0{device.digits}d}"
-
-
-def login_with_2fa(client: Client, user: User) -> None:
-    """Sign in with password and a real TOTP code, as a person would."""
-    device = totp_device(user)
-    response = client.post("/en/account/login/", {"username": user.username, "password": PASSWORD})
-    assert response.status_code == 302
-    response = client.post("/en/account/2fa/verify/", {"token": current_code(device)})
-    assert response.status_code == 302, response.content
+    """A Secretariat officer who has not passed two-factor authentication."""
+    return factories.secretariat("secretariat")
 
 
 @pytest.fixture
-def provider() -> Any:
-    from equalfooting.offers.models import Provider
-
-    return Provider.objects.create(name="Test Academy", kind="academia")
+def officer(secretariat: User) -> User:
+    """The same Secretariat officer, having passed 2FA with a real TOTP code."""
+    return factories.passed_two_factor(secretariat)
 
 
 @pytest.fixture
-def provider_rep(provider: Any) -> Any:
-    user = make_user("provider-rep")
-    grant(user, "provider", provider=provider)
-    return user
+def reviewer() -> User:
+    """An appointed reviewer who has passed 2FA with a real TOTP code."""
+    return factories.passed_two_factor(factories.reviewer("reviewer-1"))
+
+
+@pytest.fixture
+def provider(officer: User) -> Provider:
+    return factories.provider(officer=officer, name="Test Academy")
+
+
+@pytest.fixture
+def provider_rep(provider: Provider) -> User:
+    return factories.provider_representative(provider, "provider-rep")

@@ -20,6 +20,7 @@ from equalfooting.accounts.services import api_token_create
 from equalfooting.api.main import api
 from equalfooting.audit.models import AuditEntry
 from equalfooting.registry.models import StateProfile
+from tests import factories
 
 WRITE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
 # A body well-formed for every write route (each ignores the fields it does not know), so
@@ -92,12 +93,11 @@ def test_the_route_tables_are_not_empty() -> None:
 def owned_by(state_iso3: str, focal_point: User) -> dict[str, str]:
     """One of each thing a State owns, made by its own focal point; their URL parameters."""
     from equalfooting.contacts.services import contact_nominate
-    from equalfooting.needs.services import assessment_save_draft, request_create
+    from equalfooting.needs.services import assessment_save_draft
     from equalfooting.registry.models import State
-    from tests.needs.conftest import VALID_REQUEST
 
     state = State.objects.get(iso3=state_iso3)
-    request = request_create(actor=focal_point, state=state, **VALID_REQUEST)
+    request = factories.assistance_request(focal_point, state)
     assessment = assessment_save_draft(actor=focal_point, state=state, answers={}, targets={})
     contact = contact_nominate(
         actor=focal_point, state=state, kind="technical", name="N", email="n@example.org"

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from equalfooting.needs import framework as fw
-from tests.conftest import PASSWORD
+from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.browser
 ARTIFACTS = Path(os.environ.get("EF_ARTIFACTS", Path(__file__).resolve().parents[2] / "artifacts"))

@@ -1,4 +1,4 @@
-"""Properties of the allocation formula (DESIGN.md §5), on random inputs."""
+"""Properties of the allocation formula (docs/methodology-allocation.md), on random inputs."""
 
 from __future__ import annotations
 

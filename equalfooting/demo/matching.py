@@ -1,6 +1,8 @@
 """Synthetic providers, offers and one published matching round for the demo.
 
-Deterministic and marked synthetic; everything goes through the services.
+Deterministic and marked synthetic. The Secretariat officer registers the providers and runs the
+round; each provider's representative makes and publishes its offers; States and providers then
+decide on some of the proposed matches.
 """
 
 from __future__ import annotations
@@ -10,21 +12,39 @@ import random
 
 from equalfooting.accounts.models import Role, User
 from equalfooting.accounts.services import role_grant_system
+from equalfooting.demo.people import (
+    ACADEMY,
+    ACTOR,
+    focal_point_of,
+    synthetic_provider,
+    synthetic_user,
+)
 from equalfooting.matchmaking import services as rounds
-from equalfooting.matchmaking.models import Match
+from equalfooting.matchmaking.models import Match, Round
 from equalfooting.needs import framework as fw
 from equalfooting.needs.principles import CODES as PRINCIPLES
 from equalfooting.offers import services
 from equalfooting.offers.models import Offer, Provider
 
-ACTOR = "system:demo"
 PROVIDERS = [
-    ("Synthetic Cyber Academy (synthetic demo data)", "academia", "demo-provider"),
-    ("Synthetic National CERT Network (synthetic demo data)", "state", "demo-prov-cert"),
-    ("Synthetic UN Training Entity (synthetic demo data)", "un_entity", "demo-prov-un"),
-    ("Synthetic Regional Centre (synthetic demo data)", "regional", "demo-prov-region"),
-    ("Synthetic Security Company (synthetic demo data)", "industry", "demo-prov-industry"),
-    ("Synthetic Civil Society Network (synthetic demo data)", "civil_society", "demo-prov-cso"),
+    (ACADEMY, Provider.Kind.ACADEMIA, "demo-provider"),
+    (
+        "Synthetic National CERT Network (synthetic demo data)",
+        Provider.Kind.STATE,
+        "demo-prov-cert",
+    ),
+    ("Synthetic UN Training Entity (synthetic demo data)", Provider.Kind.UN_ENTITY, "demo-prov-un"),
+    ("Synthetic Regional Centre (synthetic demo data)", Provider.Kind.REGIONAL, "demo-prov-region"),
+    (
+        "Synthetic Security Company (synthetic demo data)",
+        Provider.Kind.INDUSTRY,
+        "demo-prov-industry",
+    ),
+    (
+        "Synthetic Civil Society Network (synthetic demo data)",
+        Provider.Kind.CIVIL_SOCIETY,
+        "demo-prov-cso",
+    ),
 ]
 LANGUAGE_SETS = [
     ["en", "fr"],
@@ -42,15 +62,8 @@ def build(*, password: str, officer: User) -> None:
     rng = random.Random(7)  # noqa: S311 - reproducible synthetic data, not secrets
     themes = [d.code for d in fw.load().dimensions]
     for index, (name, kind, username) in enumerate(PROVIDERS):
-        provider, _created = Provider.objects.get_or_create(
-            name=name, defaults={"kind": kind, "is_synthetic": True}
-        )
-        user, created = User.objects.get_or_create(
-            username=username, defaults={"email": f"{username}@demo.invalid", "is_synthetic": True}
-        )
-        if created:
-            user.set_password(password)
-            user.save()
+        provider = synthetic_provider(officer=officer, name=name, kind=kind)
+        user = synthetic_user(username, password)
         role_grant_system(actor=ACTOR, user=user, kind=Role.Kind.PROVIDER, provider=provider)
         for n in range(3):
             theme = themes[(index + n) % len(themes)]
@@ -73,19 +86,20 @@ def build(*, password: str, officer: User) -> None:
                 principles={code: True for code in PRINCIPLES},
             )
             Offer.objects.filter(pk=offer.pk).update(is_synthetic=True)
-            services.offer_transition(actor=user, offer=offer, target="published")
+            services.offer_transition(actor=user, offer=offer, target=Offer.Status.PUBLISHED)
     round_ = rounds.round_open(actor=officer, fairness="max-min-state")
     rounds.round_publish(actor=officer, round_=round_)
-    # A few decisions, so every outcome shows: agreed, declined by the State, and declined by a
-    # provider for a legal restriction (which sends the request to the fund's priority queue).
-    for n, match in enumerate(
-        Match.objects.filter(round=round_).select_related("request__state", "offer__provider")[:8]
-    ):
-        focal = User.objects.filter(
-            roles__state=match.request.state, roles__kind="focal_point", roles__status="verified"
-        ).first()
+    _decisions(round_)
+
+
+def _decisions(round_: Round) -> None:
+    """A few decisions, so every outcome shows: agreed, declined by the State, and declined by a
+    provider for a legal restriction (which sends the request to the fund's priority queue)."""
+    matches = Match.objects.filter(round=round_).select_related("request__state", "offer__provider")
+    for n, match in enumerate(matches[:8]):
+        focal = focal_point_of(match.request.state)
         rep = User.objects.filter(
-            roles__provider=match.offer.provider, roles__status="verified"
+            roles__provider=match.offer.provider, roles__status=Role.Status.VERIFIED
         ).first()
         if n == 5:
             rounds.match_state_decide(
@@ -96,7 +110,7 @@ def build(*, password: str, officer: User) -> None:
                 actor=rep,
                 match=match,
                 confirm=False,
-                reason="legal_restriction",
+                reason=Match.DeclineReason.LEGAL_RESTRICTION,
                 note="Synthetic demo data.",
             )
         elif n < 5:

@@ -1,7 +1,8 @@
 """Synthetic self-assessments, requests and points of contact for the demo.
 
-Deterministic (a fixed seed), so every demo shows the same scenario, and marked synthetic.
-Everything goes through the services, so the demo obeys the same rules as real users.
+Deterministic (a fixed seed), so every demo shows the same scenario, and marked synthetic. Each
+State's focal point assesses, asks and nominates contacts; the Secretariat officer screens and
+verifies.
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import random
+from collections.abc import Sequence
 from typing import Any
 
 from django.utils import timezone
@@ -17,16 +19,18 @@ from equalfooting.accounts.models import Role, User
 from equalfooting.accounts.services import role_grant_system
 from equalfooting.contacts.models import CheckRound, ContactCheck, PointOfContact
 from equalfooting.contacts.services import contact_nominate, contact_verify
+from equalfooting.demo.people import ACTOR, FOCAL_POINTS, focal_point_of, synthetic_user
 from equalfooting.needs import framework as fw
 from equalfooting.needs import services, workflow
 from equalfooting.needs.models import Assessment, AssistanceRequest
 from equalfooting.needs.principles import CODES as PRINCIPLES
 from equalfooting.registry.models import State
 
-ACTOR = "system:demo"
 SEED = 2026
 STATE_COUNT = 36
 NOTE = "Synthetic demo data."
+Status = AssistanceRequest.Status
+Visibility = Assessment.Visibility
 TITLES = {
     "policy": "Support to draft a national cybersecurity strategy",
     "legal": "Review of cybercrime legislation",
@@ -37,16 +41,16 @@ TITLES = {
 }
 # How far along the workflow the demo's requests go, by weight.
 FINAL_STATUSES = [
-    ("draft", 2),
-    ("submitted", 3),
-    ("screening", 2),
-    ("open", 6),
-    ("partly_matched", 2),
-    ("matched", 2),
-    ("in_delivery", 2),
-    ("completed", 2),
-    ("withdrawn", 1),
-    ("closed_unmet", 1),
+    (Status.DRAFT, 2),
+    (Status.SUBMITTED, 3),
+    (Status.SCREENING, 2),
+    (Status.OPEN, 6),
+    (Status.PARTLY_MATCHED, 2),
+    (Status.MATCHED, 2),
+    (Status.IN_DELIVERY, 2),
+    (Status.COMPLETED, 2),
+    (Status.WITHDRAWN, 1),
+    (Status.CLOSED_UNMET, 1),
 ]
 # Plausible languages of instruction by M49 sub-region (then region), for generated requests.
 STATE_LANGUAGES = {
@@ -65,52 +69,41 @@ STATE_LANGUAGES = {
     "155": ["fr", "en"],
     "009": ["en", "fr"],
 }
-
-
-class VerifiedSession:
-    """The demo builder acting as a Secretariat officer who has passed 2FA."""
-
-    def __init__(self, user: User) -> None:
-        self.user = user
-        user.is_verified = lambda: True  # type: ignore[attr-defined]
+UNITS = {"training": "trainee_places", "funding": "amount", "equipment": "amount"}
 
 
 def _focal_point(state: State, password: str) -> User:
-    username = f"demo-fp-{state.iso3.lower()}"
-    user, created = User.objects.get_or_create(
-        username=username, defaults={"email": f"{username}@demo.invalid", "is_synthetic": True}
-    )
-    if created:
-        user.set_password(password)
-        user.save()
+    user = synthetic_user(f"demo-fp-{state.iso3.lower()}", password)
     role_grant_system(
-        actor=ACTOR, user=user, kind=Role.Kind.FOCAL_POINT, state=state, focal_kind="technical"
+        actor=ACTOR,
+        user=user,
+        kind=Role.Kind.FOCAL_POINT,
+        state=state,
+        focal_kind=Role.FocalKind.TECHNICAL,
     )
     return user
 
 
 def _path_to(status: str) -> list[str]:
-    routes = [["draft"]]
+    """The shortest walk through the workflow from a draft to this status."""
+    routes: list[list[str]] = [[Status.DRAFT]]
     while routes:
         route = routes.pop(0)
         if route[-1] == status:
             return route
         routes += [[*route, t] for t, _s in workflow.next_steps(route[-1]) if t not in route]
-    return ["draft"]
+    return [Status.DRAFT]
 
 
-def build(*, password: str, secretariat: User) -> None:
+def build(*, password: str, officer: User) -> None:
     if AssistanceRequest.objects.filter(is_synthetic=True).exists():
         return  # already built: the demo is safe to run again
     rng = random.Random(SEED)  # noqa: S311 - reproducible synthetic data, not secrets
     framework = fw.load()
-    officer = VerifiedSession(secretariat).user
     states = list(State.objects.order_by("iso3"))
     chosen = sorted(rng.sample(states, STATE_COUNT), key=lambda s: s.iso3)
     chosen += [
-        s
-        for s in State.objects.filter(iso3__in=["KEN", "FJI", "BOL", "NPL", "JOR"])
-        if s not in chosen
+        s for s in State.objects.filter(iso3__in=[fp[1] for fp in FOCAL_POINTS]) if s not in chosen
     ]
     statuses = [s for s, w in FINAL_STATUSES for _ in range(w)]
     for state in chosen:
@@ -122,7 +115,9 @@ def build(*, password: str, secretariat: User) -> None:
         draft = services.assessment_save_draft(
             actor=fp, state=state, answers=answers, targets=targets
         )
-        visibility = rng.choice(["private", "providers", "public", "public"])
+        visibility = rng.choice(
+            [Visibility.PRIVATE, Visibility.PROVIDERS, Visibility.PUBLIC, Visibility.PUBLIC]
+        )
         assessment = services.assessment_submit(actor=fp, assessment=draft, visibility=visibility)
         Assessment.objects.filter(pk=assessment.pk).update(is_synthetic=True)
         gaps_by_theme: dict[str, list[str]] = {}
@@ -130,57 +125,64 @@ def build(*, password: str, secretariat: User) -> None:
             if answers[i.code]["stage"] < targets[i.dimension]:  # type: ignore[operator]
                 gaps_by_theme.setdefault(i.dimension, []).append(i.code)
         for _n in range(rng.randint(1, 3)):
-            theme = rng.choice([d.code for d in framework.dimensions])
-            kind = rng.choice(AssistanceRequest.Kind.values)
-            unit = {"training": "trainee_places", "funding": "amount", "equipment": "amount"}.get(
-                kind, "expert_days"
-            )
-            units = (
-                rng.randint(5, 40) if unit != "amount" else rng.randrange(10_000, 200_000, 5_000)
-            )
-            start = dt.date(2027, rng.randint(1, 9), 1)
-            pool = STATE_LANGUAGES.get(state.subregion_id) or STATE_LANGUAGES.get(
-                state.region_id, ["en"]
-            )
-            request = services.request_create(
-                actor=fp,
-                state=state,
-                title=f"{TITLES[theme]} (synthetic)",
-                theme=theme,
-                kind=kind,
-                units=units,
-                unit=unit,
-                languages=rng.sample(pool, k=rng.randint(1, min(2, len(pool)))),
-                modalities=rng.sample(AssistanceRequest.Modality.values, k=rng.randint(1, 2)),
-                desired_start=start,
-                desired_end=start + dt.timedelta(days=rng.randint(30, 240)),
-                urgency=rng.choice(AssistanceRequest.Urgency.values),
-                description=f"{NOTE} Generated for the demonstration; no real State's needs.",
-                gaps=gaps_by_theme.get(theme, [])[:2],
-                principles={code: rng.random() < 0.85 for code in PRINCIPLES},
-            )
-            AssistanceRequest.objects.filter(pk=request.pk).update(is_synthetic=True)
-            route = _path_to(rng.choice(statuses))
-            for source, target in itertools.pairwise(route):
-                step = workflow.step(source, target)
-                assert step is not None
-                actor: Any = fp if step.role == "focal_point" else officer
-                request = services.request_transition(
-                    actor=actor,
-                    request=request,
-                    target=target,
-                    reason="Synthetic demo data." if step.needs_reason else "",
-                )
+            _request(rng, state, fp, officer, framework, gaps_by_theme, statuses)
+    # The contacts draw on the same seeded sequence, after the requests.
     _contacts(rng, chosen[:24], officer)
 
 
+def _request(
+    rng: random.Random,
+    state: State,
+    fp: User,
+    officer: User,
+    framework: Any,
+    gaps_by_theme: dict[str, list[str]],
+    statuses: Sequence[str],
+) -> None:
+    """One request, taken along the workflow to a status drawn by weight."""
+    theme = rng.choice([d.code for d in framework.dimensions])
+    kind = rng.choice(AssistanceRequest.Kind.values)
+    unit = UNITS.get(kind, "expert_days")
+    units = rng.randint(5, 40) if unit != "amount" else rng.randrange(10_000, 200_000, 5_000)
+    start = dt.date(2027, rng.randint(1, 9), 1)
+    pool = STATE_LANGUAGES.get(state.subregion_id) or STATE_LANGUAGES.get(state.region_id, ["en"])
+    request = services.request_create(
+        actor=fp,
+        state=state,
+        title=f"{TITLES[theme]} (synthetic)",
+        theme=theme,
+        kind=kind,
+        units=units,
+        unit=unit,
+        languages=rng.sample(pool, k=rng.randint(1, min(2, len(pool)))),
+        modalities=rng.sample(AssistanceRequest.Modality.values, k=rng.randint(1, 2)),
+        desired_start=start,
+        desired_end=start + dt.timedelta(days=rng.randint(30, 240)),
+        urgency=rng.choice(AssistanceRequest.Urgency.values),
+        description=f"{NOTE} Generated for the demonstration; no real State's needs.",
+        gaps=gaps_by_theme.get(theme, [])[:2],
+        principles={code: rng.random() < 0.85 for code in PRINCIPLES},
+    )
+    AssistanceRequest.objects.filter(pk=request.pk).update(is_synthetic=True)
+    route = _path_to(rng.choice(statuses))
+    for source, target in itertools.pairwise(route):
+        step = workflow.step(source, target)
+        assert step is not None
+        actor = fp if step.role == workflow.FOCAL_POINT else officer
+        request = services.request_transition(
+            actor=actor,
+            request=request,
+            target=target,
+            reason=NOTE if step.needs_reason else "",
+        )
+
+
 def _contacts(rng: random.Random, states: list[State], officer: User) -> None:
+    """Two contacts per State, most verified, and one past check round with its answers."""
     verified = []
     for index, state in enumerate(states):
-        fp = User.objects.filter(
-            roles__state=state, roles__kind="focal_point", roles__status="verified"
-        ).first()
-        for kind in ("diplomatic", "technical"):
+        fp = focal_point_of(state)
+        for kind in PointOfContact.Kind.values:
             contact = contact_nominate(
                 actor=fp,
                 state=state,
@@ -192,7 +194,9 @@ def _contacts(rng: random.Random, states: list[State], officer: User) -> None:
             PointOfContact.objects.filter(pk=contact.pk).update(is_synthetic=True)
             if index % 6 != 5:  # a few stay awaiting verification
                 verified.append(contact_verify(actor=officer, contact=contact))
-    # One past check round, written directly: no e-mail leaves the demo.
+    # One past check round, with its answers over the following days. The service
+    # (`check_round_launch`) would e-mail every contact now and keep the one-time links secret,
+    # so a round in the past cannot be made through it: the demo writes the round directly.
     check_round = CheckRound.objects.create(launched_by=officer, note="Synthetic demo data")
     sent = timezone.now() - dt.timedelta(days=10)
     CheckRound.objects.filter(pk=check_round.pk).update(launched_at=sent)
