@@ -287,6 +287,7 @@ def _network(problem: Problem, edges: list[list[int]]) -> _Network:
 
 def _solve_flow(net: _Network, lower: Mapping[str, int], *, with_costs: bool) -> list[int] | None:
     """Flow on each request ─▶ offer arc (in edge order), or None when the bounds are infeasible."""
+    # OR-Tools loads a large native library: only the commands and jobs that solve pay for it.
     from ortools.graph.python import min_cost_flow
 
     problem = net.problem
@@ -358,6 +359,7 @@ def _max_min_share(net: _Network) -> Fraction:
 
 def _lp_bound(net: _Network, lower: Mapping[str, int]) -> float:
     """Upper bound on Σ weight × units from the LP relaxation (SciPy's HiGHS)."""
+    # SciPy takes a second to import; the bound is computed only when a report asks for it.
     import numpy as np
     from scipy.optimize import linprog
     from scipy.sparse import coo_matrix
