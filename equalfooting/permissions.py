@@ -30,6 +30,10 @@ FOCAL_POINT, PROVIDER, REVIEWER, SECRETARIAT = "focal_point", "provider", "revie
 # Everyone, signed in or not, holds the public pseudo-role.
 PUBLIC = "public"
 PRIVILEGED = {SECRETARIAT, REVIEWER}
+# System actors: processes, never people. Each acts under a pseudo-role of its own, granted only
+# the actions it needs here, and the audit chain names it as the actor. Nothing signs in as one.
+SYSTEM_WORKER, SYSTEM_SCHEDULER, SYSTEM_DEMO = "system:worker", "system:scheduler", "system:demo"
+SYSTEM_ACTORS = frozenset({SYSTEM_WORKER, SYSTEM_SCHEDULER, SYSTEM_DEMO})
 
 
 def _any(role: Any, obj: Any) -> bool:
@@ -68,17 +72,28 @@ def _public_request(role: Any, request: Any) -> bool:
     return bool(request.is_public)
 
 
+def _own_job(role: Any, job: Any) -> bool:
+    return (
+        job is not None and job.requested_by_id is not None and role.user_id == job.requested_by_id
+    )
+
+
 RULES: dict[str, dict[Kind, Test]] = {
     # A State's public profile: its own focal points, or the Secretariat.
     "state.profile.edit": {FOCAL_POINT: _own_state, SECRETARIAT: _any},
     # Nominating a focal point for a State: a verified colleague, or the Secretariat.
     "role.nominate.focal_point": {FOCAL_POINT: _own_state, SECRETARIAT: _any},
     # Nominating reviewers, provider representatives and Secretariat staff.
-    "role.nominate.other": {SECRETARIAT: _any},
+    "role.nominate.other": {SECRETARIAT: _any, SYSTEM_DEMO: _any},
     # Verifying, rejecting or revoking a nomination.
     "role.decide": {SECRETARIAT: _any},
     # Seeing who holds which role, and pending nominations.
     "role.list": {SECRETARIAT: _any},
+    # Removing another person's second factor (authenticator and recovery codes), so they
+    # enrol again at their next sign-in; never one's own.
+    "two_factor.reset": {
+        SECRETARIAT: lambda role, person: person is not None and role.user_id != person.pk
+    },
     # The stored state behind each audit digest (may hold confidential data).
     "audit.payload.view": {SECRETARIAT: _any},
     # Self-assessment: the State's own; confidential unless it chose to share it.
@@ -98,18 +113,20 @@ RULES: dict[str, dict[Kind, Test]] = {
     "request.act": {FOCAL_POINT: _own_state_of, SECRETARIAT: _any},
     # Workflow steps, by the role the transition table names.
     "request.step.focal_point": {FOCAL_POINT: _own_state_of},
-    "request.step.secretariat": {SECRETARIAT: _any},
+    "request.step.secretariat": {SECRETARIAT: _any, SYSTEM_DEMO: _any},
     # Points of Contact directory: verified contacts (focal points) and the Secretariat.
     "contact.nominate": {FOCAL_POINT: _own_state, SECRETARIAT: _any},
     "contact.directory": {FOCAL_POINT: _any, SECRETARIAT: _any},
-    "contact.verify": {SECRETARIAT: _any},
+    "contact.verify": {SECRETARIAT: _any, SYSTEM_DEMO: _any},
     "contact.check.launch": {SECRETARIAT: _any},
     # Offers: made by a provider's verified representatives; public once published.
     "offer.create": {PROVIDER: _own_provider},
     "offer.edit": {PROVIDER: _own_provider},
     "offer.view": {PROVIDER: _own_provider, SECRETARIAT: _any, PUBLIC: _published_offer},
     # Matching rounds: run and published by the Secretariat.
-    "round.run": {SECRETARIAT: _any},
+    "round.run": {SECRETARIAT: _any, SYSTEM_DEMO: _any},
+    # Solving a round and writing its proposal: the worker, for whoever opened the round.
+    "round.solve": {SYSTEM_WORKER: _any},
     # A proposed match: the requesting State accepts or declines; the provider confirms or
     # declines; each reports delivery.
     "match.state_decide": {
@@ -125,12 +142,23 @@ RULES: dict[str, dict[Kind, Test]] = {
     # The fund's priority queue (requests declined for a legal restriction).
     "fund.queue.view": {SECRETARIAT: _any},
     # Recording rates, contributions, allocation rounds, commitments and disbursements.
-    "fund.manage": {SECRETARIAT: _any},
+    "fund.manage": {SECRETARIAT: _any, SYSTEM_DEMO: _any},
     # Fund proposals: the State's own focal points; blind review by appointed reviewers.
     "proposal.edit": {FOCAL_POINT: _own_state_of},
     "proposal.view": {FOCAL_POINT: _own_state_of, SECRETARIAT: _any},
     "review.submit": {REVIEWER: _any},
     "review.declare_conflict": {REVIEWER: _any},
+    # Background jobs: a job's page is for whoever asked for it, and for the Secretariat, which
+    # also sees every failed job and may try it again. Workers keep the leases.
+    "job.view": {
+        SECRETARIAT: _any,
+        FOCAL_POINT: _own_job,
+        PROVIDER: _own_job,
+        REVIEWER: _own_job,
+    },
+    "job.list": {SECRETARIAT: _any},
+    "job.retry": {SECRETARIAT: _any},
+    "job.lease": {SYSTEM_WORKER: _any},
 }
 
 
@@ -143,8 +171,28 @@ class _PublicRole:
 _PUBLIC_ROLE = _PublicRole()
 
 
+class _SystemRole:
+    """The pseudo-role of a system actor: its kind is the actor's own name."""
+
+    state_id = None
+    provider_id = None
+    user_id = None
+
+    def __init__(self, kind: str) -> None:
+        self.kind = kind
+
+
+_SYSTEM_ROLES = {actor: _SystemRole(actor) for actor in SYSTEM_ACTORS}
+
+
 def verified_roles(user: Any) -> list[Any]:
-    """The user's verified roles, read once per request and kept on the user object."""
+    """The user's verified roles, read once per request and kept on the user object.
+
+    A system actor (`system:worker`, `system:scheduler`, `system:demo`) holds its own
+    pseudo-role; any other string holds none.
+    """
+    if isinstance(user, str):
+        return [_SYSTEM_ROLES[user]] if user in _SYSTEM_ROLES else []
     if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
         return []
     cached = getattr(user, "_ef_roles", None)
@@ -152,6 +200,12 @@ def verified_roles(user: Any) -> list[Any]:
         cached = list(user.roles.verified())
         user._ef_roles = cached
     return cached
+
+
+def person(actor: Any) -> Any:
+    """The person behind an actor, for the "by" columns of the tables, or None for a system
+    actor (the audit chain names the system actor itself)."""
+    return None if isinstance(actor, str) else actor
 
 
 def forget_roles(user: Any) -> None:

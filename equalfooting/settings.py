@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import secrets
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from csp.constants import NONE, SELF
@@ -70,11 +71,16 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "axes",
     "csp",
+    "django_tasks",
+    "django_tasks_db",
     "equalfooting.core",
     "equalfooting.audit",
     "equalfooting.registry",
+    "equalfooting.jobs",
+    "equalfooting.notifications",
     "equalfooting.offers",
     "equalfooting.accounts",
     "equalfooting.needs",
@@ -141,6 +147,31 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- Background jobs: Django's tasks API (the django-tasks backport: on Django 6 the import
+# becomes django.tasks) with the database backend, so the queue lives in DATABASE_URL and any
+# number of `equalfooting worker` processes share it. Tests run each job at once.
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks_db.DatabaseBackend",
+        "QUEUES": ["default"],
+    }
+}
+
+
+def env_positive_int(name: str, default: int) -> int:
+    """A setting that must be a positive whole number: anything else stops the server at start."""
+    raw = os.environ.get(name)
+    if raw is None:
+        return default
+    if not raw.strip().isascii() or not raw.strip().isdigit() or int(raw) <= 0:
+        raise ImproperlyConfigured(f"{name} must be a positive whole number, not {raw!r}.")
+    return int(raw)
+
+
+# A running job's worker renews its lease; a job whose lease is older than this many seconds
+# is queued again (three tries, then failed), so a worker killed mid-job loses nothing.
+EF_JOB_LEASE = env_positive_int("EF_JOB_LEASE", 600)
 
 # --- Accounts and security.
 AUTH_USER_MODEL = "accounts.User"
@@ -221,6 +252,30 @@ EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_flag("EMAIL_USE_TLS")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "equalfooting@localhost")
+
+
+def _base_url() -> str:
+    """The installation's address as people reach it: links in e-mails are built from it."""
+    raw = os.environ.get("EF_BASE_URL", "http://127.0.0.1:8000").strip()
+    parts = urlsplit(raw)
+    try:
+        parts.port  # noqa: B018 (a port that is not a number raises here)
+    except ValueError:
+        parts = urlsplit("")
+    if (
+        parts.scheme not in {"http", "https"}
+        or not parts.hostname
+        or parts.path not in {"", "/"}
+        or parts.query
+        or parts.fragment
+    ):
+        raise ImproperlyConfigured(
+            f"EF_BASE_URL must be an http(s) URL such as https://ef.example.org, not {raw!r}."
+        )
+    return raw.rstrip("/")
+
+
+EF_BASE_URL = _base_url()
 
 # --- Languages: the six official languages of the United Nations.
 LANGUAGE_CODE = "en"

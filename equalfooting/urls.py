@@ -7,8 +7,10 @@ from equalfooting.api.main import api
 from equalfooting.contacts import views as contacts
 from equalfooting.fund import proposal_views
 from equalfooting.fund import views as fund
+from equalfooting.jobs import views as jobs
 from equalfooting.matchmaking import views as matchmaking
 from equalfooting.needs import views as needs
+from equalfooting.notifications import views as notifications
 from equalfooting.offers import views as offers
 from equalfooting.registry import views as registry
 from equalfooting.transparency import dashboard_views, export_views, state_views
@@ -58,6 +60,11 @@ needs_patterns = (
             needs.request_transition,
             name="request_transition",
         ),
+        path(
+            "requests/<int:request_id>/confirm/<str:target>/",
+            needs.request_step_confirm,
+            name="request_step_confirm",
+        ),
         path("states/<str:iso3>/requests/new/", needs.request_create, name="request_create"),
     ],
     "needs",
@@ -81,6 +88,11 @@ offers_patterns = (
         path("offers/<int:offer_id>/", offers.offer_detail, name="offer_detail"),
         path("offers/<int:offer_id>/edit/", offers.offer_edit, name="offer_edit"),
         path("offers/<int:offer_id>/transition/", offers.offer_transition, name="offer_transition"),
+        path(
+            "offers/<int:offer_id>/confirm/<str:target>/",
+            offers.offer_step_confirm,
+            name="offer_step_confirm",
+        ),
         path("providers/", offers.provider_list, name="provider_list"),
         path("providers/new/", offers.provider_create, name="provider_create"),
         path("providers/<int:provider_id>/", offers.provider_detail, name="provider_detail"),
@@ -100,9 +112,20 @@ matchmaking_patterns = (
         path("rounds/new/", matchmaking.round_open, name="round_open"),
         path("rounds/<int:round_id>/", matchmaking.round_detail, name="round_detail"),
         path("rounds/<int:round_id>/decide/", matchmaking.round_decide, name="round_decide"),
+        path("rounds/<int:round_id>/discard/", matchmaking.round_discard, name="round_discard"),
         path("rounds/<int:round_id>/<str:name>.json", matchmaking.round_file, name="round_file"),
         path("matches/<int:match_id>/state/", matchmaking.match_state, name="match_state"),
+        path(
+            "matches/<int:match_id>/state/decline/",
+            matchmaking.match_state_decline,
+            name="match_state_decline",
+        ),
         path("matches/<int:match_id>/provider/", matchmaking.match_provider, name="match_provider"),
+        path(
+            "matches/<int:match_id>/provider/decline/",
+            matchmaking.match_provider_decline,
+            name="match_provider_decline",
+        ),
         path("matches/<int:match_id>/report/", matchmaking.match_report, name="match_report"),
         path("declines/", matchmaking.decline_statistics, name="declines"),
         path("fund/priority-queue/", matchmaking.priority_queue, name="priority_queue"),
@@ -150,13 +173,37 @@ fund_patterns = (
     "fund",
 )
 
+notifications_patterns = (
+    [
+        path("", notifications.inbox, name="inbox"),
+        path("<int:pk>/read/", notifications.mark_read, name="mark_read"),
+        path("read/", notifications.mark_all_read, name="mark_all_read"),
+        path("preferences/", notifications.preferences, name="preferences"),
+        path("unsubscribe/<str:token>/", notifications.unsubscribe, name="unsubscribe"),
+    ],
+    "notifications",
+)
+
+jobs_patterns = (
+    [
+        path("jobs/", jobs.job_list, name="job_list"),
+        path("jobs/<uuid:job_id>/", jobs.job_detail, name="job_detail"),
+        path("jobs/<uuid:job_id>/state/", jobs.job_state, name="job_state"),
+        path("jobs/<uuid:job_id>/retry/", jobs.job_retry, name="job_retry"),
+    ],
+    "jobs",
+)
+
 accounts_patterns = (
     [
         path("login/", accounts.LoginView.as_view(), name="login"),
         path("logout/", auth_views.LogoutView.as_view(), name="logout"),
         path("", accounts.home, name="home"),
+        path("language/", accounts.language, name="language"),
         path("2fa/setup/", accounts.otp_setup, name="otp_setup"),
         path("2fa/verify/", accounts.otp_verify, name="otp_verify"),
+        path("2fa/recovery-codes/", accounts.recovery_codes_new, name="recovery_codes_new"),
+        path("people/<int:pk>/2fa/reset/", accounts.two_factor_reset, name="two_factor_reset"),
         path("tokens/new/", accounts.token_create, name="token_create"),
         path("tokens/<int:pk>/revoke/", accounts.token_revoke, name="token_revoke"),
         path("nominations/", accounts.nomination_list, name="nominations"),
@@ -208,6 +255,7 @@ urlpatterns += i18n_patterns(
     path("", include(offers_patterns)),
     path("", include(matchmaking_patterns)),
     path("", include(fund_patterns)),
+    path("", include(jobs_patterns)),
     path(
         "contact-check/<str:token>/", contacts.check_acknowledge, name="contact_check_acknowledge"
     ),
@@ -217,6 +265,7 @@ urlpatterns += i18n_patterns(
         name="focal_point_nominate",
     ),
     path("account/", include(accounts_patterns)),
+    path("account/notifications/", include(notifications_patterns)),
     path("audit/", transparency.audit_chain, name="audit_chain"),
     path("open-data/", export_views.export_list, name="exports"),
     path("mirror/", export_views.mirror_info, name="mirror_info"),

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import os
+from typing import Any
 
 import pytest
 from django.db import connection
@@ -38,6 +39,13 @@ def reference_data(request: pytest.FixtureRequest) -> None:
     request.getfixturevalue("_django_db_helper")
     if not State.objects.exists():
         reference_data_load(actor="system:test")
+
+
+@pytest.fixture(autouse=True)
+def jobs_run_at_once(settings: Any) -> None:
+    """A job runs when it is queued (django-tasks' immediate backend), as if a worker took it at
+    once, so tests see its result. Tests of the workers themselves use the database backend."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 
 
 @pytest.fixture

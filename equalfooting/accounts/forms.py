@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from .models import Role
@@ -12,6 +13,29 @@ class OtpTokenForm(forms.Form):
         min_length=6,
         max_length=8,
         widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
+    )
+
+
+class OtpVerifyForm(forms.Form):
+    """A code from the authenticator, or one of the person's recovery codes."""
+
+    token = forms.CharField(
+        label=_("Code from your authenticator, or a recovery code"),
+        min_length=6,
+        max_length=24,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "autocapitalize": "none", "spellcheck": "false"}
+        ),
+    )
+
+
+class TwoFactorResetForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason"),
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("For example: the person reported that their telephone was lost."),
+        error_messages={"required": _("Give the reason for the reset.")},
     )
 
 
@@ -39,3 +63,11 @@ class DecisionForm(forms.Form):
 
 class TokenForm(forms.Form):
     name = forms.CharField(label=_("Token name"), max_length=100)
+
+
+class LanguageForm(forms.Form):
+    language = forms.ChoiceField(
+        label=_("Language for e-mails and notifications"),
+        choices=settings.LANGUAGES,
+        help_text=_("E-mails and notifications reach you in this language."),
+    )

@@ -13,6 +13,14 @@ class User(AbstractUser):
     """A person with an account. What they may do comes only from their verified roles."""
 
     is_synthetic = models.BooleanField(default=False)
+    # The language of the person's e-mails and notifications: one of the six.
+    language = models.CharField(
+        _("language"),
+        max_length=10,
+        choices=settings.LANGUAGES,
+        default=settings.LANGUAGE_CODE,
+        help_text=_("E-mails and notifications reach you in this language."),
+    )
 
 
 class RoleQuerySet(models.QuerySet["Role"]):

@@ -1,16 +1,18 @@
-"""Reads of accounts: roles, nominations and API tokens."""
+"""Reads of accounts: roles, nominations, API tokens and second factors."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from equalfooting.core.errors import NotFound
 
-from .models import ApiToken, Role
+from .models import ApiToken, Role, User
 
 
 def roles_of_user(*, user: Any) -> QuerySet[Role]:
@@ -46,3 +48,46 @@ def api_token_active(*, user: Any, pk: int) -> ApiToken:
 def totp_device_unconfirmed(*, user: Any) -> TOTPDevice | None:
     """The authenticator the user began to enrol and has not yet confirmed with a code."""
     return TOTPDevice.objects.filter(user=user, confirmed=False).first()
+
+
+def user_from_id(*, pk: int, **_ignored: object) -> User:
+    user = User.objects.filter(pk=pk).first()
+    if user is None:
+        raise NotFound(_("No such person."))
+    return user
+
+
+def recovery_codes_left(*, user: Any) -> int:
+    """How many of the user's recovery codes are still unused."""
+    return StaticToken.objects.filter(device__user=user, device__confirmed=True).count()
+
+
+def users_with_second_factor(*, user_ids: Iterable[int]) -> set[int]:
+    """Of these people, those who have an authenticator or recovery codes (set up or begun)."""
+    ids = set(user_ids)
+    found = set(TOTPDevice.objects.filter(user_id__in=ids).values_list("user_id", flat=True))
+    found |= set(StaticDevice.objects.filter(user_id__in=ids).values_list("user_id", flat=True))
+    return found
+
+
+# Who is told of an event: the people who hold a verified role for the object's owner.
+
+
+def focal_points_of(*, state: Any) -> QuerySet[User]:
+    """The State's verified focal points (diplomatic and technical) with an active account."""
+    return User.objects.filter(
+        is_active=True,
+        roles__kind=Role.Kind.FOCAL_POINT,
+        roles__status=Role.Status.VERIFIED,
+        roles__state=state,
+    ).distinct()
+
+
+def representatives_of(*, provider: Any) -> QuerySet[User]:
+    """The provider's verified representatives with an active account."""
+    return User.objects.filter(
+        is_active=True,
+        roles__kind=Role.Kind.PROVIDER,
+        roles__status=Role.Status.VERIFIED,
+        roles__provider=provider,
+    ).distinct()

@@ -1,23 +1,30 @@
-"""Writes to accounts: nominations and their verification, API tokens."""
+"""Writes to accounts: nominations and their verification, API tokens, the second factor."""
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import secrets
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.forms import PasswordResetForm
 from django.contrib.auth.tokens import default_token_generator
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
-from django_otp import match_token
+from django_otp import devices_for_user
+from django_otp.models import Device
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from equalfooting import permissions
 from equalfooting.audit.services import audit_append
-from equalfooting.core.errors import InvalidInput, NotAllowed
+from equalfooting.core.errors import InvalidInput, NotAllowed, TwoFactorRequired
+from equalfooting.notifications.services import notify
 
 from . import selectors, workflow
 from .models import ApiToken, Role, User
@@ -108,8 +115,6 @@ def _send_welcome(user: User, request: Any) -> None:
     """Send a new nominee the link to set a first password (a password-reset token)."""
     context = {
         "email": user.email,
-        "domain": request.get_host() if request else "localhost",
-        "protocol": "https" if request and request.is_secure() else "http",
         "uid": urlsafe_base64_encode(force_bytes(user.pk)),
         "token": default_token_generator.make_token(user),
         "user": user,
@@ -139,6 +144,13 @@ def role_decide(*, actor: Any, role: Role, status: str, reason: str = "") -> Rol
         object_type="role",
         object_id=str(role.pk),
         state=_role_state(role),
+    )
+    notify(
+        kind=workflow.NOTICES[status],
+        recipients=[role.user],
+        about=role,
+        context={"role": Role.Kind(role.kind).label},
+        link=reverse("accounts:home"),
     )
     permissions.forget_roles(role.user)
     return role
@@ -207,13 +219,13 @@ def api_token_revoke(*, actor: Any, token: ApiToken) -> None:
 
 
 def two_factor_pass(*, user: User, token: str) -> User:
-    """Check a TOTP code against the user's confirmed devices, outside a web request.
+    """Check a code (TOTP or recovery) against the user's devices, outside a web request.
 
     On success the user object counts as having passed two-factor authentication, exactly as
     django-otp's login marks a session's user (`otp_device`); `permissions` reads that. The
     demo builder and the command line use it to act as the Secretariat through the services.
     """
-    device = match_token(user, token)
+    device = two_factor_check(user=user, token=token)
     if device is None:
         raise NotAllowed(_("The two-factor authentication code is not valid."))
     user.otp_device = device  # type: ignore[attr-defined]
@@ -237,3 +249,156 @@ def totp_device_confirm(*, actor: Any, device: TOTPDevice, token: str) -> bool:
     device.confirmed = True
     device.save()
     return True
+
+
+# Recovery codes: django-otp's static tokens. The library keeps a token as it is given
+# (`StaticToken.token`, 16 characters, compared for equality), so what is stored here is a
+# digest of each code, salted with its device; the codes themselves are shown once and kept
+# nowhere. Each code carries 80 random bits, as does its stored digest.
+RECOVERY_CODE_COUNT = 10
+
+
+def _code_normalise(code: str) -> str:
+    """A code as typed, without spaces or hyphens, in lower case."""
+    return "".join(code.split()).replace("-", "").lower()
+
+
+def _recovery_code_digest(device: StaticDevice, code: str) -> str:
+    digest = hashlib.sha256(f"{device.pk}:{_code_normalise(code)}".encode()).digest()
+    return base64.b32encode(digest[:10]).decode().lower()
+
+
+def _recovery_code_new() -> str:
+    """Sixteen base-32 characters (80 bits), shown in groups of four: `abcd-efgh-ijkl-mnop`."""
+    code = base64.b32encode(secrets.token_bytes(10)).decode().lower()
+    return "-".join(code[i : i + 4] for i in range(0, len(code), 4))
+
+
+@transaction.atomic
+def recovery_codes_create(*, actor: Any) -> list[str]:
+    """Ten new recovery codes for the acting user, who has passed 2FA; any earlier set is void.
+
+    The codes are returned once, in clear, and only their digests are stored. The user's
+    recovery-code device is kept (only its codes change), so a session that passed 2FA with
+    one of the old codes stays verified.
+    """
+    if not getattr(actor, "is_authenticated", False):
+        raise NotAllowed(_("You are not allowed to do this."))
+    if not permissions.is_two_factor_verified(actor):
+        raise TwoFactorRequired(_("This action needs two-factor authentication."))
+    devices = list(StaticDevice.objects.select_for_update().filter(user=actor).order_by("pk"))
+    voided = StaticToken.objects.filter(device__user=actor).count()
+    if devices:
+        device, extra = devices[0], devices[1:]
+        StaticDevice.objects.filter(pk__in=[d.pk for d in extra]).delete()
+    else:
+        device = StaticDevice.objects.create(user=actor, name="recovery codes", confirmed=True)
+    device.token_set.all().delete()
+    codes = [_recovery_code_new() for _n in range(RECOVERY_CODE_COUNT)]
+    StaticToken.objects.bulk_create(
+        StaticToken(device=device, token=_recovery_code_digest(device, code)) for code in codes
+    )
+    audit_append(
+        actor=actor,
+        action="accounts.two_factor.recovery_codes_create",
+        object_type="user",
+        object_id=str(actor.pk),
+        # How many, never the codes nor their digests.
+        state={"user": actor.pk, "codes": len(codes), "voided": voided},
+    )
+    return codes
+
+
+@transaction.atomic
+def _recovery_code_use(*, user: Any, code: str) -> StaticDevice | None:
+    """Spend one recovery code: it is deleted as it is accepted, so it works once only.
+
+    The device row is locked and the code deleted by its digest, so two requests presenting
+    the same code at once cannot both succeed. django-otp's throttling applies: each wrong
+    code doubles the wait before the next try.
+    """
+    device = StaticDevice.objects.select_for_update().filter(user=user, confirmed=True).first()
+    if device is None:
+        return None
+    allowed, _why = device.verify_is_allowed()
+    if not allowed:
+        return None
+    used, _deleted = device.token_set.filter(token=_recovery_code_digest(device, code)).delete()
+    if not used:
+        device.throttle_increment()
+        return None
+    device.throttle_reset(commit=False)
+    device.set_last_used_timestamp(commit=False)
+    device.save()
+    audit_append(
+        actor=user,
+        action="accounts.two_factor.recovery_code_use",
+        object_type="user",
+        object_id=str(user.pk),
+        state={"user": user.pk, "codes_left": device.token_set.count()},
+    )
+    return device
+
+
+def two_factor_check(*, user: Any, token: str) -> Device | None:
+    """The device that accepts this code, or None: a code of digits is tried on the
+    authenticators, anything else as a recovery code (spent if it is accepted).
+
+    Keeping the two apart means a mistyped code counts against one device's throttle only.
+    """
+    code = _code_normalise(token)
+    if not code:
+        return None
+    if code.isdigit() and len(code) <= 8:
+        for device in devices_for_user(user, confirmed=True):
+            if not isinstance(device, StaticDevice) and device.verify_token(code):
+                return device
+        return None
+    return _recovery_code_use(user=user, code=code)
+
+
+@transaction.atomic
+def two_factor_reset(*, actor: Any, user: User, reason: str) -> None:
+    """Delete another person's authenticators and recovery codes, for a lost device.
+
+    They set up an authenticator again at their next sign-in; a session of theirs that had
+    passed 2FA loses it at once, since its device no longer exists.
+    """
+    permissions.require(actor, "two_factor.reset", user)
+    reason = (reason or "").strip()
+    if not reason:
+        raise InvalidInput({"reason": _("Give the reason for the reset.")})
+    codes = StaticToken.objects.filter(device__user=user).count()
+    authenticators, _deleted = TOTPDevice.objects.filter(user=user).delete()
+    StaticDevice.objects.filter(user=user).delete()
+    audit_append(
+        actor=actor,
+        action="accounts.two_factor.reset",
+        object_type="user",
+        object_id=str(user.pk),
+        state={
+            "user": user.pk,
+            "reason": reason,
+            "authenticators": authenticators,
+            "codes": codes,
+        },
+    )
+
+
+@transaction.atomic
+def user_language_set(*, actor: Any, language: str) -> User:
+    """The language of the person's own e-mails and notifications: one of the six."""
+    if not getattr(actor, "is_authenticated", False):
+        raise NotAllowed(_("Sign in to choose your language."))
+    if language not in settings.LANGUAGE_CODES:
+        raise InvalidInput({"language": _("Choose one of the six languages.")})
+    actor.language = language
+    actor.save(update_fields=["language"])
+    audit_append(
+        actor=actor,
+        action="accounts.user.language",
+        object_type="user",
+        object_id=str(actor.pk),
+        state={"user": actor.pk, "language": language},
+    )
+    return actor

@@ -9,22 +9,32 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
+from django.urls import reverse, translate_url
+from django.utils.cache import add_never_cache_headers
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 from django_otp import devices_for_user
 from django_otp import login as otp_login
+from django_otp.plugins.otp_static.models import StaticDevice
 
 from equalfooting import permissions
-from equalfooting.core.errors import InvalidInput
+from equalfooting.core.errors import InvalidInput, TwoFactorRequired
 from equalfooting.core.forms import attach_errors
 from equalfooting.registry.models import State
 from equalfooting.registry.selectors import state_from_iso3
 
 from . import selectors, services
-from .forms import DecisionForm, FocalPointNominationForm, OtpTokenForm, TokenForm
-from .models import Role
+from .forms import (
+    DecisionForm,
+    FocalPointNominationForm,
+    LanguageForm,
+    OtpTokenForm,
+    OtpVerifyForm,
+    TokenForm,
+    TwoFactorResetForm,
+)
+from .models import Role, User
 
 
 def _safe_next(request: HttpRequest, default: str) -> str:
@@ -57,6 +67,7 @@ def home(request: HttpRequest) -> HttpResponse:
     assert user.is_authenticated  # login_required
     roles = selectors.roles_of_user(user=user)
     tokens = selectors.api_tokens_active(user=user)
+    two_factor_verified = permissions.is_two_factor_verified(user)
     return render(
         request,
         "accounts/home.html",
@@ -64,7 +75,10 @@ def home(request: HttpRequest) -> HttpResponse:
             "roles": roles,
             "tokens": tokens,
             "needs_two_factor": _needs_two_factor(request.user),
-            "two_factor_verified": permissions.is_two_factor_verified(request.user),
+            "two_factor_verified": two_factor_verified,
+            "recovery_codes_left": (
+                selectors.recovery_codes_left(user=user) if two_factor_verified else None
+            ),
             "token_form": TokenForm(),
         },
     )
@@ -89,7 +103,9 @@ def otp_setup(request: HttpRequest) -> HttpResponse:
         if services.totp_device_confirm(actor=request.user, device=device, token=token):
             otp_login(request, device)
             messages.success(request, _("Two-factor authentication is set up."))
-            return redirect(_safe_next(request, "accounts:home"))
+            replaced = selectors.recovery_codes_left(user=request.user) > 0
+            codes = services.recovery_codes_create(actor=request.user)
+            return _recovery_codes_page(request, codes, replaced=replaced)
         form.add_error(
             "token", _("That code is not valid. Check your device's clock and try again.")
         )
@@ -105,17 +121,95 @@ def otp_setup(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def otp_verify(request: HttpRequest) -> HttpResponse:
-    form = OtpTokenForm(request.POST or None)
+    """Pass the second factor with a code from the authenticator or one recovery code."""
+    form = OtpVerifyForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        for device in devices_for_user(request.user, confirmed=True):
-            if device.verify_token(form.cleaned_data["token"]):
-                otp_login(request, device)
-                return redirect(_safe_next(request, "accounts:home"))
+        device = services.two_factor_check(user=request.user, token=form.cleaned_data["token"])
+        if device is not None:
+            otp_login(request, device)
+            if isinstance(device, StaticDevice):
+                _recovery_code_used(request)
+            return redirect(_safe_next(request, "accounts:home"))
         form.add_error("token", _("That code is not valid."))
     if not any(devices_for_user(request.user, confirmed=True)):
         return redirect("accounts:otp_setup")
     return render(
         request, "accounts/otp_verify.html", {"form": form, "next": request.GET.get("next", "")}
+    )
+
+
+def _recovery_codes_page(request: HttpRequest, codes: list[str], *, replaced: bool) -> HttpResponse:
+    """The one page that ever shows these codes; never kept by a cache."""
+    response = render(
+        request,
+        "accounts/recovery_codes.html",
+        {
+            "codes": codes,
+            "replaced": replaced,
+            "next": _safe_next(request, reverse("accounts:home")),
+        },
+    )
+    add_never_cache_headers(response)
+    return response
+
+
+def _recovery_code_used(request: HttpRequest) -> None:
+    left = selectors.recovery_codes_left(user=request.user)
+    if left:
+        messages.warning(
+            request,
+            _("You signed in with a recovery code; it cannot be used again. Codes left: %(left)s.")
+            % {"left": left},
+        )
+    else:
+        messages.warning(
+            request,
+            _("You used your last recovery code. Generate a new set from My account."),
+        )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def recovery_codes_new(request: HttpRequest) -> HttpResponse:
+    """Replace the person's recovery codes, after a confirmation page; needs 2FA passed."""
+    if not permissions.is_two_factor_verified(request.user):
+        raise TwoFactorRequired(_("This action needs two-factor authentication."))
+    if request.method == "POST":
+        codes = services.recovery_codes_create(actor=request.user)
+        return _recovery_codes_page(request, codes, replaced=True)
+    return render(
+        request,
+        "accounts/recovery_codes_new.html",
+        {"codes_left": selectors.recovery_codes_left(user=request.user)},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@permissions.guard("two_factor.reset", load=selectors.user_from_id)
+def two_factor_reset(request: HttpRequest, pk: int, obj: User) -> HttpResponse:
+    """Confirm, with a reason, the reset of another person's second factor."""
+    form = TwoFactorResetForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.two_factor_reset(
+                actor=request.user, user=obj, reason=form.cleaned_data["reason"]
+            )
+        except InvalidInput as exc:
+            attach_errors(form, exc)
+        else:
+            messages.success(
+                request,
+                _(
+                    "The second factor was reset. The person sets up an authenticator again "
+                    "at their next sign-in."
+                ),
+            )
+            return redirect("accounts:nominations")
+    return render(
+        request,
+        "accounts/two_factor_reset.html",
+        {"person": obj, "form": form},
+        status=422 if form.errors else 200,
     )
 
 
@@ -147,12 +241,17 @@ def focal_point_nominate(request: HttpRequest, iso3: str, obj: State) -> HttpRes
 
 @permissions.guard("role.list")
 def nomination_list(request: HttpRequest) -> HttpResponse:
+    holders = selectors.roles_with_status(status=Role.Status.VERIFIED)
+    # Whose second factor this officer may reset: anyone else who has one.
+    people = {role.user_id for role in holders} - {request.user.pk}
+    resettable = selectors.users_with_second_factor(user_ids=people)
     return render(
         request,
         "accounts/nominations.html",
         {
             "pending": selectors.roles_with_status(status=Role.Status.NOMINATED),
-            "holders": selectors.roles_with_status(status=Role.Status.VERIFIED),
+            "holders": holders,
+            "resettable": resettable,
             "form": DecisionForm(),
         },
     )
@@ -198,3 +297,21 @@ def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     services.api_token_revoke(actor=request.user, token=token)
     messages.success(request, _("The token was revoked."))
     return redirect("accounts:home")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def language(request: HttpRequest) -> HttpResponse:
+    """The language of the person's e-mails and notifications."""
+    current = getattr(request.user, "language", "")
+    form = LanguageForm(request.POST or None, initial={"language": current})
+    if request.method == "POST" and form.is_valid():
+        chosen = form.cleaned_data["language"]
+        try:
+            services.user_language_set(actor=request.user, language=chosen)
+        except InvalidInput as exc:
+            attach_errors(form, exc)
+        else:
+            messages.success(request, _("Your language was saved."))
+            return redirect(translate_url(reverse("accounts:language"), chosen))
+    return render(request, "accounts/language.html", {"form": form})

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.utils.translation import gettext as _
 
 from equalfooting.core.errors import InvalidInput, TransitionNotAllowed
+from equalfooting.notifications.models import Notification
 
 from .models import Role
 
@@ -18,6 +19,12 @@ TRANSITIONS: dict[str, frozenset[str]] = {
 }
 # Ending a role needs a reason the nominee and the record can read.
 NEEDS_REASON = frozenset({Status.REJECTED, Status.REVOKED})
+# The notice each decision sends the person (an account notice: it cannot be turned off).
+NOTICES: dict[str, str] = {
+    Status.VERIFIED: Notification.Kind.ROLE_VERIFIED,
+    Status.REJECTED: Notification.Kind.ROLE_REFUSED,
+    Status.REVOKED: Notification.Kind.ROLE_REVOKED,
+}
 
 
 def _label(status: str) -> str:

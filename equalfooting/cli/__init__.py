@@ -14,15 +14,27 @@ import argparse
 import sys
 from collections.abc import Callable, Sequence
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied, ValidationError
 from django.http import Http404
 
 from equalfooting.core.errors import InvalidFile
 
-from . import accounts, audit, demo, export, fund, manage, match, mirror, reference, report
+from . import (
+    accounts,
+    audit,
+    demo,
+    export,
+    fund,
+    manage,
+    match,
+    mirror,
+    reference,
+    report,
+    worker,
+)
 
 # In the order --help lists them.
-GROUPS = (demo, reference, audit, match, fund, export, mirror, report, accounts, manage)
+GROUPS = (demo, worker, reference, audit, match, fund, export, mirror, report, accounts, manage)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -56,6 +68,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"refused: {exc}", file=sys.stderr)
     except Http404 as exc:  # NotFound: no such round, no such record
         print(f"error: {exc}", file=sys.stderr)
+    except ImproperlyConfigured as exc:  # a setting refused at start (e.g. EF_JOB_LEASE)
+        print(f"error: {exc} Nothing was started.", file=sys.stderr)
     return 2
 
 

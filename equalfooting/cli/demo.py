@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import argparse
 import os
+import subprocess
 import sys
 
 from django.conf import settings
 from django.core.management import call_command
+from django.test.utils import override_settings
 
 from equalfooting.core.errors import InvalidInput
 
@@ -23,7 +25,8 @@ def register(commands: Subcommands) -> None:
         help="set up the embedded database with reference and synthetic demo data, then serve",
         description="Create and migrate the database (SQLite under ./var/ or $EF_HOME unless "
         "DATABASE_URL is set), load the reference data, build the synthetic demo scenario, print "
-        "one login per role and serve on 127.0.0.1. Safe to run again.",
+        "one login per role and serve on 127.0.0.1, with a worker for background jobs beside "
+        "the server (stopped with it). Safe to run again.",
     )
     demo.add_argument("--port", type=int, default=8000, help="port to serve on (default 8000)")
     demo.add_argument("--host", default="127.0.0.1", help="address to serve on (default 127.0.0.1)")
@@ -49,6 +52,9 @@ def register(commands: Subcommands) -> None:
 def cmd_demo(args: argparse.Namespace) -> int:
     if not 0 < args.port < 65536:
         raise InvalidInput({"--port": f"must be between 1 and 65535, not {args.port}"})
+    # Links in e-mails lead to this server, unless the operator named the address.
+    host = f"[{args.host}]" if ":" in args.host else args.host
+    os.environ.setdefault("EF_BASE_URL", f"http://{host}:{args.port}")
     django_setup()
     # after django_setup(): the scenario writes models, which need the app registry
     from equalfooting import demo as scenario
@@ -57,7 +63,10 @@ def cmd_demo(args: argparse.Namespace) -> int:
     migrate(verbosity=0)
     load_reference_data()
     print("Building the synthetic demo scenario…", flush=True)
-    logins = scenario.build(password=DEMO_PASSWORD)
+    # The scenario's notices wait in the demo people's inboxes; none is e-mailed while it is
+    # built (their addresses are synthetic, and the console would fill with them).
+    with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"):
+        logins = scenario.build(password=DEMO_PASSWORD)
     url = f"http://{args.host}:{args.port}/"
     print()
     print(f"Open {url}")
@@ -67,8 +76,46 @@ def cmd_demo(args: argparse.Namespace) -> int:
     print()
     if args.no_serve:
         return 0
-    call_command("runserver", f"{args.host}:{args.port}", use_reloader=False, use_threading=True)
+    worker = _worker_beside()
+    print("A worker runs the background jobs beside the server; both stop together.", flush=True)
+    try:
+        call_command(
+            "runserver", f"{args.host}:{args.port}", use_reloader=False, use_threading=True
+        )
+    finally:
+        _stop(worker)
     return 0
+
+
+def _worker_beside() -> subprocess.Popen[bytes]:
+    """`equalfooting worker` in a process of its own, on the same database and settings.
+
+    It is stopped when the server stops; if this process is killed outright, the worker sees
+    its parent gone (`--stop-with`) and stops by itself.
+    """
+    return subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "equalfooting.cli",
+            "worker",
+            "--quiet",
+            "--stop-with",
+            str(os.getpid()),
+        ]
+    )
+
+
+def _stop(worker: subprocess.Popen[bytes]) -> None:
+    """Ask the worker to stop (it finishes the job in hand), then insist after a while."""
+    if worker.poll() is not None:
+        return
+    worker.terminate()
+    try:
+        worker.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        worker.kill()
+        worker.wait()
 
 
 def cmd_serve(args: argparse.Namespace) -> int:

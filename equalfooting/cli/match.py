@@ -6,6 +6,7 @@ Pure: no database, so anyone can re-run a published round with the package alone
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import sys
 
@@ -22,8 +23,9 @@ def register(commands: Subcommands) -> None:
     solve = actions.add_parser(
         "solve",
         help="solve a matching round from its published JSON file",
-        description="Read problem.json ({requests, offers, fairness}), compute the optimal "
-        "assignment of units (min-cost flow; optional max-min fairness across States) and write "
+        description="Read problem.json ({requests, offers, fairness, exclusions}), compute the "
+        "optimal assignment of units (min-cost flow; optional max-min fairness across States), "
+        "never over an excluded pair (declined in an earlier round), and write "
         "solution.json with the assignments, objective, LP bound, first-come-first-served "
         "baseline and an explanation per request. Needs no database. Exit 2 names the record "
         "at fault in bad input. The method is in docs/methodology-matching.md.",
@@ -45,7 +47,7 @@ def cmd_match_solve(args: argparse.Namespace) -> int:
     except matching.ProblemError as exc:  # the pure domain knows no files; name this one
         raise InvalidFile(f"{args.input}: {exc}") from exc
     if args.fairness:
-        problem = matching.Problem(problem.requests, problem.offers, args.fairness)
+        problem = dataclasses.replace(problem, fairness=args.fairness)
     print(
         f"Solving: {len(problem.requests)} requests, {len(problem.offers)} offers, "
         f"fairness {problem.fairness}…",

@@ -96,10 +96,11 @@ def contact_verify(*, actor: Any, contact: PointOfContact) -> PointOfContact:
 
 
 @transaction.atomic
-def check_round_launch(
-    *, actor: Any, note: str = "", base_url: str = "http://localhost"
-) -> CheckRound:
-    """Ask every verified contact to acknowledge a one-time link. E-mails leave on commit."""
+def check_round_launch(*, actor: Any, note: str = "", base_url: str = "") -> CheckRound:
+    """Ask every verified contact to acknowledge a one-time link. E-mails leave on commit.
+
+    The links are built from the installation's address (EF_BASE_URL) unless `base_url` is given.
+    """
     permissions.require(actor, "contact.check.launch")
     contacts = list(
         PointOfContact.objects.filter(status=PointOfContact.Status.VERIFIED).select_related("state")
@@ -134,7 +135,7 @@ def check_round_launch(
     def send() -> None:
         with translation.override(language):
             for contact, token in outgoing:
-                link = base_url.rstrip("/") + reverse(
+                link = (base_url or settings.EF_BASE_URL).rstrip("/") + reverse(
                     "contact_check_acknowledge", kwargs={"token": token}
                 )
                 body = render_to_string(

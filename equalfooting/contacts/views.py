@@ -81,7 +81,6 @@ def check_rounds(request: HttpRequest) -> HttpResponse:
             services.check_round_launch(
                 actor=request.user,
                 note=form.cleaned_data["note"],
-                base_url=f"{request.scheme}://{request.get_host()}",
             )
         except InvalidInput as exc:
             attach_errors(form, exc)

@@ -2,7 +2,7 @@
 
 Every figure here is generated and labelled synthetic: the populations and incomes are not the
 real ones. Deterministic (a fixed seed). The indicators come in through the import an operator
-uses; the Secretariat officer records the money and the round; Fiji's focal point proposes.
+uses; the demo (`system:demo`) records the money and the round; Fiji's focal point proposes.
 """
 
 from __future__ import annotations
@@ -45,7 +45,7 @@ CONTRIBUTIONS = [
 UNPAID = "Synthetic Contributor State D"  # one pledge still awaits payment
 
 
-def build(*, officer: User) -> None:
+def build(*, officer: str) -> None:
     if Indicator.objects.filter(is_synthetic=True).exists():
         return
     _indicators(random.Random(11))  # noqa: S311 - reproducible synthetic data, not secrets
@@ -113,7 +113,7 @@ def _indicators(rng: random.Random) -> None:
         indicators.import_file(path=path, actor=ACTOR, synthetic=True)
 
 
-def _proposals(officer: User) -> None:
+def _proposals(officer: str) -> None:
     """A proposal under blind review by the demo reviewer, and one from the priority queue."""
     fiji = State.objects.get(iso3="FJI")
     focal = User.objects.get(username="demo-focal-fji")

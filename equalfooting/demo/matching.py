@@ -1,8 +1,8 @@
 """Synthetic providers, offers and one published matching round for the demo.
 
-Deterministic and marked synthetic. The Secretariat officer registers the providers and runs the
-round; each provider's representative makes and publishes its offers; States and providers then
-decide on some of the proposed matches.
+Deterministic and marked synthetic. The demo (`system:demo`) registers the providers and runs
+the round, as the Secretariat would; each provider's representative makes and publishes its
+offers; States and providers then decide on some of the proposed matches.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ import random
 
 from equalfooting.accounts.models import Role, User
 from equalfooting.accounts.services import role_grant_system
+from equalfooting.core.errors import InvalidInput
 from equalfooting.demo.people import (
     ACADEMY,
     ACTOR,
@@ -19,6 +20,7 @@ from equalfooting.demo.people import (
     synthetic_provider,
     synthetic_user,
 )
+from equalfooting.jobs.services import job_run_now
 from equalfooting.matchmaking import services as rounds
 from equalfooting.matchmaking.models import Match, Round
 from equalfooting.needs import framework as fw
@@ -56,7 +58,7 @@ LANGUAGE_SETS = [
 ]
 
 
-def build(*, password: str, officer: User) -> None:
+def build(*, password: str, officer: str) -> None:
     if Offer.objects.filter(is_synthetic=True).exists():
         return
     rng = random.Random(7)  # noqa: S311 - reproducible synthetic data, not secrets
@@ -87,7 +89,11 @@ def build(*, password: str, officer: User) -> None:
             )
             Offer.objects.filter(pk=offer.pk).update(is_synthetic=True)
             services.offer_transition(actor=user, offer=offer, target=Offer.Status.PUBLISHED)
-    round_ = rounds.round_open(actor=officer, fairness="max-min-state")
+    # The round is solved by a job; the demo needs it now, so runs the job here, as a worker.
+    job = job_run_now(rounds.round_open(actor=officer, fairness="max-min-state"))
+    if job.status != job.Status.SUCCESSFUL:
+        raise InvalidInput({"round": job.reason})
+    round_ = Round.objects.get(pk=job.outcome["id"])
     rounds.round_publish(actor=officer, round_=round_)
     _decisions(round_)
 
@@ -103,7 +109,11 @@ def _decisions(round_: Round) -> None:
         ).first()
         if n == 5:
             rounds.match_state_decide(
-                actor=focal, match=match, accept=False, note="Synthetic demo data."
+                actor=focal,
+                match=match,
+                accept=False,
+                reason=Match.StateDeclineReason.MET_ELSEWHERE,
+                note="Synthetic demo data.",
             )
         elif n == 6:
             rounds.match_provider_decide(

@@ -1,8 +1,8 @@
 """Synthetic self-assessments, requests and points of contact for the demo.
 
 Deterministic (a fixed seed), so every demo shows the same scenario, and marked synthetic. Each
-State's focal point assesses, asks and nominates contacts; the Secretariat officer screens and
-verifies.
+State's focal point assesses, asks and nominates contacts; the demo (`system:demo`) screens and
+verifies, as the Secretariat would.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from typing import Any
 
 from django.utils import timezone
 
+from equalfooting import permissions
 from equalfooting.accounts.models import Role, User
 from equalfooting.accounts.services import role_grant_system
 from equalfooting.contacts.models import CheckRound, ContactCheck, PointOfContact
@@ -95,7 +96,7 @@ def _path_to(status: str) -> list[str]:
     return [Status.DRAFT]
 
 
-def build(*, password: str, officer: User) -> None:
+def build(*, password: str, officer: str) -> None:
     if AssistanceRequest.objects.filter(is_synthetic=True).exists():
         return  # already built: the demo is safe to run again
     rng = random.Random(SEED)  # noqa: S311 - reproducible synthetic data, not secrets
@@ -134,7 +135,7 @@ def _request(
     rng: random.Random,
     state: State,
     fp: User,
-    officer: User,
+    officer: str,
     framework: Any,
     gaps_by_theme: dict[str, list[str]],
     statuses: Sequence[str],
@@ -177,7 +178,7 @@ def _request(
         )
 
 
-def _contacts(rng: random.Random, states: list[State], officer: User) -> None:
+def _contacts(rng: random.Random, states: list[State], officer: str) -> None:
     """Two contacts per State, most verified, and one past check round with its answers."""
     verified = []
     for index, state in enumerate(states):
@@ -197,7 +198,9 @@ def _contacts(rng: random.Random, states: list[State], officer: User) -> None:
     # One past check round, with its answers over the following days. The service
     # (`check_round_launch`) would e-mail every contact now and keep the one-time links secret,
     # so a round in the past cannot be made through it: the demo writes the round directly.
-    check_round = CheckRound.objects.create(launched_by=officer, note="Synthetic demo data")
+    check_round = CheckRound.objects.create(
+        launched_by=permissions.person(officer), note="Synthetic demo data"
+    )
     sent = timezone.now() - dt.timedelta(days=10)
     CheckRound.objects.filter(pk=check_round.pk).update(launched_at=sent)
     for n, contact in enumerate(verified):

@@ -73,7 +73,7 @@ def label_installation() -> None:
     )
 
 
-def synthetic_provider(*, officer: User, name: str, kind: str) -> Provider:
+def synthetic_provider(*, officer: str, name: str, kind: str) -> Provider:
     """The provider of this name, registered by the Secretariat and marked synthetic."""
     provider = Provider.objects.filter(name=name).first()
     if provider is None:
@@ -83,7 +83,7 @@ def synthetic_provider(*, officer: User, name: str, kind: str) -> Provider:
     return provider
 
 
-def build(*, password: str, officer: User) -> None:
+def build(*, password: str, officer: str) -> None:
     """The printed logins and their roles, the focal points, three profiles, one nomination."""
     secretariat = synthetic_user("demo-secretariat", password)
     role_grant_system(actor=ACTOR, user=secretariat, kind=Role.Kind.SECRETARIAT)

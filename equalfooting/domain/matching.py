@@ -2,7 +2,8 @@
 
 Given requests (units of help a State needs) and offers (capacity a provider has), find
 integral assignments of units that maximise the need-weighted help delivered,
-Σ weight × units, subject to compatibility and capacities. It is a min-cost flow problem,
+Σ weight × units, subject to compatibility and capacities, never over a pair the input
+excludes (declined in an earlier round). It is a min-cost flow problem,
 solved exactly with OR-Tools:
 
     source ─▶ State ─▶ request (≤ units) ─▶ offer (cost −weight) ─▶ sink (≤ capacity)
@@ -69,6 +70,8 @@ class Problem:
     requests: tuple[Request, ...]
     offers: tuple[Offer, ...]
     fairness: str = "none"
+    # (request id, offer id) pairs never to be proposed: declined in an earlier round.
+    exclusions: frozenset[tuple[str, str]] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -133,6 +136,28 @@ def _name(position: str, kind: str, raw: Mapping[str, Any]) -> str:
     """Name a record by its id where it has one, else by its position in the file."""
     rid = raw.get("id")
     return f"{kind} {rid!r}" if isinstance(rid, str) and rid else position
+
+
+def _exclusions(
+    data: Any, requests: Sequence[Request], offers: Sequence[Offer]
+) -> frozenset[tuple[str, str]]:
+    """The pairs never to propose, each naming a request and an offer of the file."""
+    if not isinstance(data, list):
+        raise ProblemError("problem", "exclusions must be a list")
+    request_ids, offer_ids = {r.id for r in requests}, {o.id for o in offers}
+    pairs: set[tuple[str, str]] = set()
+    for index, raw in enumerate(data):
+        record = f"exclusions[{index}]"
+        if not isinstance(raw, dict):
+            raise ProblemError(record, "must be an object")
+        _require(record, raw, ["request", "offer"])
+        rid, oid = _text(record, "request", raw["request"]), _text(record, "offer", raw["offer"])
+        if rid not in request_ids:
+            raise ProblemError(record, f"request {rid!r} is not among the requests")
+        if oid not in offer_ids:
+            raise ProblemError(record, f"offer {oid!r} is not among the offers")
+        pairs.add((rid, oid))
+    return frozenset(pairs)
 
 
 def parse_problem(data: Any) -> Problem:
@@ -210,7 +235,8 @@ def parse_problem(data: Any) -> Problem:
                 end=end,
             )
         )
-    return Problem(tuple(requests), tuple(offers), fairness)
+    exclusions = _exclusions(data.get("exclusions", []), requests, offers)
+    return Problem(tuple(requests), tuple(offers), fairness, exclusions)
 
 
 # --- Compatibility ----------------------------------------------------------------------
@@ -235,13 +261,19 @@ def compatible(request: Request, offer: Offer) -> bool:
 
 
 def compatibility(problem: Problem) -> list[list[int]]:
-    """For each request (in input order), the indices of its compatible offers, in order."""
+    """For each request (in input order), the indices of the offers it may be matched with, in
+    order: the compatible ones, less the excluded pairs."""
     by_theme: dict[str, list[int]] = {}
     for j, offer in enumerate(problem.offers):
         for theme in offer.themes:
             by_theme.setdefault(theme, []).append(j)
+    excluded = problem.exclusions
     return [
-        [j for j in by_theme.get(r.theme, []) if compatible(r, problem.offers[j])]
+        [
+            j
+            for j in by_theme.get(r.theme, [])
+            if compatible(r, problem.offers[j]) and (r.id, problem.offers[j].id) not in excluded
+        ]
         for r in problem.requests
     ]
 
@@ -491,16 +523,33 @@ def explain(problem: Problem, edges: Sequence[Sequence[int]], solution: Solution
         by_request.setdefault(a.request, []).append(a)
     texts = {}
     for i, r in enumerate(problem.requests):
+        excluded = [o for o in problem.offers if (r.id, o.id) in problem.exclusions]
+        # Why a pair was not proposed: it was declined in an earlier round.
+        note = (
+            " Not proposed with offer(s) "
+            + ", ".join(o.id for o in excluded)
+            + ": declined in an earlier round."
+            if excluded
+            else ""
+        )
         if not edges[i]:
+            declined = [o.id for o in excluded if compatible(r, o)]
             texts[r.id] = (
-                "Not matched: no compatible offer — " + _why_incompatible(r, problem.offers) + "."
+                "Not matched: its only compatible offer(s) ("
+                + ", ".join(declined)
+                + ") were declined in an earlier round."
+                if declined
+                else "Not matched: no compatible offer — "
+                + _why_incompatible(r, problem.offers)
+                + "."
+                + note
             )
             continue
         got = by_request.get(r.id, [])
         units = sum(a.units for a in got)
         parts = ", ".join(f"{a.units} from offer {a.offer}" for a in got)
         if units == r.units:
-            texts[r.id] = f"Matched in full: {units} of {units} units ({parts})."
+            texts[r.id] = f"Matched in full: {units} of {units} units ({parts})." + note
             continue
         full = all(
             used.get(problem.offers[j].id, 0) >= problem.offers[j].capacity for j in edges[i]
@@ -519,7 +568,7 @@ def explain(problem: Problem, edges: Sequence[Sequence[int]], solution: Solution
             if units
             else f"Not matched (0 of {r.units} units): "
         )
-        texts[r.id] = head + reason + "."
+        texts[r.id] = head + reason + "." + note
     return texts
 
 

@@ -117,7 +117,7 @@ def round_prepare(
         result=result,
         keys=keys,
         sources={"per_key": sources, "excluded": excluded},
-        opened_by=actor,
+        opened_by=permissions.person(actor),
     )
     audit_append(
         actor=actor,

@@ -15,15 +15,19 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from equalfooting import permissions
 from equalfooting.accounts.models import Role
+from equalfooting.accounts.selectors import focal_points_of
 from equalfooting.audit.services import audit_append
 from equalfooting.core.errors import InvalidInput, NotAllowed, TransitionNotAllowed
 from equalfooting.needs import framework as fw
 from equalfooting.needs.principles import clean as clean_principles
+from equalfooting.notifications.models import Notification
+from equalfooting.notifications.services import notify
 
 from . import ledger, services
 from .models import (
@@ -212,7 +216,15 @@ def reviewers_assign(*, actor: Any, proposal: Proposal, reviewers: list[Any]) ->
                     % {"name": reviewer.get_username()}
                 }
             )
-        Review.objects.get_or_create(proposal=proposal, reviewer=reviewer)
+        review, created = Review.objects.get_or_create(proposal=proposal, reviewer=reviewer)
+        if created:  # the reviewer learns the proposal's reference only: the review is blind
+            notify(
+                kind=Notification.Kind.REVIEW_ASSIGNED,
+                recipients=[reviewer],
+                about=review,
+                context={"proposal": proposal.reference},
+                link=reverse("fund:review_detail", kwargs={"review_id": review.pk}),
+            )
     if proposal.status == Status.SUBMITTED:
         proposal.status = Status.UNDER_REVIEW
         proposal.save()
@@ -303,6 +315,17 @@ def proposal_determine(*, actor: Any, proposal: Proposal, decision: str, reason:
         object_type="proposal",
         object_id=str(proposal.pk),
         state=_state(proposal),
+    )
+    notify(
+        kind=Notification.Kind.PROPOSAL_DETERMINED,
+        recipients=focal_points_of(state=proposal.state),
+        about=proposal,
+        context={
+            "proposal": proposal.reference,
+            "title": proposal.title,
+            "outcome": Status(decision).label,
+        },
+        link=reverse("fund:proposal_detail", kwargs={"proposal_id": proposal.pk}),
     )
     return proposal
 

@@ -8,13 +8,17 @@ from typing import Any
 
 from babel.numbers import list_currencies
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from equalfooting import permissions
+from equalfooting.accounts.selectors import focal_points_of
 from equalfooting.audit.services import audit_append
 from equalfooting.core.errors import InvalidInput, TransitionNotAllowed
 from equalfooting.needs import framework as fw
+from equalfooting.notifications.models import Notification
+from equalfooting.notifications.services import notify
 
 from . import ledger
 from .models import (
@@ -73,7 +77,11 @@ def rate_record(
     row, _created = ExchangeRate.objects.update_or_create(
         currency=code,
         date=date,
-        defaults={"rate": value, "source": source.strip(), "recorded_by": actor},
+        defaults={
+            "rate": value,
+            "source": source.strip(),
+            "recorded_by": permissions.person(actor),
+        },
     )
     audit_append(
         actor=actor,
@@ -215,6 +223,13 @@ def project_disburse(*, actor: Any, project: Project, amount: Any, memo: str = "
         actor=actor,
         memo=memo,
         reference=project.reference,
+    )
+    notify(
+        kind=Notification.Kind.TRANCHE_DISBURSED,
+        recipients=focal_points_of(state=project.state_id),
+        about=project,
+        context={"project": project.reference, "title": project.title, "amount": f"{value:.2f}"},
+        link=reverse("fund:project_detail", kwargs={"project_id": project.pk}),
     )
 
 

@@ -29,6 +29,7 @@ class MatchOut(Schema):
     offer: str
     units: int
     state_decision: str
+    state_decline_reason: str
     provider_decision: str
     decline_reason: str
     explanation: str
@@ -46,6 +47,9 @@ class RoundOut(Schema):
 
 class StateDecisionIn(Schema):
     accept: bool
+    # Required to decline: one of Match.StateDeclineReason (no_longer_needed, met_elsewhere,
+    # does_not_fit, timing, other).
+    reason: str = ""
     note: str = ""
 
 
@@ -64,6 +68,7 @@ def _match(m: Match) -> dict[str, Any]:
         "offer": m.offer.reference,
         "units": m.units,
         "state_decision": m.state_decision,
+        "state_decline_reason": m.state_decline_reason,
         "provider_decision": m.provider_decision,
         "decline_reason": m.decline_reason,
         "explanation": m.explanation,
@@ -90,14 +95,19 @@ def rounds(request: HttpRequest) -> list[dict[str, Any]]:
 @router.post(
     "/matches/{match_id}/state-decision",
     auth=write_auth,
-    response={200: MatchOut, 403: Error, 404: Error, 409: Error},
+    response={200: MatchOut, 403: Error, 404: Error, 409: Error, 422: Error},
 )
 def state_decision(request: HttpRequest, match_id: int, payload: StateDecisionIn) -> dict[str, Any]:
+    """Accept, or decline with a reason; 409 once the provider has declined."""
     match = match_from_id(match_id=match_id)
     permissions.require(request.user, "match.state_decide", match)
     return _match(
         services.match_state_decide(
-            actor=request.user, match=match, accept=payload.accept, note=payload.note
+            actor=request.user,
+            match=match,
+            accept=payload.accept,
+            reason=payload.reason,
+            note=payload.note,
         )
     )
 
@@ -110,6 +120,7 @@ def state_decision(request: HttpRequest, match_id: int, payload: StateDecisionIn
 def provider_decision(
     request: HttpRequest, match_id: int, payload: ProviderDecisionIn
 ) -> dict[str, Any]:
+    """Confirm, or decline with a reason; 409 once the State has declined."""
     match = match_from_id(match_id=match_id)
     permissions.require(request.user, "match.provider_decide", match)
     return _match(

@@ -61,6 +61,15 @@ class Match(models.Model):
         LEGAL_RESTRICTION = "legal_restriction", _("Legal restriction")
         OTHER = "other", _("Other")
 
+    class StateDeclineReason(models.TextChoices):
+        """Why the requesting State declines a proposed match."""
+
+        NO_LONGER_NEEDED = "no_longer_needed", _("No longer needed")
+        MET_ELSEWHERE = "met_elsewhere", _("Met by other assistance")
+        DOES_NOT_FIT = "does_not_fit", _("Does not fit the need")
+        TIMING = "timing", _("Timing")
+        OTHER = "other", _("Other")
+
     class DeliveryEvent(models.TextChoices):
         """What either side reports about an agreed match's delivery (not stored: audited)."""
 
@@ -76,6 +85,9 @@ class Match(models.Model):
     explanation = models.TextField(blank=True)
     state_decision = models.CharField(
         max_length=20, choices=StateDecision.choices, default=StateDecision.PENDING
+    )
+    state_decline_reason = models.CharField(
+        max_length=20, choices=StateDeclineReason.choices, blank=True
     )
     state_note = models.TextField(blank=True)
     provider_decision = models.CharField(
@@ -98,6 +110,30 @@ class Match(models.Model):
 
     def __str__(self) -> str:
         return f"match {self.pk}: {self.request_id} ← {self.offer_id} ({self.units})"
+
+    @property
+    def declined(self) -> bool:
+        """Declined by either side: the pair is never proposed again."""
+        return (
+            self.state_decision == self.StateDecision.DECLINED
+            or self.provider_decision == self.ProviderDecision.DECLINED
+        )
+
+    @property
+    def awaits_state(self) -> bool:
+        """The State has yet to answer, and the provider has not declined."""
+        return (
+            self.state_decision == self.StateDecision.PENDING
+            and self.provider_decision != self.ProviderDecision.DECLINED
+        )
+
+    @property
+    def awaits_provider(self) -> bool:
+        """The provider has yet to answer, and the State has not declined."""
+        return (
+            self.provider_decision == self.ProviderDecision.PENDING
+            and self.state_decision != self.StateDecision.DECLINED
+        )
 
     @property
     def agreed(self) -> bool:

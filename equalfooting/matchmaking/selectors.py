@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Count, QuerySet, Sum
+from django.db.models import Count, Q, QuerySet, Sum
 from django.utils.translation import gettext as _
 
 from equalfooting import permissions
@@ -50,20 +50,37 @@ def match_from_id(*, match_id: int, **_ignored: Any) -> Match:
     return found
 
 
+def pairs_declined() -> set[tuple[int, int]]:
+    """(request id, offer id) of every pair declined by either side in any round: such a pair
+    is never proposed again."""
+    declined = Match.objects.filter(
+        Q(state_decision=Match.StateDecision.DECLINED)
+        | Q(provider_decision=Match.ProviderDecision.DECLINED)
+    )
+    return set(declined.values_list("request_id", "offer_id"))
+
+
 def round_matches(*, round_: Round) -> QuerySet[Match]:
     """A round's matches with their request, State, offer and provider."""
     return round_.matches.select_related("request__state", "offer__provider")
 
 
 def decline_figures() -> dict[str, Any]:
-    """Declines by reason and the totals around them, published in aggregate."""
+    """Declines by reason, providers' and States' apart, and the totals around them, published
+    in aggregate."""
     by_reason = dict(
         Match.objects.filter(provider_decision=Match.ProviderDecision.DECLINED)
         .values_list("decline_reason")
         .annotate(n=Count("pk"))
     )
+    state_by_reason = dict(
+        Match.objects.filter(state_decision=Match.StateDecision.DECLINED)
+        .values_list("state_decline_reason")
+        .annotate(n=Count("pk"))
+    )
     return {
         "by_reason": by_reason,
+        "state_by_reason": state_by_reason,
         "total": Match.objects.published().count(),
         "state_declines": Match.objects.filter(state_decision=Match.StateDecision.DECLINED).count(),
         "queued": PriorityEntry.objects.count(),

@@ -6,22 +6,30 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import Sum
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from equalfooting import permissions
+from equalfooting.accounts.selectors import focal_points_of, representatives_of
 from equalfooting.audit.services import audit_append
 from equalfooting.core.errors import InvalidInput, NotAllowed, TransitionNotAllowed
 from equalfooting.domain import matching
 from equalfooting.fund.models import PriorityEntry
+from equalfooting.jobs.models import Job
+from equalfooting.jobs.services import handler as job_handler
+from equalfooting.jobs.services import handler_path, job_enqueue, job_writes
 from equalfooting.needs import framework as fw
 from equalfooting.needs import scoring
 from equalfooting.needs.models import AssistanceRequest
 from equalfooting.needs.selectors import assessment_latest
 from equalfooting.needs.services import request_advance
+from equalfooting.notifications.models import Notification
+from equalfooting.notifications.services import notify
 from equalfooting.offers.models import Offer
 
-from . import weights
+from . import selectors, weights
 from .models import Match, Round
 
 # Requests that can still receive help in a round.
@@ -60,9 +68,15 @@ def _public_gap(state: Any) -> float:
 
 
 def build_problem(*, fairness: str) -> tuple[dict[str, Any], dict[str, Any]]:
-    """The round's input file from open requests and published offers, and the weights' basis."""
+    """The round's input file from open requests and published offers, and the weights' basis.
+
+    A pair declined in an earlier round is listed in `exclusions` and never proposed again.
+    """
     requests, basis = [], {}
     gaps: dict[int, float] = {}
+    # The references of the requests and offers in the file, by id.
+    request_refs: dict[int, str] = {}
+    offer_refs: dict[int, str] = {}
     for r in (
         AssistanceRequest.objects.filter(status__in=OPEN_STATUSES)
         .select_related("state")
@@ -92,6 +106,7 @@ def build_problem(*, fairness: str) -> tuple[dict[str, Any], dict[str, Any]]:
         if r.desired_end:
             item["end"] = r.desired_end.isoformat()
         requests.append(item)
+        request_refs[r.pk] = r.reference
         basis[r.reference] = {"urgency": r.urgency, "groups": groups, "gap_share": gaps[r.state_id]}
     offers = []
     for o in Offer.objects.filter(status=Offer.Status.PUBLISHED).order_by("pk"):
@@ -111,14 +126,26 @@ def build_problem(*, fairness: str) -> tuple[dict[str, Any], dict[str, Any]]:
         if o.available_until:
             item["end"] = o.available_until.isoformat()
         offers.append(item)
-    problem = {"requests": requests, "offers": offers, "fairness": fairness}
+        offer_refs[o.pk] = o.reference
+    # Pairs declined in an earlier round, named as the file names its requests and offers.
+    exclusions = [
+        {"request": r, "offer": o}
+        for r, o in sorted(
+            (request_refs[request_id], offer_refs[offer_id])
+            for request_id, offer_id in selectors.pairs_declined()
+            if request_id in request_refs and offer_id in offer_refs
+        )
+    ]
+    problem = {
+        "requests": requests,
+        "offers": offers,
+        "fairness": fairness,
+        "exclusions": exclusions,
+    }
     return problem, {**weights.PARAMETERS, "per_request": basis}
 
 
-@transaction.atomic
-def round_open(*, actor: Any, fairness: str = "max-min-state") -> Round:
-    """Solve a round over the open requests and published offers; a proposal to review."""
-    permissions.require(actor, "round.run")
+def _round_inputs(*, fairness: str) -> tuple[dict[str, Any], dict[str, Any]]:
     if fairness not in matching.FAIRNESS:
         raise InvalidInput({"fairness": _("Choose a fairness setting.")})
     problem, parameters = build_problem(fairness=fairness)
@@ -126,32 +153,110 @@ def round_open(*, actor: Any, fairness: str = "max-min-state") -> Round:
         raise InvalidInput(
             {"round": _("There must be at least one open request and one published offer.")}
         )
+    return problem, parameters
+
+
+def _pk(reference: str) -> int:
+    """The number in a published reference (REQ-00012, OFF-00003)."""
+    return int(reference.rsplit("-", 1)[1])
+
+
+def round_open(*, actor: Any, fairness: str = "max-min-state") -> Job:
+    """Open a round: check it can be run, then queue the job that solves it (`round_solve`).
+
+    The solver runs in a worker, never in the web request; the job's page follows it and links
+    to the round, a proposal to review, once it is written.
+    """
+    permissions.require(actor, "round.run")
+    _round_inputs(fairness=fairness)
+    return job_enqueue(actor=actor, work=round_solve, arguments={"fairness": fairness})
+
+
+@job_handler(gettext_noop("Solving a matching round"))
+def round_solve(*, actor: Any, job: Job, fairness: str) -> None:
+    """The round's job, run by a worker (`system:worker`) for whoever opened the round.
+
+    It reads and solves outside any transaction, then writes the round, its matches and its
+    audit entry in one transaction at the end (`job_writes`). A worker killed mid-solve has
+    written nothing; the try after its lease ran out solves again, and a try that finds the job
+    already finished writes nothing: one round, one audit entry.
+    """
+    permissions.require(actor, "round.solve")
+    problem, parameters = _round_inputs(fairness=fairness)
     solution = matching.solution_json(matching.solve(matching.parse_problem(problem)))
-    round_ = Round.objects.create(
-        fairness=fairness,
-        problem=problem,
-        solution=solution,
-        parameters=parameters,
-        opened_by=actor,
-    )
-    requests = {r.reference: r for r in AssistanceRequest.objects.filter(status__in=OPEN_STATUSES)}
-    offers = {o.reference: o for o in Offer.objects.filter(status=Offer.Status.PUBLISHED)}
-    for a in solution["assignments"]:
-        Match.objects.create(
-            round=round_,
-            request=requests[a["request"]],
-            offer=offers[a["offer"]],
-            units=a["units"],
-            explanation=solution["explanations"].get(a["request"], ""),
+    with job_writes(job) as current:
+        # The requests and offers as they are now: one withdrawn meanwhile fails the job.
+        requests = {
+            r.reference: r
+            for r in AssistanceRequest.objects.select_for_update().filter(
+                pk__in=[_pk(a["request"]) for a in solution["assignments"]]
+            )
+        }
+        offers = {
+            o.reference: o
+            for o in Offer.objects.select_for_update().filter(
+                pk__in=[_pk(a["offer"]) for a in solution["assignments"]]
+            )
+        }
+        for a in solution["assignments"]:
+            request, offer = requests.get(a["request"]), offers.get(a["offer"])
+            if request is None or request.status not in OPEN_STATUSES:
+                raise InvalidInput(
+                    {
+                        "round": _(
+                            "Request %(reference)s changed while the round was solved: run the "
+                            "round again."
+                        )
+                        % {"reference": a["request"]}
+                    }
+                )
+            if offer is None or offer.status != Offer.Status.PUBLISHED:
+                raise InvalidInput(
+                    {
+                        "round": _(
+                            "Offer %(reference)s changed while the round was solved: run the "
+                            "round again."
+                        )
+                        % {"reference": a["offer"]}
+                    }
+                )
+        round_ = Round.objects.create(
+            fairness=fairness,
+            problem=problem,
+            solution=solution,
+            parameters=parameters,
+            opened_by=current.requested_by,
         )
-    audit_append(
-        actor=actor,
-        action="matchmaking.round.open",
-        object_type="round",
-        object_id=str(round_.pk),
-        state={"problem": problem, "solution": solution, "parameters": parameters},
-    )
-    return round_
+        for a in solution["assignments"]:
+            Match.objects.create(
+                round=round_,
+                request=requests[a["request"]],
+                offer=offers[a["offer"]],
+                units=a["units"],
+                explanation=solution["explanations"].get(a["request"], ""),
+            )
+        audit_append(
+            actor=actor,
+            action="matchmaking.round.open",
+            object_type="round",
+            object_id=str(round_.pk),
+            state={
+                "problem": problem,
+                "solution": solution,
+                "parameters": parameters,
+                "opened_for": current.requested_by_label,
+                "job": str(current.pk),
+            },
+        )
+        current.outcome = {
+            "type": "round",
+            "id": round_.pk,
+            "view": "matchmaking:round_detail",
+            "kwargs": {"round_id": round_.pk},
+        }
+
+
+ROUND_SOLVE = handler_path(round_solve)
 
 
 @transaction.atomic
@@ -172,6 +277,17 @@ def round_publish(*, actor: Any, round_: Round) -> Round:
             "matches": list(round_.matches.values_list("pk", flat=True)),
         },
     )
+    for m in round_.matches.select_related("request", "offer"):
+        notify(
+            kind=Notification.Kind.MATCH_PROPOSED,
+            recipients=[
+                *focal_points_of(state=m.request.state_id),
+                *representatives_of(provider=m.offer.provider_id),
+            ],
+            about=m,
+            context={"round": round_.pk, "units": m.units, **_match_refs(m)},
+            link=_match_path(m),
+        )
     return round_
 
 
@@ -200,6 +316,7 @@ def _match_state(m: Match) -> dict[str, Any]:
         "offer": m.offer.reference,
         "units": m.units,
         "state_decision": m.state_decision,
+        "state_decline_reason": m.state_decline_reason,
         "state_note": m.state_note,
         "provider_decision": m.provider_decision,
         "decline_reason": m.decline_reason,
@@ -208,6 +325,16 @@ def _match_state(m: Match) -> dict[str, Any]:
         "completed_by_state": m.completed_by_state,
         "completed_by_provider": m.completed_by_provider,
     }
+
+
+def _match_refs(m: Match) -> dict[str, str]:
+    """What a notice about a match names: the request and the offer, by reference."""
+    return {"request": m.request.reference, "offer": m.offer.reference}
+
+
+def _match_path(m: Match) -> str:
+    """Where a match is seen and answered: its row on the round's page."""
+    return reverse("matchmaking:round_detail", kwargs={"round_id": m.round_id}) + f"#match-{m.pk}"
 
 
 def _match_locked(match: Match) -> Match:
@@ -245,13 +372,22 @@ def _settle(match: Match) -> None:
 
 
 @transaction.atomic
-def match_state_decide(*, actor: Any, match: Match, accept: bool, note: str = "") -> Match:
-    """The requesting State accepts or declines a proposed match."""
+def match_state_decide(
+    *, actor: Any, match: Match, accept: bool, reason: str = "", note: str = ""
+) -> Match:
+    """The requesting State accepts, or declines with a reason category."""
     permissions.require(actor, "match.state_decide", match)
     match = _match_locked(match)
     if match.state_decision != Match.StateDecision.PENDING:
         raise TransitionNotAllowed(_("The State has already decided on this match."))
+    if match.provider_decision == Match.ProviderDecision.DECLINED:
+        raise TransitionNotAllowed(
+            _("The provider has declined this match, so it can no longer be accepted.")
+        )
+    if not accept and reason not in Match.StateDeclineReason.values:
+        raise InvalidInput({"reason": _("Choose the reason for declining.")})
     match.state_decision = Match.StateDecision.ACCEPTED if accept else Match.StateDecision.DECLINED
+    match.state_decline_reason = "" if accept else reason
     match.state_note = note.strip()
     match.save()
     audit_append(
@@ -260,6 +396,13 @@ def match_state_decide(*, actor: Any, match: Match, accept: bool, note: str = ""
         object_type="match",
         object_id=str(match.pk),
         state=_match_state(match),
+    )
+    notify(
+        kind=Notification.Kind.MATCH_STATE_ANSWERED,
+        recipients=representatives_of(provider=match.offer.provider_id),
+        about=match,
+        context={"accepted": accept, **_match_refs(match)},
+        link=_match_path(match),
     )
     if match.agreed:
         _settle(match)
@@ -279,6 +422,10 @@ def match_provider_decide(
     match = _match_locked(match)
     if match.provider_decision != Match.ProviderDecision.PENDING:
         raise TransitionNotAllowed(_("The provider has already decided on this match."))
+    if match.state_decision == Match.StateDecision.DECLINED:
+        raise TransitionNotAllowed(
+            _("The State has declined this match, so it can no longer be confirmed.")
+        )
     if not confirm and reason not in Match.DeclineReason.values:
         raise InvalidInput({"reason": _("Choose the reason for declining.")})
     match.provider_decision = (
@@ -293,6 +440,13 @@ def match_provider_decide(
         object_type="match",
         object_id=str(match.pk),
         state=_match_state(match),
+    )
+    notify(
+        kind=Notification.Kind.MATCH_PROVIDER_ANSWERED,
+        recipients=focal_points_of(state=match.request.state_id),
+        about=match,
+        context={"confirmed": confirm, **_match_refs(match)},
+        link=_match_path(match),
     )
     if not confirm and reason == Match.DeclineReason.LEGAL_RESTRICTION:
         entry = PriorityEntry.objects.create(request=match.request, match=match, units=match.units)

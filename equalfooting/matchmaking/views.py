@@ -4,28 +4,46 @@ from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST, require_safe
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from equalfooting import permissions
-from equalfooting.core.errors import InvalidInput, NotFound
+from equalfooting.core.errors import InvalidInput, NotFound, TransitionNotAllowed
+from equalfooting.core.forms import attach_errors
 from equalfooting.core.responses import json_download
+from equalfooting.jobs.selectors import jobs_unfinished
 
-from . import selectors, services
+from . import forms, selectors, services
 from .models import Match, Round
 from .selectors import match_from_id, matching_round_from_id
 
 
+def _back(request: HttpRequest, match: Match) -> str:
+    """Where a decision returns: the page it was taken from (round, request or offer page) when
+    that page is on this site, else the match's round."""
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return reverse("matchmaking:round_detail", kwargs={"round_id": match.round_id})
+
+
 @require_safe
 def round_list(request: HttpRequest) -> HttpResponse:
+    can_run = permissions.can(request.user, "round.run")
     return render(
         request,
         "matchmaking/round_list.html",
         {
             "rounds": selectors.matching_rounds_visible(user=request.user),
-            "can_run": permissions.can(request.user, "round.run"),
+            "can_run": can_run,
+            # Rounds being solved by a worker: their job pages show how far each has got.
+            "solving": jobs_unfinished(handler=services.ROUND_SOLVE) if can_run else [],
         },
     )
 
@@ -38,9 +56,9 @@ def round_detail(request: HttpRequest, round_id: int) -> HttpResponse:
         rows.append(
             {
                 "match": m,
-                "state_can": m.state_decision == Match.StateDecision.PENDING
+                "state_can": m.awaits_state
                 and permissions.can(request.user, "match.state_decide", m),
-                "provider_can": m.provider_decision == Match.ProviderDecision.PENDING
+                "provider_can": m.awaits_provider
                 and permissions.can(request.user, "match.provider_decide", m),
                 "can_report": m.agreed
                 and (
@@ -63,7 +81,6 @@ def round_detail(request: HttpRequest, round_id: int) -> HttpResponse:
                 if not v.startswith("Matched in full")
             },
             "can_run": permissions.can(request.user, "round.run"),
-            "reasons": Match.DeclineReason.choices,
         },
     )
 
@@ -85,37 +102,52 @@ def round_file(request: HttpRequest, round_id: int, name: str) -> HttpResponse:
 @permissions.guard("round.run")
 def round_open(request: HttpRequest) -> HttpResponse:
     try:
-        round_ = services.round_open(
+        job = services.round_open(
             actor=request.user, fairness=request.POST.get("fairness", "max-min-state")
         )
     except InvalidInput as exc:
         messages.error(request, " ".join(exc.messages))
         return redirect("matchmaking:round_list")
-    messages.success(request, _("The round was solved. Review the proposal, then publish it."))
-    return redirect("matchmaking:round_detail", round_id=round_.pk)
+    if job.status == job.Status.SUCCESSFUL:  # solved already (a job run at once)
+        messages.success(request, _("The round was solved. Review the proposal, then publish it."))
+        return redirect("matchmaking:round_detail", round_id=job.outcome["id"])
+    messages.success(
+        request, _("The round is being solved. This page shows when the proposal is ready.")
+    )
+    return redirect("jobs:job_detail", job_id=job.pk)
 
 
 @require_POST
 @permissions.guard("round.run", load=matching_round_from_id)
 def round_decide(request: HttpRequest, round_id: int, obj: Round) -> HttpResponse:
+    """Publish the round. Discarding asks for confirmation on a page of its own."""
+    if request.POST.get("action") != "publish":
+        return redirect("matchmaking:round_discard", round_id=obj.pk)
     # A round no longer proposed raises TransitionNotAllowed: the 409 page says why.
-    if request.POST.get("action") == "publish":
-        services.round_publish(actor=request.user, round_=obj)
-        messages.success(
-            request, _("The round was published. States and providers can now decide.")
-        )
-    else:
+    services.round_publish(actor=request.user, round_=obj)
+    messages.success(request, _("The round was published. States and providers can now decide."))
+    return redirect("matchmaking:round_detail", round_id=obj.pk)
+
+
+@require_http_methods(["GET", "POST"])
+@permissions.guard("round.run", load=matching_round_from_id)
+def round_discard(request: HttpRequest, round_id: int, obj: Round) -> HttpResponse:
+    """Discarding a round cannot be undone: a page of its own asks for confirmation."""
+    if request.method == "POST":
+        # A round no longer proposed raises TransitionNotAllowed: the 409 page says why.
         services.round_discard(actor=request.user, round_=obj)
         messages.success(request, _("The round was discarded."))
-    return redirect("matchmaking:round_detail", round_id=obj.pk)
+        return redirect("matchmaking:round_detail", round_id=obj.pk)
+    return render(request, "matchmaking/round_discard.html", {"round": obj})
 
 
 def _decision_recorded(
     request: HttpRequest, match: Match, decide: Callable[[], Any]
 ) -> HttpResponse:
-    """Record a decision or a delivery report and go back to the round.
+    """Record a decision or a delivery report and go back to the page it was taken from.
 
-    A decision already taken raises TransitionNotAllowed: the 409 page says why.
+    A decision already taken, or one the other side's decline has closed, raises
+    TransitionNotAllowed: the 409 page says why.
     """
     try:
         decide()
@@ -123,18 +155,25 @@ def _decision_recorded(
         messages.error(request, " ".join(exc.messages))
     else:
         messages.success(request, _("Your decision was recorded."))
-    return redirect("matchmaking:round_detail", round_id=match.round_id)
+    return HttpResponseRedirect(_back(request, match))
 
 
 @require_POST
 @permissions.guard("match.state_decide", load=match_from_id)
 def match_state(request: HttpRequest, match_id: int, obj: Match) -> HttpResponse:
+    """The State accepts; a decline without its reason is sent to the decline page."""
     accept = request.POST.get("decision") == "accept"
+    if not accept and not request.POST.get("reason"):
+        return _to_decline_page(request, "matchmaking:match_state_decline", obj)
     return _decision_recorded(
         request,
         obj,
         lambda: services.match_state_decide(
-            actor=request.user, match=obj, accept=accept, note=request.POST.get("note", "")
+            actor=request.user,
+            match=obj,
+            accept=accept,
+            reason=request.POST.get("reason", ""),
+            note=request.POST.get("note", ""),
         ),
     )
 
@@ -142,7 +181,10 @@ def match_state(request: HttpRequest, match_id: int, obj: Match) -> HttpResponse
 @require_POST
 @permissions.guard("match.provider_decide", load=match_from_id)
 def match_provider(request: HttpRequest, match_id: int, obj: Match) -> HttpResponse:
+    """The provider confirms; a decline without its reason is sent to the decline page."""
     confirm = request.POST.get("decision") == "confirm"
+    if not confirm and not request.POST.get("reason"):
+        return _to_decline_page(request, "matchmaking:match_provider_decline", obj)
     return _decision_recorded(
         request,
         obj,
@@ -153,6 +195,81 @@ def match_provider(request: HttpRequest, match_id: int, obj: Match) -> HttpRespo
             reason=request.POST.get("reason", ""),
             note=request.POST.get("note", ""),
         ),
+    )
+
+
+def _to_decline_page(request: HttpRequest, name: str, match: Match) -> HttpResponse:
+    url = reverse(name, kwargs={"match_id": match.pk})
+    return HttpResponseRedirect(f"{url}?{urlencode({'next': _back(request, match)})}")
+
+
+def _decline_page(
+    request: HttpRequest,
+    match: Match,
+    form: forms.DeclineForm,
+    decline: Callable[[forms.DeclineForm], Any],
+    *,
+    side: str,
+) -> HttpResponse:
+    """A decline cannot be undone: a page of its own shows the match, asks for the reason and
+    offers a way back. A decision already taken raises TransitionNotAllowed (the 409 page)."""
+    awaits = match.awaits_state if side == "state" else match.awaits_provider
+    if request.method == "GET" and not (awaits and match.round.status == Round.Status.PUBLISHED):
+        raise TransitionNotAllowed(_("This match no longer awaits your answer."))
+    if request.method == "POST" and form.is_valid():
+        try:
+            decline(form)
+        except InvalidInput as exc:
+            attach_errors(form, exc)
+        else:
+            messages.success(request, _("Your decision was recorded."))
+            return HttpResponseRedirect(_back(request, match))
+    return render(
+        request,
+        "matchmaking/match_decline.html",
+        {
+            "match": match,
+            "form": form,
+            "back": _back(request, match),
+            "legal_note": side == "provider",
+        },
+        status=422 if form.errors else 200,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@permissions.guard("match.state_decide", load=match_from_id)
+def match_state_decline(request: HttpRequest, match_id: int, obj: Match) -> HttpResponse:
+    return _decline_page(
+        request,
+        obj,
+        forms.state_decline_form(request.POST or None),
+        lambda form: services.match_state_decide(
+            actor=request.user,
+            match=obj,
+            accept=False,
+            reason=form.cleaned_data["reason"],
+            note=form.cleaned_data["note"],
+        ),
+        side="state",
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@permissions.guard("match.provider_decide", load=match_from_id)
+def match_provider_decline(request: HttpRequest, match_id: int, obj: Match) -> HttpResponse:
+    return _decline_page(
+        request,
+        obj,
+        forms.provider_decline_form(request.POST or None),
+        lambda form: services.match_provider_decide(
+            actor=request.user,
+            match=obj,
+            confirm=False,
+            reason=form.cleaned_data["reason"],
+            note=form.cleaned_data["note"],
+        ),
+        side="provider",
     )
 
 
@@ -176,11 +293,18 @@ def decline_statistics(request: HttpRequest) -> HttpResponse:
         {"label": label, "count": figures["by_reason"].get(code, 0)}
         for code, label in Match.DeclineReason.choices
     ]
+    state_rows = [
+        {"label": label, "count": figures["state_by_reason"].get(code, 0)}
+        for code, label in Match.StateDeclineReason.choices
+    ]
+    if figures["state_by_reason"].get(""):  # declines recorded before reasons were asked
+        state_rows.append({"label": _("Not recorded"), "count": figures["state_by_reason"][""]})
     return render(
         request,
         "matchmaking/declines.html",
         {
             "rows": rows,
+            "state_rows": state_rows,
             "total": figures["total"],
             "state_declines": figures["state_declines"],
             "queued": figures["queued"],

@@ -10,14 +10,17 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import Max
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from equalfooting import permissions
+from equalfooting.accounts.selectors import focal_points_of
 from equalfooting.audit.services import audit_append
 from equalfooting.core import languages
 from equalfooting.core.errors import InvalidInput, TransitionNotAllowed
 from equalfooting.core.validation import clean_choices, clean_date
+from equalfooting.notifications.services import notify
 
 from . import framework as fw
 from . import principles, selectors, workflow
@@ -333,7 +336,11 @@ def request_transition(
         request.submitted_at = timezone.now()
     request.save()
     RequestTransition.objects.create(
-        request=request, source=source, target=target, actor=actor, reason=reason.strip()
+        request=request,
+        source=source,
+        target=target,
+        actor=permissions.person(actor),
+        reason=reason.strip(),
     )
     audit_append(
         actor=actor,
@@ -342,6 +349,14 @@ def request_transition(
         object_id=str(request.pk),
         state={**_request_state(request), "reason": reason.strip()},
     )
+    if target in workflow.NOTICES:
+        notify(
+            kind=workflow.NOTICES[target],
+            recipients=focal_points_of(state=request.state),
+            about=request,
+            context={"request": request.reference, "title": request.title},
+            link=reverse("needs:request_detail", kwargs={"request_id": request.pk}),
+        )
     return request
 
 

@@ -254,16 +254,9 @@ def _render_request(
     status: int = 200,
     form: TransitionForm | None = None,
 ) -> HttpResponse:
-    steps = []
-    for target, step in workflow.next_steps(found.status):
-        if permissions.can(request.user, f"request.step.{step.role}", found):
-            steps.append(
-                {
-                    "target": target,
-                    "label": AssistanceRequest.Status(target).label,
-                    "needs_reason": step.needs_reason,
-                }
-            )
+    steps = _steps(request, found)
+    # Matches of published rounds only: a proposal under review is not yet public.
+    matches = list(selectors.request_matches_published(request=found))
     return render(
         request,
         "needs/request_detail.html",
@@ -276,14 +269,42 @@ def _render_request(
                 for code, label in PRINCIPLES.items()
             ],
             "transitions": found.transitions.all(),
-            # Matches of published rounds only: a proposal under review is not yet public.
-            "matches": selectors.request_matches_published(request=found),
+            "matches": matches,
+            # The State's focal points answer a proposed match here as on the round page.
+            "answerable": {
+                m.pk
+                for m in matches
+                if m.awaits_state and permissions.can(request.user, "match.state_decide", m)
+            },
             "can_edit": found.status == AssistanceRequest.Status.DRAFT
             and permissions.can(request.user, "request.edit", found),
             "form": form,
         },
         status=status,
     )
+
+
+def _steps(request: HttpRequest, found: AssistanceRequest) -> list[dict[str, Any]]:
+    """The next steps this person may take, each named after its action; a step that ends the
+    request (it needs a reason) asks for confirmation on a page of its own."""
+    return [
+        {"target": target, "label": workflow.ACTIONS[target], "needs_reason": step.needs_reason}
+        for target, step in workflow.next_steps(found.status)
+        if permissions.can(request.user, f"request.step.{step.role}", found)
+    ]
+
+
+# The guard comes first, so that a foreign focal point is refused (403) whatever the method.
+@permissions.guard("request.act", load=request_from_id)
+@require_safe
+def request_step_confirm(
+    request: HttpRequest, request_id: int, target: str, obj: AssistanceRequest
+) -> HttpResponse:
+    """The confirmation page of a step that ends the request: its reason, and a way back."""
+    step = next((s for s in _steps(request, obj) if s["target"] == target), None)
+    if step is None or not step["needs_reason"]:
+        raise TransitionNotAllowed(_("This step is not open to you on this request."))
+    return render(request, "needs/request_step_confirm.html", {"req": obj, "step": step})
 
 
 @require_http_methods(["GET", "POST"])

@@ -4,6 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from equalfooting.notifications.models import Notification
+
 from .models import AssistanceRequest
 
 FOCAL_POINT, SECRETARIAT = "focal_point", "secretariat"
@@ -36,6 +41,18 @@ TRANSITIONS: dict[tuple[str, str], Step] = {
     (Status.MATCHED, Status.WITHDRAWN): Step(FOCAL_POINT, needs_reason=True),
     (Status.IN_DELIVERY, Status.COMPLETED): Step(SECRETARIAT),
 }
+# Each step's button is named after the action it takes, not the status it leads to.
+ACTIONS: dict[str, Promise] = {
+    Status.SUBMITTED: _("Submit the request"),
+    Status.SCREENING: _("Start screening"),
+    Status.OPEN: _("Open the request for matching"),
+    Status.PARTLY_MATCHED: _("Mark as partly matched"),
+    Status.MATCHED: _("Mark as matched"),
+    Status.IN_DELIVERY: _("Mark as in delivery"),
+    Status.COMPLETED: _("Mark as completed"),
+    Status.CLOSED_UNMET: _("Close the request as unmet"),
+    Status.WITHDRAWN: _("Withdraw the request"),
+}
 STATUSES = tuple(Status)
 TERMINAL = frozenset(s for s in STATUSES if not any(src == s for src, _ in TRANSITIONS))
 # Steps the mechanism itself takes when both sides of a match have agreed or reported
@@ -43,6 +60,13 @@ TERMINAL = frozenset(s for s in STATUSES if not any(src == s for src, _ in TRANS
 MECHANISM_TARGETS = frozenset(
     {Status.PARTLY_MATCHED, Status.MATCHED, Status.IN_DELIVERY, Status.COMPLETED}
 )
+
+# The notice the State's focal points receive when the Secretariat takes a step on their request.
+NOTICES: dict[str, str] = {
+    Status.SCREENING: Notification.Kind.REQUEST_SCREENING,
+    Status.OPEN: Notification.Kind.REQUEST_PUBLISHED,
+    Status.CLOSED_UNMET: Notification.Kind.REQUEST_CLOSED,
+}
 
 
 def step(source: str, target: str) -> Step | None:

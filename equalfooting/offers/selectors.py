@@ -34,6 +34,11 @@ def offers_public() -> QuerySet[Offer]:
     return Offer.objects.exclude(status=Offer.Status.DRAFT).select_related("provider")
 
 
+def offer_matches_published(*, offer: Offer) -> QuerySet[Any]:
+    """The offer's matches in published rounds (matchmaking's `MatchQuerySet.published`)."""
+    return offer.matches.published().select_related("request__state", "offer__provider")
+
+
 def offers_visible(user: Any, *, provider: Provider | None = None) -> list[Offer]:
     """The offers this user may see (public ones, and the drafts of its own provider)."""
     rows = Offer.objects.select_related("provider")

@@ -47,11 +47,8 @@ def offer_detail(request: HttpRequest, offer_id: int) -> HttpResponse:
     if not permissions.can(request.user, "offer.view", offer):
         raise NotFound(_("No such offer."))
     can_edit = permissions.can(request.user, "offer.edit", offer)
-    steps = (
-        [(t, Offer.Status(t).label) for t in sorted(workflow.TRANSITIONS[offer.status])]
-        if can_edit
-        else []
-    )
+    # Matches of published rounds only: a proposal under review is not yet public.
+    matches = list(selectors.offer_matches_published(offer=offer))
     return render(
         request,
         "offers/offer_detail.html",
@@ -59,9 +56,38 @@ def offer_detail(request: HttpRequest, offer_id: int) -> HttpResponse:
             "offer": offer,
             "labels": _offer_labels(offer),
             "can_edit": can_edit and offer.status in workflow.EDITABLE,
-            "steps": steps,
+            "steps": _steps(offer) if can_edit else [],
+            "matches": matches,
+            # The provider's representatives answer a proposed match here as on the round page.
+            "answerable": {
+                m.pk
+                for m in matches
+                if m.awaits_provider and permissions.can(request.user, "match.provider_decide", m)
+            },
         },
     )
+
+
+def _steps(offer: Offer) -> list[dict[str, Any]]:
+    """The offer's next steps, each named after its action; a final one (closing, withdrawing)
+    asks for confirmation on a page of its own."""
+    return [
+        {"target": t, "label": workflow.ACTIONS[t], "final": t in workflow.FINAL}
+        for t in sorted(workflow.TRANSITIONS[offer.status])
+    ]
+
+
+# The guard comes first, so that another provider is refused (403) whatever the method.
+@permissions.guard("offer.edit", load=offer_from_id)
+@require_safe
+def offer_step_confirm(
+    request: HttpRequest, offer_id: int, target: str, obj: Offer
+) -> HttpResponse:
+    """The confirmation page of a step that cannot be undone, with a way back."""
+    step = next((s for s in _steps(obj) if s["target"] == target), None)
+    if step is None or not step["final"]:
+        raise TransitionNotAllowed(_("This step is not open to you on this offer."))
+    return render(request, "offers/offer_step_confirm.html", {"offer": obj, "step": step})
 
 
 @require_safe

@@ -60,6 +60,8 @@ def fairness(request: HttpRequest) -> HttpResponse:
         value="declines",
         value_title=_("Declines"),
         category_title=_("Reason"),
+        colour="side",
+        colour_title=_("Declined by"),
     )
     return render(
         request,

@@ -9,6 +9,7 @@ from typing import Any
 
 from django.db.models import Count, QuerySet, Sum
 from django.db.models.functions import TruncMonth
+from django.utils.translation import gettext as _
 
 from equalfooting.accounts.models import Role
 from equalfooting.fund import ledger
@@ -156,14 +157,24 @@ def fairness() -> dict[str, list[dict[str, Any]]]:
                 else None,
             )
         )
+    # Declines by reason: the providers' and, next to them, the requesting States'.
     reasons = dict(
         Match.objects.filter(provider_decision=Match.ProviderDecision.DECLINED)
         .values_list("decline_reason")
         .annotate(n=Count("pk"))
     )
+    state_reasons = dict(
+        Match.objects.filter(state_decision=Match.StateDecision.DECLINED)
+        .values_list("state_decline_reason")
+        .annotate(n=Count("pk"))
+    )
+    by_provider, by_state = str(_("Provider")), str(_("State"))
     result["declines"] = [
-        {"label": str(label), "declines": reasons.get(code, 0)}
+        {"label": str(label), "declines": reasons.get(code, 0), "side": by_provider}
         for code, label in Match.DeclineReason.choices
+    ] + [
+        {"label": str(label), "declines": state_reasons.get(code, 0), "side": by_state}
+        for code, label in Match.StateDeclineReason.choices
     ]
     return result
 

@@ -9,6 +9,7 @@ from django.utils.translation import get_language, get_language_bidi
 
 from equalfooting import permissions
 from equalfooting.core.models import installation_get
+from equalfooting.notifications.selectors import unread_count
 
 
 def site(request: HttpRequest) -> dict[str, Any]:
@@ -31,6 +32,8 @@ def site(request: HttpRequest) -> dict[str, Any]:
         and permissions.has_role(request.user, permissions.SECRETARIAT),
         "is_reviewer": hasattr(request, "user")
         and permissions.has_role(request.user, permissions.REVIEWER),
+        # The header's unread count: one indexed count, only for a signed-in person.
+        "unread_notifications": unread_count(user=request.user) if hasattr(request, "user") else 0,
         **_installation(),
     }
 

@@ -96,7 +96,8 @@ def test_login_sends_secretariat_to_enrol_and_enrolment_grants_access(
         throttling_failure_timestamp=None, throttling_failure_count=0
     )
     response = client.post("/en/account/2fa/setup/", {"token": current_code(device)})
-    assert response.status_code == 302
+    # The recovery codes, on a page of their own (tests/accounts/test_two_factor_recovery.py).
+    assert response.status_code == 200 and len(response.context["codes"]) == 10
     assert client.get("/en/account/nominations/").status_code == 200
 
 

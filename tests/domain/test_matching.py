@@ -18,7 +18,14 @@ from equalfooting.domain import matching as m
 # --- An independent reference: compatibility and MILPs written from the specification ---
 
 
-def fits(r: dict[str, Any], o: dict[str, Any]) -> bool:
+def excluded(data: dict[str, Any]) -> set[tuple[str, str]]:
+    return {(e["request"], e["offer"]) for e in data.get("exclusions", [])}
+
+
+def fits(r: dict[str, Any], o: dict[str, Any], data: dict[str, Any] | None = None) -> bool:
+    """Compatible, and not a pair the file excludes (declined in an earlier round)."""
+    if data is not None and (r["id"], o["id"]) in excluded(data):
+        return False
     if r["theme"] not in o["themes"] or not set(r["languages"]) & set(o["languages"]):
         return False
     if not set(r["modalities"]) & set(o["modalities"]):
@@ -34,7 +41,7 @@ def reference(data: dict[str, Any], lower: dict[str, int]) -> float | None:
         (i, j)
         for i, r in enumerate(data["requests"])
         for j, o in enumerate(data["offers"])
-        if fits(r, o)
+        if fits(r, o, data)
     ]
     if not pairs:
         return 0.0 if not any(lower.values()) else None
@@ -64,7 +71,7 @@ def reference(data: dict[str, Any], lower: dict[str, int]) -> float | None:
 def servable(data: dict[str, Any]) -> dict[str, int]:
     out: dict[str, int] = {}
     for r in data["requests"]:
-        if any(fits(r, o) for o in data["offers"]):
+        if any(fits(r, o, data) for o in data["offers"]):
             out[r["state"]] = out.get(r["state"], 0) + r["units"]
     return out
 
@@ -136,14 +143,18 @@ def instances(draw: st.DrawFn) -> dict[str, Any]:
         }
         for j in range(draw(st.integers(1, 4)))
     ]
-    return {"requests": requests, "offers": offers}
+    pairs = [(r["id"], o["id"]) for r in requests for o in offers]
+    chosen = draw(st.lists(st.sampled_from(pairs), max_size=len(pairs), unique=True))
+    # Half the instances exclude some pairs, as a round after declines does.
+    exclusions = [{"request": r, "offer": o} for r, o in chosen] if draw(st.booleans()) else []
+    return {"requests": requests, "offers": offers, "exclusions": exclusions}
 
 
 def check_feasible(data: dict[str, Any], solution: m.Solution) -> None:
     requests = {r["id"]: r for r in data["requests"]}
     offers = {o["id"]: o for o in data["offers"]}
     for a in solution.assignments:
-        assert a.units > 0 and fits(requests[a.request], offers[a.offer])
+        assert a.units > 0 and fits(requests[a.request], offers[a.offer], data)
     for rid, r in requests.items():
         assert sum(a.units for a in solution.assignments if a.request == rid) <= r["units"]
     for oid, o in offers.items():
@@ -176,6 +187,71 @@ def test_with_fairness_the_share_and_objective_are_the_exact_optimum(data: dict[
     expected = reference(data, {s: math.ceil(share * u) for s, u in amounts.items()})
     assert expected is not None
     assert solution.objective == pytest.approx(expected, abs=1e-6)
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(instances(), st.sampled_from(m.FAIRNESS))
+def test_an_excluded_pair_never_gets_flow(data: dict[str, Any], fairness: str) -> None:
+    solution = m.solve(m.parse_problem({**data, "fairness": fairness}))
+    pairs = excluded(data)
+    assert not [a for a in solution.assignments if (a.request, a.offer) in pairs]
+    requests = {r["id"]: r for r in data["requests"]}
+    offers = {o["id"]: o for o in data["offers"]}
+    for rid, oid in pairs:  # a pair that would fit: the request's explanation says why not
+        if fits(requests[rid], offers[oid]):
+            assert oid in solution.explanations[rid]
+            assert "declined in an earlier round" in solution.explanations[rid]
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(instances(), st.sampled_from(m.FAIRNESS))
+def test_without_exclusions_the_result_is_unchanged(data: dict[str, Any], fairness: str) -> None:
+    plain = {"requests": data["requests"], "offers": data["offers"], "fairness": fairness}
+    before = m.solution_json(m.solve(m.parse_problem(plain)))
+    assert m.solution_json(m.solve(m.parse_problem({**plain, "exclusions": []}))) == before
+    assert "declined" not in str(before["explanations"])
+    if fairness == "none":
+        # Excluding pairs the optimum leaves unused cannot change the optimum.
+        used = {(a["request"], a["offer"]) for a in before["assignments"]}
+        unused = [
+            {"request": r["id"], "offer": o["id"]}
+            for r in data["requests"]
+            for o in data["offers"]
+            if (r["id"], o["id"]) not in used
+        ]
+        after = m.solve(m.parse_problem({**plain, "exclusions": unused}))
+        assert after.objective == pytest.approx(before["objective"], abs=1e-6)
+
+
+def test_a_declined_pair_is_not_proposed_again_and_the_explanation_says_why() -> None:
+    request = {"state": "A", "theme": "t", "languages": ["en"], "modalities": ["online"]}
+    offer = {"provider": "P", "themes": ["t"], "languages": ["en"], "modalities": ["online"]}
+    data: dict[str, Any] = {
+        "requests": [
+            {**request, "id": "heavy", "units": 4, "weight": 5},
+            {**request, "id": "light", "state": "B", "units": 4, "weight": 1},
+        ],
+        "offers": [{**offer, "id": "o1", "capacity": 4}, {**offer, "id": "o2", "capacity": 2}],
+        "fairness": "none",
+    }
+    first = m.solve(m.parse_problem(data))
+    assert ("heavy", "o1") in [(a.request, a.offer) for a in first.assignments]
+    data["exclusions"] = [{"request": "heavy", "offer": "o1"}]
+    again = m.solve(m.parse_problem(data))
+    assert {(a.request, a.offer): a.units for a in again.assignments} == {
+        ("heavy", "o2"): 2,
+        ("light", "o1"): 4,
+    }
+    assert again.explanations["heavy"] == (
+        "Matched in part: 2 of 4 units (2 from offer o2); the capacity of its 1 compatible "
+        "offer(s) went to requests of higher weight. Not proposed with offer(s) o1: declined "
+        "in an earlier round."
+    )
+    data["exclusions"].append({"request": "heavy", "offer": "o2"})
+    text = m.solve(m.parse_problem(data)).explanations["heavy"]
+    assert text == (
+        "Not matched: its only compatible offer(s) (o1, o2) were declined in an earlier round."
+    )
 
 
 def test_same_input_same_output() -> None:
@@ -347,6 +423,19 @@ def test_every_request_is_explained() -> None:
         (
             lambda d: d["offers"][0].update(languages="en"),
             "offer 'o0': languages must be a list of strings",
+        ),
+        (lambda d: d.update(exclusions={"r0": "o0"}), "problem: exclusions must be a list"),
+        (
+            lambda d: d.update(exclusions=[{"request": "r0"}]),
+            "exclusions[0]: missing field(s): offer",
+        ),
+        (
+            lambda d: d.update(exclusions=[{"request": "r9", "offer": "o0"}]),
+            "exclusions[0]: request 'r9' is not among the requests",
+        ),
+        (
+            lambda d: d.update(exclusions=[{"request": "r0", "offer": 7}]),
+            "exclusions[0]: offer must be a non-empty string",
         ),
     ],
 )

@@ -47,7 +47,7 @@ def test_a_round_end_to_end(
     factories.published_offer(provider_rep, provider, capacity=8)
     factories.published_offer(other_rep, other, capacity=8)
 
-    round_ = services.round_open(actor=officer, fairness="max-min-state")
+    round_ = factories.opened_round(officer, fairness="max-min-state")
     assert round_.status == "proposed"
     assert {r["id"] for r in round_.problem["requests"]} == {ken.reference, fra.reference}
     assert round_.solution["objective"] == pytest.approx(round_.solution["bound"])
@@ -147,7 +147,7 @@ def test_a_foreign_focal_point_is_refused_on_match_pages(
 ) -> None:
     open_request(focal_point_ken, state_ken, officer)
     factories.published_offer(provider_rep, provider)
-    round_ = services.round_open(actor=officer, fairness="none")
+    round_ = factories.opened_round(officer, fairness="none")
     services.round_publish(actor=officer, round_=round_)
     match = Match.objects.get()
     client.force_login(focal_point_fra)

@@ -46,7 +46,7 @@ def test_fairness_statistics_by_group(
     )
     factories.assistance_request(focal_point_fra, state_fra, officer=officer, status=OPEN, units=10)
     factories.published_offer(provider_rep, provider, capacity=5)
-    round_ = services.round_open(actor=officer, fairness="none")
+    round_ = factories.opened_round(officer, fairness="none")
     services.round_publish(actor=officer, round_=round_)
     match = Match.objects.get(request=ken)
     services.match_state_decide(actor=focal_point_ken, match=match, accept=True)
