@@ -73,21 +73,21 @@ def users_with_second_factor(*, user_ids: Iterable[int]) -> set[int]:
 # Who is told of an event: the people who hold a verified role for the object's owner.
 
 
-def focal_points_of(*, state: Any) -> QuerySet[User]:
-    """The State's verified focal points (diplomatic and technical) with an active account."""
+def _role_holders(kind: str, **binding: Any) -> QuerySet[User]:
+    """People with an active account holding a verified role of this kind for the object."""
     return User.objects.filter(
         is_active=True,
-        roles__kind=Role.Kind.FOCAL_POINT,
+        roles__kind=kind,
         roles__status=Role.Status.VERIFIED,
-        roles__state=state,
+        **{f"roles__{field}": value for field, value in binding.items()},
     ).distinct()
+
+
+def focal_points_of(*, state: Any) -> QuerySet[User]:
+    """The State's verified focal points (diplomatic and technical) with an active account."""
+    return _role_holders(Role.Kind.FOCAL_POINT, state=state)
 
 
 def representatives_of(*, provider: Any) -> QuerySet[User]:
     """The provider's verified representatives with an active account."""
-    return User.objects.filter(
-        is_active=True,
-        roles__kind=Role.Kind.PROVIDER,
-        roles__status=Role.Status.VERIFIED,
-        roles__provider=provider,
-    ).distinct()
+    return _role_holders(Role.Kind.PROVIDER, provider=provider)
