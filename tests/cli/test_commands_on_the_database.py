@@ -15,11 +15,13 @@ from django.db.models import F
 from equalfooting.accounts.models import Role, User
 from equalfooting.audit.models import AuditEntry
 from equalfooting.cli import main
+from equalfooting.cli.export import EXPORT_DATASETS
 from equalfooting.core.models import Installation
 from equalfooting.fund import allocation_rounds
 from equalfooting.fund.models import Allocation, Indicator
 from equalfooting.registry.models import State
 from equalfooting.registry.reference import DATA_DIR
+from equalfooting.transparency import exports
 from tests import factories
 from tests.factories import PASSWORD
 
@@ -178,3 +180,9 @@ def test_a_read_only_mirror_refuses_a_write_without_a_traceback(
     error = capsys.readouterr().err
     assert "read-only mirror" in error and "Traceback" not in error
     assert not User.objects.filter(username="chief").exists()  # the whole write rolled back
+
+
+def test_the_export_command_offers_exactly_the_public_datasets() -> None:
+    """The command lists its datasets by hand (so --help needs no database); they must stay
+    the ones the exports module publishes, plus the IATI files."""
+    assert set(EXPORT_DATASETS) == {*exports.DATASETS, "iati"}
