@@ -1,6 +1,7 @@
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import render
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -8,7 +9,7 @@ from django.views.decorators.http import require_safe
 
 from equalfooting.needs.principles import PRINCIPLES
 
-from . import charts, report, statistics
+from . import charts, file_views, published, report, statistics
 
 MAP_METRICS = ("coverage", "requests", "allocations")
 
@@ -106,13 +107,10 @@ def annual_report(request: HttpRequest, year: int) -> HttpResponse:
 
 
 @require_safe
-def annual_report_pdf(request: HttpRequest, year: int) -> HttpResponse:
-    lang = translation.get_language() or "en"
-    response = HttpResponse(report.pdf(year, lang), content_type="application/pdf")
-    response["Content-Disposition"] = (
-        f'attachment; filename="equalfooting-annual-report-{year}-{lang}.pdf"'
-    )
-    return response
+def annual_report_pdf(request: HttpRequest, year: int) -> HttpResponseBase:
+    """The PDF in the page's language, prepared by a job and served from disk."""
+    lang = translation.get_language() or settings.LANGUAGE_CODE
+    return file_views.serve(request, published.annual_report_spec(year, lang))
 
 
 @require_safe

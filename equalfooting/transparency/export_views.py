@@ -2,20 +2,19 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import tempfile
-from pathlib import Path
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBase, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import translation
 from django.utils.translation import gettext as _
-from django.views.decorators.http import condition, require_safe
+from django.views.decorators.http import condition, require_http_methods, require_safe
 
 from equalfooting.audit.selectors import audit_entries, audit_head
 from equalfooting.core.errors import NotFound
+from equalfooting.core.models import is_mirror
 
-from . import exports, iati, mirror
+from . import exports, file_views, mirror, published
 
 
 def _language(request: HttpRequest) -> str:
@@ -34,8 +33,11 @@ def _last_modified(request: HttpRequest, dataset: str, fmt: str) -> dt.datetime 
     return dt.datetime.fromisoformat(latest) if latest else None
 
 
-@require_safe
+@require_http_methods(["GET", "HEAD", "POST"])
 def export_list(request: HttpRequest) -> HttpResponse:
+    """The open-data page; its POST is the Secretariat's "Prepare now" button."""
+    if request.method == "POST":
+        return file_views.prepare_now(request)
     return render(
         request,
         "transparency/exports.html",
@@ -43,13 +45,22 @@ def export_list(request: HttpRequest) -> HttpResponse:
             "datasets": list(exports.DATASETS),
             "formats": exports.FORMATS,
             "lang": _language(request),
+            "files": file_views.file_rows(request, published.specs_listed()),
+            "can_prepare": file_views.can_prepare(request),
         },
     )
 
 
 @require_safe
+def export_file(request: HttpRequest, dataset: str, fmt: str) -> HttpResponseBase:
+    """A public list, streamed as it is read; or the mirror bundle, a published file."""
+    if f"{dataset}.{fmt}" == published.MIRROR_BUNDLE:
+        return file_views.serve(request, published.mirror_bundle_spec())
+    return _export_stream(request, dataset, fmt)
+
+
 @condition(etag_func=_etag, last_modified_func=_last_modified)
-def export_file(request: HttpRequest, dataset: str, fmt: str) -> StreamingHttpResponse:
+def _export_stream(request: HttpRequest, dataset: str, fmt: str) -> StreamingHttpResponse:
     if dataset not in exports.DATASETS or fmt not in exports.FORMATS:
         raise NotFound(_("No such dataset or format."))
     lang = _language(request)
@@ -61,8 +72,12 @@ def export_file(request: HttpRequest, dataset: str, fmt: str) -> StreamingHttpRe
     return response
 
 
-@require_safe
+@require_http_methods(["GET", "HEAD", "POST"])
 def mirror_info(request: HttpRequest) -> HttpResponse:
+    """The key bundles verify with, and the bundle; its POST is the Secretariat's "Prepare now"
+    button (a mirror refuses every POST before any view runs)."""
+    if request.method == "POST":
+        return file_views.prepare_now(request)
     installation, key = mirror.installation_key()
     return render(
         request,
@@ -71,26 +86,16 @@ def mirror_info(request: HttpRequest) -> HttpResponse:
             "public_key": key,
             "fingerprint": mirror.fingerprint(key),
             "installation": installation,
+            # A mirror makes no bundle of its own.
+            "files": []
+            if is_mirror()
+            else file_views.file_rows(request, [published.mirror_bundle_spec()]),
+            "can_prepare": file_views.can_prepare(request),
         },
     )
 
 
 @require_safe
-@condition(
-    etag_func=lambda request, name: _etag(request, "iati", name),
-    last_modified_func=lambda request, name: _last_modified(request, "iati", name),
-)
-def iati_file(request: HttpRequest, name: str) -> HttpResponse:
-    """IATI 2.03 activity and organisation files, made afresh from the public records."""
-    if name not in ("activities", "organisation"):
-        raise NotFound(_("No such dataset or format."))
-    with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / f"{name}.xml"
-        if name == "activities":
-            iati.write_activities(path)
-        else:
-            iati.write_organisation(path)
-        data = path.read_bytes()
-    response = HttpResponse(data, content_type="application/xml; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="equalfooting-iati-{name}.xml"'
-    return response
+def iati_file(request: HttpRequest, name: str) -> HttpResponseBase:
+    """IATI 2.03 activity and organisation files, prepared by a job and served from disk."""
+    return file_views.serve(request, published.iati_spec(name))
