@@ -118,7 +118,10 @@ RULES: dict[str, dict[Kind, Test]] = {
     "contact.nominate": {FOCAL_POINT: _own_state, SECRETARIAT: _any},
     "contact.directory": {FOCAL_POINT: _any, SECRETARIAT: _any},
     "contact.verify": {SECRETARIAT: _any, SYSTEM_DEMO: _any},
-    "contact.check.launch": {SECRETARIAT: _any},
+    # A contact check: launched by the Secretariat, or by the scheduler when one is due.
+    "contact.check.launch": {SECRETARIAT: _any, SYSTEM_SCHEDULER: _any},
+    # Writing a check round's checks and e-mailing their links: the worker, for the launcher.
+    "contact.check.send": {SYSTEM_WORKER: _any},
     # Offers: made by a provider's verified representatives; public once published.
     "offer.create": {PROVIDER: _own_provider},
     "offer.edit": {PROVIDER: _own_provider},
@@ -159,6 +162,21 @@ RULES: dict[str, dict[Kind, Test]] = {
     "job.list": {SECRETARIAT: _any},
     "job.retry": {SECRETARIAT: _any},
     "job.lease": {SYSTEM_WORKER: _any},
+    # Published files (annual report PDFs, IATI files, the mirror bundle): the worker prepares
+    # them; the scheduler queues a refresh (on a reader's behalf, when a file is out of date).
+    # The Secretariat may ask for one to be prepared now.
+    "files.prepare": {SYSTEM_WORKER: _any, SYSTEM_SCHEDULER: _any},
+    "files.prepare.request": {SECRETARIAT: _any},
+    # The work each role sees on its "My work" page: the Secretariat's and the reviewer's only
+    # once the session has passed two-factor authentication, like their other pages.
+    "work.secretariat": {SECRETARIAT: _any},
+    "work.reviewer": {REVIEWER: _any},
+    "work.focal_point": {FOCAL_POINT: _any},
+    "work.provider": {PROVIDER: _any},
+    # The scheduler's pass: reminders, lapses, digests. Only the scheduler runs it.
+    "deadline.sweep": {SYSTEM_SCHEDULER: _any},
+    # Ending an offer whose availability has passed.
+    "offer.expire": {SYSTEM_SCHEDULER: _any},
 }
 
 
@@ -248,6 +266,11 @@ def _decide(user: Any, action: str, obj: Any) -> str:
 
 def can(user: Any, action: str, obj: Any = None) -> bool:
     return _decide(user, action, obj) == "allow"
+
+
+def awaits_two_factor(user: Any, action: str, obj: Any = None) -> bool:
+    """The user would be allowed this once the session passes two-factor authentication."""
+    return _decide(user, action, obj) == "two_factor"
 
 
 def require(user: Any, action: str, obj: Any = None) -> None:

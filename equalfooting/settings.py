@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "equalfooting.audit",
     "equalfooting.registry",
     "equalfooting.jobs",
+    "equalfooting.deadlines",
     "equalfooting.notifications",
     "equalfooting.offers",
     "equalfooting.accounts",
@@ -173,6 +174,46 @@ def env_positive_int(name: str, default: int) -> int:
 # is queued again (three tries, then failed), so a worker killed mid-job loses nothing.
 EF_JOB_LEASE = env_positive_int("EF_JOB_LEASE", 600)
 
+# --- Deadlines (days). Each stops the server at start unless it is a positive whole number.
+# Shown on the pages where they apply and described in the user guide.
+EF_DEADLINE_DAYS = {
+    # A State answers a proposed match within this many days of the round's publication.
+    "match_state_answer": env_positive_int("EF_MATCH_ANSWER_DAYS", 21),
+    # A provider answers within this many days of the State's acceptance.
+    "match_provider_confirm": env_positive_int("EF_MATCH_CONFIRM_DAYS", 14),
+    # A reviewer submits a review within this many days of being assigned it.
+    "review": env_positive_int("EF_REVIEW_DAYS", 21),
+    # A point of contact acknowledges a contact check within this many days.
+    "contact_check": env_positive_int("EF_CONTACT_CHECK_DAYS", 14),
+    # An offer ends on its last day of availability: the deadline is the offer's own date.
+    "offer_availability": 1,
+}
+
+
+def env_positive_ints(name: str, default: tuple[int, ...]) -> tuple[int, ...]:
+    """A comma-separated list of positive whole numbers ("7,2"), or the server stops at start."""
+    raw = os.environ.get(name)
+    if raw is None:
+        return default
+    parts = [p.strip() for p in raw.split(",")]
+    if not parts or not all(p.isascii() and p.isdigit() and int(p) > 0 for p in parts):
+        raise ImproperlyConfigured(
+            f"{name} must be positive whole numbers separated by commas, such as 7,2; not {raw!r}."
+        )
+    return tuple(int(p) for p in parts)
+
+
+# The scheduler launches a contact check this many days after the last one (the first is
+# launched by the Secretariat).
+EF_CONTACT_CHECK_EVERY_DAYS = env_positive_int("EF_CONTACT_CHECK_EVERY_DAYS", 180)
+
+# Reminders go out this many days before a deadline.
+EF_REMINDER_DAYS = env_positive_ints("EF_REMINDER_DAYS", (7, 2))
+
+# The scheduler's pass (deadlines, reminders, lapses, digests) runs in the worker this often
+# (seconds); `equalfooting tick` runs one pass for installations that prefer cron.
+EF_TICK_EVERY = env_positive_int("EF_TICK_EVERY", 300)
+
 # --- Accounts and security.
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
@@ -193,7 +234,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "accounts:home"
+# Signing in lands on what waits for the person.
+LOGIN_REDIRECT_URL = "core:my_work"
 LOGOUT_REDIRECT_URL = "core:home"
 
 # Login throttling: five failures lock the username and address pair for fifteen minutes.

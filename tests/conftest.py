@@ -4,9 +4,14 @@ import os
 from typing import Any
 
 import pytest
+from django.conf import settings
+from django.core import mail
 from django.db import connection
+from django.utils import translation
 
 from equalfooting.accounts.models import User
+from equalfooting.matchmaking.models import Match
+from equalfooting.needs.models import AssistanceRequest
 from equalfooting.offers.models import Provider
 from equalfooting.registry.models import State
 from equalfooting.registry.services import reference_data_load
@@ -46,6 +51,15 @@ def jobs_run_at_once(settings: Any) -> None:
     """A job runs when it is queued (django-tasks' immediate backend), as if a worker took it at
     once, so tests see its result. Tests of the workers themselves use the database backend."""
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+
+@pytest.fixture(autouse=True)
+def language_reset() -> Any:
+    """Each test starts in the default language: a page asked for in another language
+    activates it for the rest of the thread (LocaleMiddleware), which must not reach the next
+    test."""
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture
@@ -99,3 +113,24 @@ def provider(officer: User) -> Provider:
 @pytest.fixture
 def provider_rep(provider: Provider) -> User:
     return factories.provider_representative(provider, "provider-rep")
+
+
+@pytest.fixture
+def match_proposed(
+    focal_point_ken: Any,
+    officer: Any,
+    provider: Provider,
+    provider_rep: Any,
+    django_capture_on_commit_callbacks: Any,
+) -> Match:
+    """A published round proposing one match of a Kenyan request with the provider's offer;
+    the e-mails of the steps before the round are cleared."""
+    with django_capture_on_commit_callbacks(execute=True):
+        factories.assistance_request(
+            focal_point_ken, status=AssistanceRequest.Status.OPEN, officer=officer
+        )
+        factories.published_offer(provider_rep, provider)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        factories.published_round(officer)
+    return Match.objects.select_related("request", "offer", "round").get()

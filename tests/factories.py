@@ -31,7 +31,8 @@ from equalfooting import permissions
 from equalfooting.accounts.models import Role, User
 from equalfooting.accounts.services import role_grant_system, role_nominate, two_factor_pass
 from equalfooting.fund import indicators as fund_indicators
-from equalfooting.fund.models import Contribution, Contributor
+from equalfooting.fund import proposals
+from equalfooting.fund.models import Contribution, Contributor, Proposal
 from equalfooting.fund.services import contribution_pledge, contribution_receive
 from equalfooting.matchmaking import services as matchmaking
 from equalfooting.matchmaking.models import Round
@@ -300,3 +301,22 @@ def indicators(rows: Iterable[tuple[str, str, int, Any, str]], *, synthetic: boo
             out.writerow(fund_indicators.LONG_HEADER)
             out.writerows(rows)
         fund_indicators.import_file(path=path, actor=SYSTEM, synthetic=synthetic)
+
+
+def proposal_under_review(
+    focal_point: User, state: State, *, officer: User, reviewers: list[User], **change: Any
+) -> Proposal:
+    """A proposal to the fund made and submitted by the State's focal point, and assigned by
+    the Secretariat to these reviewers."""
+    fields = {
+        "title": "A national CSIRT",
+        "summary": "A national computer security incident response team.",
+        "theme": "incident",
+        "amount": "30000.00",
+        **change,
+    }
+    made = proposals.proposal_create(actor=focal_point, state=state, **fields)
+    made = proposals.proposal_transition(
+        actor=focal_point, proposal=made, target=Proposal.Status.SUBMITTED
+    )
+    return proposals.reviewers_assign(actor=officer, proposal=made, reviewers=reviewers)

@@ -91,3 +91,8 @@ def focal_points_of(*, state: Any) -> QuerySet[User]:
 def representatives_of(*, provider: Any) -> QuerySet[User]:
     """The provider's verified representatives with an active account."""
     return _role_holders(Role.Kind.PROVIDER, provider=provider)
+
+
+def secretariat_staff() -> QuerySet[User]:
+    """The verified Secretariat staff: they hear of what is overdue."""
+    return _role_holders(Role.Kind.SECRETARIAT)

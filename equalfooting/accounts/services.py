@@ -24,6 +24,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from equalfooting import permissions
 from equalfooting.audit.services import audit_append
 from equalfooting.core.errors import InvalidInput, NotAllowed, TwoFactorRequired
+from equalfooting.notifications.models import Notification
 from equalfooting.notifications.services import notify
 
 from . import selectors, workflow
@@ -371,6 +372,10 @@ def two_factor_reset(*, actor: Any, user: User, reason: str) -> None:
     codes = StaticToken.objects.filter(device__user=user).count()
     authenticators, _deleted = TOTPDevice.objects.filter(user=user).delete()
     StaticDevice.objects.filter(user=user).delete()
+    # API tokens made under the lost second factor act for privileged roles: they end with it.
+    tokens = ApiToken.objects.filter(user=user, two_factor=True, revoked_at__isnull=True).update(
+        revoked_at=timezone.now()
+    )
     audit_append(
         actor=actor,
         action="accounts.two_factor.reset",
@@ -381,7 +386,16 @@ def two_factor_reset(*, actor: Any, user: User, reason: str) -> None:
             "reason": reason,
             "authenticators": authenticators,
             "codes": codes,
+            "tokens_revoked": tokens,
         },
+    )
+    # A security notice: the person learns of it even if someone else asked for the reset.
+    notify(
+        kind=Notification.Kind.TWO_FACTOR_RESET,
+        recipients=[user],
+        about=user,
+        context={"tokens": tokens},
+        link=reverse("accounts:home"),
     )
 
 

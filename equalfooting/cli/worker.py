@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 import logging
 import os
 import socket
@@ -45,11 +46,42 @@ def register(commands: Subcommands) -> None:
         help="a name unique among the workers (default: host, process and a random part)",
     )
     worker.add_argument(
+        "--no-scheduler",
+        action="store_true",
+        help="do not run the scheduler's pass (deadlines, reminders, digests) every "
+        "EF_TICK_EVERY seconds (default 300): for extra workers, or when cron runs "
+        "`equalfooting tick`",
+    )
+    worker.add_argument(
         "--quiet", action="store_true", help="print only warnings, not each job started and ended"
     )
     # Given by `equalfooting demo`: the worker stops when the process that started it is gone.
     worker.add_argument("--stop-with", type=int, default=None, help=argparse.SUPPRESS)
     worker.set_defaults(func=cmd_worker)
+    register_tick(commands)
+
+
+def register_tick(commands: Subcommands) -> None:
+    tick = commands.add_parser(
+        "tick",
+        help="run one pass of the scheduler (deadlines, reminders, lapses, digests) and exit",
+        description="Run one pass of the scheduler, as each worker does every EF_TICK_EVERY "
+        "seconds: lapse the deadlines that have passed, send the reminders due (EF_REMINDER_DAYS, "
+        "default 7 and 2 days before), send yesterday's daily digests, and e-mail any notice "
+        "whose e-mail was lost. For installations that prefer cron, e.g. every five minutes "
+        "with workers started with --no-scheduler. Running it twice sends nothing twice. "
+        "Prints what it did as JSON.",
+    )
+    tick.set_defaults(func=cmd_tick)
+
+
+def cmd_tick(args: argparse.Namespace) -> int:
+    django_setup()
+    # after django_setup(): the scheduler reads models, which need the app registry
+    from equalfooting.jobs.schedule import tick
+
+    print(json.dumps(tick(), ensure_ascii=False))
+    return 0
 
 
 def cmd_worker(args: argparse.Namespace) -> int:
@@ -70,6 +102,7 @@ def cmd_worker(args: argparse.Namespace) -> int:
     worker = Worker(
         lease=settings.EF_JOB_LEASE,
         stop_with=args.stop_with,
+        scheduler=not args.no_scheduler,
         queue_names=["default"],
         interval=args.interval,
         batch=args.batch,
@@ -81,7 +114,12 @@ def cmd_worker(args: argparse.Namespace) -> int:
     )
     print(
         f"Worker {worker_id} on {settings.DATABASES['default']['NAME']}; "
-        f"job lease {settings.EF_JOB_LEASE} s.",
+        f"job lease {settings.EF_JOB_LEASE} s; "
+        + (
+            "no scheduler."
+            if args.no_scheduler or args.batch
+            else f"scheduler pass every {settings.EF_TICK_EVERY} s."
+        ),
         flush=True,
     )
     worker.configure_signals()

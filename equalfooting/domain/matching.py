@@ -3,7 +3,7 @@
 Given requests (units of help a State needs) and offers (capacity a provider has), find
 integral assignments of units that maximise the need-weighted help delivered,
 Σ weight × units, subject to compatibility and capacities, never over a pair the input
-excludes (declined in an earlier round). It is a min-cost flow problem,
+excludes (declined or lapsed in an earlier round). It is a min-cost flow problem,
 solved exactly with OR-Tools:
 
     source ─▶ State ─▶ request (≤ units) ─▶ offer (cost −weight) ─▶ sink (≤ capacity)
@@ -70,7 +70,7 @@ class Problem:
     requests: tuple[Request, ...]
     offers: tuple[Offer, ...]
     fairness: str = "none"
-    # (request id, offer id) pairs never to be proposed: declined in an earlier round.
+    # (request id, offer id) pairs never to be proposed: declined or lapsed in an earlier round.
     exclusions: frozenset[tuple[str, str]] = frozenset()
 
 
@@ -524,11 +524,11 @@ def explain(problem: Problem, edges: Sequence[Sequence[int]], solution: Solution
     texts = {}
     for i, r in enumerate(problem.requests):
         excluded = [o for o in problem.offers if (r.id, o.id) in problem.exclusions]
-        # Why a pair was not proposed: it was declined in an earlier round.
+        # Why a pair was not proposed: it was declined or lapsed in an earlier round.
         note = (
             " Not proposed with offer(s) "
             + ", ".join(o.id for o in excluded)
-            + ": declined in an earlier round."
+            + ": declined or lapsed in an earlier round."
             if excluded
             else ""
         )
@@ -537,7 +537,7 @@ def explain(problem: Problem, edges: Sequence[Sequence[int]], solution: Solution
             texts[r.id] = (
                 "Not matched: its only compatible offer(s) ("
                 + ", ".join(declined)
-                + ") were declined in an earlier round."
+                + ") were declined or lapsed in an earlier round."
                 if declined
                 else "Not matched: no compatible offer — "
                 + _why_incompatible(r, problem.offers)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -16,6 +17,8 @@ from equalfooting import permissions
 from equalfooting.core.errors import InvalidInput, NotFound, TransitionNotAllowed
 from equalfooting.core.forms import attach_errors
 from equalfooting.core.i18n import pick
+from equalfooting.deadlines.models import Deadline
+from equalfooting.deadlines.selectors import deadline_open
 from equalfooting.needs import framework as fw
 from equalfooting.needs.labels import theme_label
 from equalfooting.needs.principles import PRINCIPLES
@@ -203,7 +206,13 @@ def review_detail(request: HttpRequest, review_id: int, obj: Review) -> HttpResp
     return render(
         request,
         "fund/review_detail.html",
-        {"review": obj, "blind": blind(obj.proposal), "form": form},
+        {
+            "review": obj,
+            "blind": blind(obj.proposal),
+            "form": form,
+            "due": deadline_open(kind=Deadline.Kind.REVIEW, object_type="review", about=obj),
+            "review_days": settings.EF_DEADLINE_DAYS[Deadline.Kind.REVIEW],
+        },
         status=422 if form.errors else 200,
     )
 

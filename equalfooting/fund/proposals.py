@@ -24,6 +24,8 @@ from equalfooting.accounts.models import Role
 from equalfooting.accounts.selectors import focal_points_of
 from equalfooting.audit.services import audit_append
 from equalfooting.core.errors import InvalidInput, NotAllowed, TransitionNotAllowed
+from equalfooting.deadlines.models import Deadline
+from equalfooting.deadlines.services import deadline_close, deadline_open
 from equalfooting.needs import framework as fw
 from equalfooting.needs.principles import clean as clean_principles
 from equalfooting.notifications.models import Notification
@@ -218,6 +220,9 @@ def reviewers_assign(*, actor: Any, proposal: Proposal, reviewers: list[Any]) ->
             )
         review, created = Review.objects.get_or_create(proposal=proposal, reviewer=reviewer)
         if created:  # the reviewer learns the proposal's reference only: the review is blind
+            deadline_open(
+                actor=actor, kind=Deadline.Kind.REVIEW, object_type="review", about=review
+            )
             notify(
                 kind=Notification.Kind.REVIEW_ASSIGNED,
                 recipients=[reviewer],
@@ -264,6 +269,7 @@ def review_submit(
     review.scores, review.recommendation, review.comments = clean, recommendation, comments.strip()
     review.status, review.submitted_at = Review.Status.SUBMITTED, timezone.now()
     review.save()
+    deadline_close(actor=actor, kind=Deadline.Kind.REVIEW, object_type="review", about=review)
     audit_append(
         actor=actor,
         action="fund.review.submit",
@@ -309,6 +315,13 @@ def proposal_determine(*, actor: Any, proposal: Proposal, decision: str, reason:
             )
     else:
         proposal.save()
+    # Determined: reviews still unwritten are no longer awaited.
+    for review_id in proposal.reviews.filter(status=Review.Status.ASSIGNED).values_list(
+        "pk", flat=True
+    ):
+        deadline_close(
+            actor=actor, kind=Deadline.Kind.REVIEW, object_type="review", about=review_id, met=False
+        )
     audit_append(
         actor=actor,
         action=f"fund.proposal.{decision}",

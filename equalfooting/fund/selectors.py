@@ -6,13 +6,14 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.paginator import Page, Paginator
-from django.db.models import QuerySet, Sum
+from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
 from django.utils.translation import gettext as _
 
 from equalfooting import permissions
 from equalfooting.accounts.models import Role, User
 from equalfooting.core.errors import NotFound
+from equalfooting.deadlines.models import Deadline
 from equalfooting.registry.models import State
 
 from .models import (
@@ -236,3 +237,54 @@ def review_assigned(*, reviewer: Any, review_id: int) -> Review:
     if found is None:
         raise NotFound(_("No such review."))
     return found
+
+
+def reviews_waiting(*, reviewer: Any) -> QuerySet[Review]:
+    """The reviews this reviewer has yet to submit, of proposals still under review."""
+    return reviews_assigned(reviewer=reviewer).filter(
+        status=Review.Status.ASSIGNED, proposal__status=Proposal.Status.UNDER_REVIEW
+    )
+
+
+def reviews_overdue() -> QuerySet[Review]:
+    """Reviews past their due date and still unwritten, of proposals still under review: the
+    Secretariat may assign another reviewer."""
+    lapsed = Deadline.objects.filter(
+        kind=Deadline.Kind.REVIEW, object_type="review", status=Deadline.Status.LAPSED
+    ).values_list("object_id", flat=True)
+    return (
+        Review.objects.filter(
+            status=Review.Status.ASSIGNED,
+            proposal__status=Proposal.Status.UNDER_REVIEW,
+            pk__in=[int(pk) for pk in lapsed],
+        )
+        .select_related("proposal__state")
+        .order_by("pk")
+    )
+
+
+def proposals_in_status(*, statuses: Any) -> QuerySet[Proposal]:
+    """Proposals in these statuses, with their State, oldest first."""
+    return (
+        Proposal.objects.filter(status__in=statuses)
+        .select_related("state")
+        .annotate(
+            reviews_open=Count("reviews", filter=Q(reviews__status=Review.Status.ASSIGNED)),
+            reviews_in=Count("reviews", filter=Q(reviews__status=Review.Status.SUBMITTED)),
+        )
+        .order_by("pk")
+    )
+
+
+def projects_unpaid() -> list[Project]:
+    """Projects with money committed and no tranche paid yet: a disbursement to make."""
+    paid = set(
+        LedgerTransaction.objects.filter(kind=LedgerTransaction.Kind.DISBURSEMENT)
+        .exclude(reference="")
+        .values_list("reference", flat=True)
+    )
+    return [
+        p
+        for p in Project.objects.filter(committed__gt=0).select_related("state").order_by("pk")
+        if p.reference not in paid
+    ]

@@ -40,6 +40,19 @@ class MatchQuerySet(models.QuerySet["Match"]):
         """
         return self.filter(round__status=Round.Status.PUBLISHED)
 
+    def ended(self) -> MatchQuerySet:
+        """Matches declined or lapsed on either side: their pairs are never proposed again."""
+        return self.filter(
+            models.Q(state_decision__in=Match.ENDED_STATE)
+            | models.Q(provider_decision__in=Match.ENDED_PROVIDER)
+        )
+
+    def live(self) -> MatchQuerySet:
+        """Matches neither side has declined and no deadline has ended: they hold their units."""
+        return self.exclude(state_decision__in=Match.ENDED_STATE).exclude(
+            provider_decision__in=Match.ENDED_PROVIDER
+        )
+
 
 class Match(models.Model):
     """Units of one offer proposed for one request in a round."""
@@ -48,11 +61,13 @@ class Match(models.Model):
         PENDING = "pending", _("Awaiting the State")
         ACCEPTED = "accepted", _("Accepted by the State")
         DECLINED = "declined", _("Declined by the State")
+        LAPSED = "lapsed", _("Lapsed: the State did not answer in time")
 
     class ProviderDecision(models.TextChoices):
         PENDING = "pending", _("Awaiting the provider")
         CONFIRMED = "confirmed", _("Confirmed by the provider")
         DECLINED = "declined", _("Declined by the provider")
+        LAPSED = "lapsed", _("Lapsed: the provider did not answer in time")
 
     class DeclineReason(models.TextChoices):
         NO_CAPACITY = "no_capacity", _("No capacity")
@@ -100,6 +115,10 @@ class Match(models.Model):
     completed_by_provider = models.BooleanField(default=False)
     updated_at = models.DateTimeField(auto_now=True)
 
+    # Decisions that end a match: a decline, or a deadline passed without an answer.
+    ENDED_STATE = (StateDecision.DECLINED, StateDecision.LAPSED)
+    ENDED_PROVIDER = (ProviderDecision.DECLINED, ProviderDecision.LAPSED)
+
     objects = MatchQuerySet.as_manager()
 
     class Meta:
@@ -112,27 +131,26 @@ class Match(models.Model):
         return f"match {self.pk}: {self.request_id} ← {self.offer_id} ({self.units})"
 
     @property
-    def declined(self) -> bool:
-        """Declined by either side: the pair is never proposed again."""
-        return (
-            self.state_decision == self.StateDecision.DECLINED
-            or self.provider_decision == self.ProviderDecision.DECLINED
+    def ended(self) -> bool:
+        """Declined or lapsed on either side: the pair is never proposed again."""
+        return self.state_decision in self.ENDED_STATE or self.provider_decision in (
+            self.ENDED_PROVIDER
         )
 
     @property
     def awaits_state(self) -> bool:
-        """The State has yet to answer, and the provider has not declined."""
+        """The State has yet to answer, and the match has not ended on the provider's side."""
         return (
             self.state_decision == self.StateDecision.PENDING
-            and self.provider_decision != self.ProviderDecision.DECLINED
+            and self.provider_decision not in self.ENDED_PROVIDER
         )
 
     @property
     def awaits_provider(self) -> bool:
-        """The provider has yet to answer, and the State has not declined."""
+        """The provider has yet to answer, and the match has not ended on the State's side."""
         return (
             self.provider_decision == self.ProviderDecision.PENDING
-            and self.state_decision != self.StateDecision.DECLINED
+            and self.state_decision not in self.ENDED_STATE
         )
 
     @property

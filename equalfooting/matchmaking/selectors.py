@@ -50,14 +50,10 @@ def match_from_id(*, match_id: int, **_ignored: Any) -> Match:
     return found
 
 
-def pairs_declined() -> set[tuple[int, int]]:
-    """(request id, offer id) of every pair declined by either side in any round: such a pair
-    is never proposed again."""
-    declined = Match.objects.filter(
-        Q(state_decision=Match.StateDecision.DECLINED)
-        | Q(provider_decision=Match.ProviderDecision.DECLINED)
-    )
-    return set(declined.values_list("request_id", "offer_id"))
+def pairs_excluded() -> set[tuple[int, int]]:
+    """(request id, offer id) of every pair declined by either side, or lapsed, in any round:
+    such a pair is never proposed again."""
+    return set(Match.objects.ended().values_list("request_id", "offer_id"))
 
 
 def round_matches(*, round_: Round) -> QuerySet[Match]:
@@ -81,6 +77,11 @@ def decline_figures() -> dict[str, Any]:
     return {
         "by_reason": by_reason,
         "state_by_reason": state_by_reason,
+        # Matches that lapsed, counted apart from declines, by the side that did not answer.
+        "state_lapses": Match.objects.filter(state_decision=Match.StateDecision.LAPSED).count(),
+        "provider_lapses": Match.objects.filter(
+            provider_decision=Match.ProviderDecision.LAPSED
+        ).count(),
         "total": Match.objects.published().count(),
         "state_declines": Match.objects.filter(state_decision=Match.StateDecision.DECLINED).count(),
         "queued": PriorityEntry.objects.count(),
@@ -94,3 +95,62 @@ def decline_figures() -> dict[str, Any]:
 def priority_entries() -> QuerySet[PriorityEntry]:
     """The fund's priority queue: requests left without help by a provider's legal restriction."""
     return PriorityEntry.objects.select_related("request__state", "match__offer__provider")
+
+
+def _matches_waiting() -> QuerySet[Match]:
+    return Match.objects.published().select_related("round", "request__state", "offer__provider")
+
+
+def matches_awaiting_state(*, state_ids: Any) -> list[Match]:
+    """Matches these States have yet to answer (the provider has not ended them)."""
+    if not state_ids:
+        return []
+    return [
+        m
+        for m in _matches_waiting().filter(
+            request__state_id__in=state_ids, state_decision=Match.StateDecision.PENDING
+        )
+        if m.awaits_state
+    ]
+
+
+def matches_awaiting_provider(*, provider_ids: Any) -> list[Match]:
+    """Matches these providers have yet to answer (the State has not ended them)."""
+    if not provider_ids:
+        return []
+    return [
+        m
+        for m in _matches_waiting().filter(
+            offer__provider_id__in=provider_ids,
+            provider_decision=Match.ProviderDecision.PENDING,
+        )
+        if m.awaits_provider
+    ]
+
+
+def matches_delivering(*, provider_ids: Any) -> QuerySet[Match]:
+    """Agreed matches of these providers whose delivery they have not yet reported complete."""
+    return _matches_waiting().filter(
+        offer__provider_id__in=provider_ids or [],
+        state_decision=Match.StateDecision.ACCEPTED,
+        provider_decision=Match.ProviderDecision.CONFIRMED,
+        completed_by_provider=False,
+    )
+
+
+def rounds_proposed() -> QuerySet[Round]:
+    """Rounds solved and waiting for the Secretariat to publish or discard them."""
+    return Round.objects.filter(status=Round.Status.PROPOSED)
+
+
+def matches_lapsed_since(*, since: Any) -> QuerySet[Match]:
+    """Matches that lapsed (on either side) since this moment, newest first."""
+    return (
+        Match.objects.filter(
+            Q(state_decision=Match.StateDecision.LAPSED)
+            | Q(provider_decision=Match.ProviderDecision.LAPSED),
+            updated_at__gte=since,
+        )
+        .select_related("round", "request__state", "offer__provider")
+        .order_by("-updated_at")
+    )

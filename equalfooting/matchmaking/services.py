@@ -15,6 +15,8 @@ from equalfooting import permissions
 from equalfooting.accounts.selectors import focal_points_of, representatives_of
 from equalfooting.audit.services import audit_append
 from equalfooting.core.errors import InvalidInput, NotAllowed, TransitionNotAllowed
+from equalfooting.deadlines.models import Deadline
+from equalfooting.deadlines.services import deadline_close, deadline_open
 from equalfooting.domain import matching
 from equalfooting.fund.models import PriorityEntry
 from equalfooting.jobs.models import Job
@@ -48,15 +50,8 @@ def _agreed_units(**filters: Any) -> int:
 
 
 def _pending_units(**filters: Any) -> int:
-    """Units proposed in published rounds and not yet declined by either side."""
-    return (
-        Match.objects.published()
-        .filter(**filters)
-        .exclude(state_decision=Match.StateDecision.DECLINED)
-        .exclude(provider_decision=Match.ProviderDecision.DECLINED)
-        .aggregate(n=Sum("units"))["n"]
-        or 0
-    )
+    """Units proposed in published rounds whose match has not ended (declined or lapsed)."""
+    return Match.objects.published().live().filter(**filters).aggregate(n=Sum("units"))["n"] or 0
 
 
 def _public_gap(state: Any) -> float:
@@ -70,7 +65,8 @@ def _public_gap(state: Any) -> float:
 def build_problem(*, fairness: str) -> tuple[dict[str, Any], dict[str, Any]]:
     """The round's input file from open requests and published offers, and the weights' basis.
 
-    A pair declined in an earlier round is listed in `exclusions` and never proposed again.
+    A pair declined or lapsed in an earlier round is listed in `exclusions` and never proposed
+    again.
     """
     requests, basis = [], {}
     gaps: dict[int, float] = {}
@@ -127,12 +123,12 @@ def build_problem(*, fairness: str) -> tuple[dict[str, Any], dict[str, Any]]:
             item["end"] = o.available_until.isoformat()
         offers.append(item)
         offer_refs[o.pk] = o.reference
-    # Pairs declined in an earlier round, named as the file names its requests and offers.
+    # Pairs declined or lapsed in an earlier round, named as the file names its requests and offers.
     exclusions = [
         {"request": r, "offer": o}
         for r, o in sorted(
             (request_refs[request_id], offer_refs[offer_id])
-            for request_id, offer_id in selectors.pairs_declined()
+            for request_id, offer_id in selectors.pairs_excluded()
             if request_id in request_refs and offer_id in offer_refs
         )
     ]
@@ -278,6 +274,13 @@ def round_publish(*, actor: Any, round_: Round) -> Round:
         },
     )
     for m in round_.matches.select_related("request", "offer"):
+        deadline_open(
+            actor=actor,
+            kind=Deadline.Kind.MATCH_STATE_ANSWER,
+            object_type="match",
+            about=m,
+            start=round_.published_at,
+        )
         notify(
             kind=Notification.Kind.MATCH_PROPOSED,
             recipients=[
@@ -286,7 +289,7 @@ def round_publish(*, actor: Any, round_: Round) -> Round:
             ],
             about=m,
             context={"round": round_.pk, "units": m.units, **_match_refs(m)},
-            link=_match_path(m),
+            link=match_path(m),
         )
     return round_
 
@@ -309,7 +312,7 @@ def round_discard(*, actor: Any, round_: Round) -> Round:
     return round_
 
 
-def _match_state(m: Match) -> dict[str, Any]:
+def match_snapshot(m: Match) -> dict[str, Any]:
     return {
         "round": m.round_id,
         "request": m.request.reference,
@@ -332,7 +335,7 @@ def _match_refs(m: Match) -> dict[str, str]:
     return {"request": m.request.reference, "offer": m.offer.reference}
 
 
-def _match_path(m: Match) -> str:
+def match_path(m: Match) -> str:
     """Where a match is seen and answered: its row on the round's page."""
     return reverse("matchmaking:round_detail", kwargs={"round_id": m.round_id}) + f"#match-{m.pk}"
 
@@ -359,6 +362,8 @@ def _settle(match: Match) -> None:
     )
     if request.status != target and request.status in OPEN_STATUSES:
         request_advance(request=request, target=target, cause=f"agreed in round {match.round_id}")
+    # The offer's status as it is now, locked: the scheduler may be closing it at this moment.
+    offer = Offer.objects.select_for_update().get(pk=offer.pk)
     if offer.status == Offer.Status.PUBLISHED and _agreed_units(offer=offer) >= offer.capacity:
         offer.status = Offer.Status.FULLY_BOOKED
         offer.save(update_fields=["status", "updated_at"])
@@ -371,6 +376,15 @@ def _settle(match: Match) -> None:
         )
 
 
+def _lapsed() -> TransitionNotAllowed:
+    return TransitionNotAllowed(
+        _(
+            "The time to answer this match has passed: it lapsed and its units went back to "
+            "the offer."
+        )
+    )
+
+
 @transaction.atomic
 def match_state_decide(
     *, actor: Any, match: Match, accept: bool, reason: str = "", note: str = ""
@@ -378,11 +392,17 @@ def match_state_decide(
     """The requesting State accepts, or declines with a reason category."""
     permissions.require(actor, "match.state_decide", match)
     match = _match_locked(match)
+    if match.state_decision == Match.StateDecision.LAPSED:
+        raise _lapsed()
     if match.state_decision != Match.StateDecision.PENDING:
         raise TransitionNotAllowed(_("The State has already decided on this match."))
     if match.provider_decision == Match.ProviderDecision.DECLINED:
         raise TransitionNotAllowed(
             _("The provider has declined this match, so it can no longer be accepted.")
+        )
+    if match.provider_decision == Match.ProviderDecision.LAPSED:
+        raise TransitionNotAllowed(
+            _("The provider did not answer this match in time, so it can no longer be accepted.")
         )
     if not accept and reason not in Match.StateDeclineReason.values:
         raise InvalidInput({"reason": _("Choose the reason for declining.")})
@@ -395,14 +415,25 @@ def match_state_decide(
         action=f"matchmaking.match.state_{match.state_decision}",
         object_type="match",
         object_id=str(match.pk),
-        state=_match_state(match),
+        state=match_snapshot(match),
     )
+    deadline_close(
+        actor=actor, kind=Deadline.Kind.MATCH_STATE_ANSWER, object_type="match", about=match
+    )
+    if accept and match.provider_decision == Match.ProviderDecision.PENDING:
+        # The provider now has its own time to answer, counted from the acceptance.
+        deadline_open(
+            actor=actor,
+            kind=Deadline.Kind.MATCH_PROVIDER_CONFIRM,
+            object_type="match",
+            about=match,
+        )
     notify(
         kind=Notification.Kind.MATCH_STATE_ANSWERED,
         recipients=representatives_of(provider=match.offer.provider_id),
         about=match,
         context={"accepted": accept, **_match_refs(match)},
-        link=_match_path(match),
+        link=match_path(match),
     )
     if match.agreed:
         _settle(match)
@@ -420,11 +451,17 @@ def match_provider_decide(
     """
     permissions.require(actor, "match.provider_decide", match)
     match = _match_locked(match)
+    if match.provider_decision == Match.ProviderDecision.LAPSED:
+        raise _lapsed()
     if match.provider_decision != Match.ProviderDecision.PENDING:
         raise TransitionNotAllowed(_("The provider has already decided on this match."))
     if match.state_decision == Match.StateDecision.DECLINED:
         raise TransitionNotAllowed(
             _("The State has declined this match, so it can no longer be confirmed.")
+        )
+    if match.state_decision == Match.StateDecision.LAPSED:
+        raise TransitionNotAllowed(
+            _("The State did not answer this match in time, so it can no longer be confirmed.")
         )
     if not confirm and reason not in Match.DeclineReason.values:
         raise InvalidInput({"reason": _("Choose the reason for declining.")})
@@ -439,14 +476,26 @@ def match_provider_decide(
         action=f"matchmaking.match.provider_{match.provider_decision}",
         object_type="match",
         object_id=str(match.pk),
-        state=_match_state(match),
+        state=match_snapshot(match),
     )
+    deadline_close(
+        actor=actor, kind=Deadline.Kind.MATCH_PROVIDER_CONFIRM, object_type="match", about=match
+    )
+    if not confirm:
+        # Declined: the State need no longer answer.
+        deadline_close(
+            actor=actor,
+            kind=Deadline.Kind.MATCH_STATE_ANSWER,
+            object_type="match",
+            about=match,
+            met=False,
+        )
     notify(
         kind=Notification.Kind.MATCH_PROVIDER_ANSWERED,
         recipients=focal_points_of(state=match.request.state_id),
         about=match,
         context={"confirmed": confirm, **_match_refs(match)},
-        link=_match_path(match),
+        link=match_path(match),
     )
     if not confirm and reason == Match.DeclineReason.LEGAL_RESTRICTION:
         entry = PriorityEntry.objects.create(request=match.request, match=match, units=match.units)
@@ -487,7 +536,7 @@ def match_report(*, actor: Any, match: Match, event: str) -> Match:
         action=f"matchmaking.match.{event}",
         object_type="match",
         object_id=str(match.pk),
-        state=_match_state(match),
+        state=match_snapshot(match),
     )
     request = match.request
     if event == Match.DeliveryEvent.STARTED and request.status in (

@@ -3,6 +3,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
@@ -15,6 +16,8 @@ from equalfooting import permissions
 from equalfooting.core.errors import InvalidInput, NotFound, TransitionNotAllowed
 from equalfooting.core.forms import attach_errors
 from equalfooting.core.responses import json_download
+from equalfooting.deadlines.models import Deadline
+from equalfooting.deadlines.selectors import deadlines_open
 from equalfooting.jobs.selectors import jobs_unfinished
 
 from . import forms, selectors, services
@@ -52,10 +55,20 @@ def round_list(request: HttpRequest) -> HttpResponse:
 def round_detail(request: HttpRequest, round_id: int) -> HttpResponse:
     round_ = selectors.matching_round_visible(user=request.user, round_id=round_id)
     rows = []
-    for m in selectors.round_matches(round_=round_):
+    matches = list(selectors.round_matches(round_=round_))
+    # Each side's open deadline to answer (two queries for the page).
+    state_due = deadlines_open(
+        kind=Deadline.Kind.MATCH_STATE_ANSWER, object_type="match", ids=matches
+    )
+    provider_due = deadlines_open(
+        kind=Deadline.Kind.MATCH_PROVIDER_CONFIRM, object_type="match", ids=matches
+    )
+    for m in matches:
         rows.append(
             {
                 "match": m,
+                "state_due": state_due.get(str(m.pk)),
+                "provider_due": provider_due.get(str(m.pk)),
                 "state_can": m.awaits_state
                 and permissions.can(request.user, "match.state_decide", m),
                 "provider_can": m.awaits_provider
@@ -287,7 +300,7 @@ def match_report(request: HttpRequest, match_id: int, obj: Match) -> HttpRespons
 
 @require_safe
 def decline_statistics(request: HttpRequest) -> HttpResponse:
-    """Declines by reason, published in aggregate — including legal restrictions."""
+    """Declines by reason, published in aggregate (legal restrictions included), and lapses."""
     figures = selectors.decline_figures()
     rows = [
         {"label": label, "count": figures["by_reason"].get(code, 0)}
@@ -309,6 +322,15 @@ def decline_statistics(request: HttpRequest) -> HttpResponse:
             "state_declines": figures["state_declines"],
             "queued": figures["queued"],
             "agreed": figures["agreed"],
+            "lapse_rows": [
+                {"label": _("The State did not answer in time"), "count": figures["state_lapses"]},
+                {
+                    "label": _("The provider did not answer in time"),
+                    "count": figures["provider_lapses"],
+                },
+            ],
+            "answer_days": settings.EF_DEADLINE_DAYS[Deadline.Kind.MATCH_STATE_ANSWER],
+            "confirm_days": settings.EF_DEADLINE_DAYS[Deadline.Kind.MATCH_PROVIDER_CONFIRM],
         },
     )
 

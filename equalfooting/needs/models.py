@@ -100,6 +100,7 @@ class AssistanceRequest(models.Model):
         DRAFT = "draft", _("Draft")
         SUBMITTED = "submitted", _("Submitted")
         SCREENING = "screening", _("Screening")
+        RETURNED = "returned", _("Returned for information")
         OPEN = "open", _("Open")
         PARTLY_MATCHED = "partly_matched", _("Partly matched")
         MATCHED = "matched", _("Matched")

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Max, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from equalfooting import permissions
 from equalfooting.core.errors import NotFound
+from equalfooting.registry.models import State
 
 from .models import Assessment, AssistanceRequest
 
@@ -84,3 +85,29 @@ def requests_visible(
 def request_matches_published(*, request: AssistanceRequest) -> QuerySet[Any]:
     """The request's matches in published rounds (matchmaking's `MatchQuerySet.published`)."""
     return request.matches.published().select_related("offer__provider")
+
+
+def requests_in_status(*, statuses: Any, state_ids: Any = None) -> QuerySet[AssistanceRequest]:
+    """Requests in these statuses (of these States, when given), oldest submitted first."""
+    rows = AssistanceRequest.objects.select_related("state").filter(status__in=statuses)
+    if state_ids is not None:
+        rows = rows.filter(state_id__in=state_ids)
+    return rows.order_by("submitted_at", "pk")
+
+
+def assessments_stale(*, state_ids: Any, older_than: Any) -> list[tuple[Any, Any]]:
+    """(State, date of its latest submitted self-assessment or None) for each of these States
+    whose latest is older than `older_than`, or that has none: time to assess again."""
+    if not state_ids:
+        return []
+    latest = dict(
+        Assessment.objects.filter(state_id__in=state_ids, status=Assessment.Status.SUBMITTED)
+        .values_list("state_id")
+        .annotate(at=Max("submitted_at"))
+    )
+    states = State.objects.filter(pk__in=state_ids).order_by("pk")
+    return [
+        (state, latest.get(state.pk))
+        for state in states
+        if latest.get(state.pk) is None or latest[state.pk] < older_than
+    ]

@@ -20,6 +20,8 @@ from equalfooting.audit.services import audit_append
 from equalfooting.core import languages
 from equalfooting.core.errors import InvalidInput, TransitionNotAllowed
 from equalfooting.core.validation import clean_choices, clean_date
+from equalfooting.deadlines.models import Deadline
+from equalfooting.deadlines.services import deadlines_cancel
 from equalfooting.notifications.services import notify
 
 from . import framework as fw
@@ -293,8 +295,10 @@ def request_create(*, actor: Any, state: Any, **fields: Any) -> AssistanceReques
 def request_update(*, actor: Any, request: AssistanceRequest, **fields: Any) -> AssistanceRequest:
     permissions.require(actor, "request.edit", request)
     request = AssistanceRequest.objects.select_for_update().get(pk=request.pk)
-    if request.status != AssistanceRequest.Status.DRAFT:
-        raise TransitionNotAllowed(_("Only a draft request can be edited."))
+    if request.status not in workflow.EDITABLE:
+        raise TransitionNotAllowed(
+            _("Only a draft request, or one returned for information, can be edited.")
+        )
     current = {name: getattr(request, name) for name in REQUEST_FIELDS}
     data = clean_request({**current, **fields})
     for name, value in data.items():
@@ -349,6 +353,14 @@ def request_transition(
         object_id=str(request.pk),
         state={**_request_state(request), "reason": reason.strip()},
     )
+    if target in workflow.ENDED:
+        # Its matches no longer await an answer from either side.
+        deadlines_cancel(
+            actor=actor,
+            kinds=[Deadline.Kind.MATCH_STATE_ANSWER, Deadline.Kind.MATCH_PROVIDER_CONFIRM],
+            object_type="match",
+            ids=request.matches.values_list("pk", flat=True),
+        )
     if target in workflow.NOTICES:
         notify(
             kind=workflow.NOTICES[target],

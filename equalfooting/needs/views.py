@@ -13,6 +13,8 @@ from equalfooting.core import languages
 from equalfooting.core.errors import InvalidInput, NotFound, TransitionNotAllowed
 from equalfooting.core.forms import attach_errors
 from equalfooting.core.i18n import pick
+from equalfooting.deadlines.models import Deadline
+from equalfooting.deadlines.selectors import deadlines_open
 from equalfooting.registry.models import State
 from equalfooting.registry.selectors import state_from_iso3
 
@@ -257,6 +259,9 @@ def _render_request(
     steps = _steps(request, found)
     # Matches of published rounds only: a proposal under review is not yet public.
     matches = list(selectors.request_matches_published(request=found))
+    due = deadlines_open(kind=Deadline.Kind.MATCH_STATE_ANSWER, object_type="match", ids=matches)
+    for m in matches:
+        m.state_due = due.get(str(m.pk))  # shown beside the answer buttons
     return render(
         request,
         "needs/request_detail.html",
@@ -276,7 +281,7 @@ def _render_request(
                 for m in matches
                 if m.awaits_state and permissions.can(request.user, "match.state_decide", m)
             },
-            "can_edit": found.status == AssistanceRequest.Status.DRAFT
+            "can_edit": found.status in workflow.EDITABLE
             and permissions.can(request.user, "request.edit", found),
             "form": form,
         },

@@ -25,8 +25,13 @@ TRANSITIONS: dict[tuple[str, str], Step] = {
     (Status.DRAFT, Status.SUBMITTED): Step(FOCAL_POINT),
     (Status.DRAFT, Status.WITHDRAWN): Step(FOCAL_POINT, needs_reason=True),
     (Status.SUBMITTED, Status.SCREENING): Step(SECRETARIAT),
+    (Status.SUBMITTED, Status.RETURNED): Step(SECRETARIAT, needs_reason=True),
     (Status.SUBMITTED, Status.WITHDRAWN): Step(FOCAL_POINT, needs_reason=True),
     (Status.SCREENING, Status.OPEN): Step(SECRETARIAT),
+    (Status.SCREENING, Status.RETURNED): Step(SECRETARIAT, needs_reason=True),
+    # Returned for information: the State edits the request and submits it again.
+    (Status.RETURNED, Status.SUBMITTED): Step(FOCAL_POINT),
+    (Status.RETURNED, Status.WITHDRAWN): Step(FOCAL_POINT, needs_reason=True),
     (Status.SCREENING, Status.CLOSED_UNMET): Step(SECRETARIAT, needs_reason=True),
     (Status.SCREENING, Status.WITHDRAWN): Step(FOCAL_POINT, needs_reason=True),
     (Status.OPEN, Status.PARTLY_MATCHED): Step(SECRETARIAT),
@@ -45,6 +50,7 @@ TRANSITIONS: dict[tuple[str, str], Step] = {
 ACTIONS: dict[str, Promise] = {
     Status.SUBMITTED: _("Submit the request"),
     Status.SCREENING: _("Start screening"),
+    Status.RETURNED: _("Return the request for information"),
     Status.OPEN: _("Open the request for matching"),
     Status.PARTLY_MATCHED: _("Mark as partly matched"),
     Status.MATCHED: _("Mark as matched"),
@@ -54,6 +60,10 @@ ACTIONS: dict[str, Promise] = {
     Status.WITHDRAWN: _("Withdraw the request"),
 }
 STATUSES = tuple(Status)
+# Steps that end a request before delivery: what its matches awaited can no longer happen.
+ENDED = frozenset({Status.WITHDRAWN, Status.CLOSED_UNMET})
+# The State may edit its request while it is a draft, or returned to it for information.
+EDITABLE = frozenset({Status.DRAFT, Status.RETURNED})
 TERMINAL = frozenset(s for s in STATUSES if not any(src == s for src, _ in TRANSITIONS))
 # Steps the mechanism itself takes when both sides of a match have agreed or reported
 # delivery: the same table, with the matchmaking bookkeeping as the actor.
@@ -64,6 +74,7 @@ MECHANISM_TARGETS = frozenset(
 # The notice the State's focal points receive when the Secretariat takes a step on their request.
 NOTICES: dict[str, str] = {
     Status.SCREENING: Notification.Kind.REQUEST_SCREENING,
+    Status.RETURNED: Notification.Kind.REQUEST_RETURNED,
     Status.OPEN: Notification.Kind.REQUEST_PUBLISHED,
     Status.CLOSED_UNMET: Notification.Kind.REQUEST_CLOSED,
 }

@@ -12,6 +12,7 @@ class Notification(models.Model):
         ROLE_VERIFIED = "role_verified", _("Nomination verified")
         ROLE_REFUSED = "role_refused", _("Nomination refused")
         ROLE_REVOKED = "role_revoked", _("Role revoked")
+        TWO_FACTOR_RESET = "two_factor_reset", _("Second factor reset")
         REQUEST_SCREENING = "request_screening", _("Request taken into screening")
         REQUEST_PUBLISHED = "request_published", _("Request published")
         REQUEST_CLOSED = "request_closed", _("Request closed")
@@ -21,6 +22,10 @@ class Notification(models.Model):
         REVIEW_ASSIGNED = "review_assigned", _("Review assigned")
         PROPOSAL_DETERMINED = "proposal_determined", _("Determination on a proposal")
         TRANCHE_DISBURSED = "tranche_disbursed", _("Tranche disbursed")
+        REQUEST_RETURNED = "request_returned", _("Request returned for information")
+        CONTACT_CHECK_WAITING = "contact_check_waiting", _("Contact check waiting")
+        DEADLINE_REMINDER = "deadline_reminder", _("Reminder of a deadline")
+        DEADLINE_LAPSED = "deadline_lapsed", _("Deadline passed")
 
     class Delivery(models.TextChoices):
         AT_ONCE = "at_once", _("By e-mail at once")
@@ -61,6 +66,7 @@ MANDATORY = frozenset(
         Notification.Kind.ROLE_VERIFIED,
         Notification.Kind.ROLE_REFUSED,
         Notification.Kind.ROLE_REVOKED,
+        Notification.Kind.TWO_FACTOR_RESET,
     }
 )
 
@@ -69,6 +75,7 @@ OBJECT_TYPES: dict[str, str] = {
     Notification.Kind.ROLE_VERIFIED: "role",
     Notification.Kind.ROLE_REFUSED: "role",
     Notification.Kind.ROLE_REVOKED: "role",
+    Notification.Kind.TWO_FACTOR_RESET: "user",
     Notification.Kind.REQUEST_SCREENING: "request",
     Notification.Kind.REQUEST_PUBLISHED: "request",
     Notification.Kind.REQUEST_CLOSED: "request",
@@ -78,6 +85,10 @@ OBJECT_TYPES: dict[str, str] = {
     Notification.Kind.REVIEW_ASSIGNED: "review",
     Notification.Kind.PROPOSAL_DETERMINED: "proposal",
     Notification.Kind.TRANCHE_DISBURSED: "project",
+    Notification.Kind.REQUEST_RETURNED: "request",
+    Notification.Kind.CONTACT_CHECK_WAITING: "check_round",
+    Notification.Kind.DEADLINE_REMINDER: "deadline",
+    Notification.Kind.DEADLINE_LAPSED: "deadline",
 }
 
 

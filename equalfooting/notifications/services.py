@@ -19,6 +19,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django_tasks import task
 
 from equalfooting.audit.services import audit_append
 from equalfooting.core.errors import InvalidInput, NotAllowed
@@ -72,7 +73,9 @@ def notify(
         if row.delivery == Delivery.AT_ONCE and getattr(people[row.recipient_id], "email", None)
     ]
     if at_once:
-        transaction.on_commit(partial(deliver, notification_ids=at_once), robust=True)
+        # The e-mails go out from a worker, not the request that made the change; should the
+        # queueing fail, the scheduler's pass sends them (`deliver_pending`).
+        transaction.on_commit(partial(deliver_task.enqueue, at_once), robust=True)
     return rows
 
 
@@ -134,6 +137,31 @@ def deliver(*, notification_ids: list[int]) -> int:
             )
         messages.append(_message(row.recipient.email, cache[key]))
     return _send(messages, claimed)
+
+
+@task()
+def deliver_task(notification_ids: list[int]) -> int:
+    """E-mail at-once notices, in a worker (django-tasks; run at once in tests)."""
+    return deliver(notification_ids=notification_ids)
+
+
+# A notice older than this is not e-mailed late: it stays in the inbox (its reader may have
+# added an e-mail address long after it was made).
+LATE_EMAIL_LIMIT = dt.timedelta(days=1)
+
+
+def deliver_pending(*, before: dt.datetime) -> int:
+    """E-mail the at-once notices made before `before` (and within a day of it) and still not
+    sent: their e-mail job was lost (the queue was unreachable, or the mail server failed).
+    Idempotent like `deliver`."""
+    pending = Notification.objects.filter(
+        delivery=Delivery.AT_ONCE,
+        emailed_at__isnull=True,
+        created_at__lt=before,
+        created_at__gte=before - LATE_EMAIL_LIMIT,
+        recipient__is_active=True,
+    ).exclude(recipient__email="")
+    return deliver(notification_ids=list(pending.values_list("pk", flat=True)))
 
 
 def digest_send(*, day: dt.date) -> int:

@@ -5,3 +5,9 @@ from django.utils.translation import gettext_lazy as _
 class OffersConfig(AppConfig):
     name = "equalfooting.offers"
     verbose_name = _("Providers and offers")
+
+    def ready(self) -> None:
+        # when the app registry is ready: the handlers read the models
+        from . import deadlines
+
+        deadlines.register()

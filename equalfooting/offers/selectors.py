@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from equalfooting import permissions
 from equalfooting.core.errors import NotFound
+from equalfooting.needs.models import AssistanceRequest
 
 from .models import Offer, Provider
 
@@ -45,3 +46,46 @@ def offers_visible(user: Any, *, provider: Provider | None = None) -> list[Offer
     if provider is not None:
         rows = rows.filter(provider=provider)
     return [o for o in rows if permissions.can(user, "offer.view", o)]
+
+
+def offers_of_providers(*, provider_ids: Any) -> list[Offer]:
+    """The published (or fully booked) offers of these providers."""
+    return list(
+        Offer.objects.filter(
+            provider_id__in=provider_ids or [],
+            status__in=[Offer.Status.PUBLISHED, Offer.Status.FULLY_BOOKED],
+        ).order_by("pk")
+    )
+
+
+def unmet_demand(*, offers: list[Offer]) -> dict[int, dict[str, int]]:
+    """For each offer: how many requests open for matching, across all States, it could serve
+    by theme (in its unit), and of those how many share a language, and also a modality, with
+    it. Counts only, no State named: the provider shapes its offers; the matching still
+    chooses.
+
+    One query, whatever the number of offers.
+    """
+    if not offers:
+        return {}
+    themes = {t for o in offers for t in o.themes}
+    rows = list(
+        AssistanceRequest.objects.filter(
+            status__in=[
+                AssistanceRequest.Status.OPEN,
+                AssistanceRequest.Status.PARTLY_MATCHED,
+            ],
+            theme__in=themes,
+        ).values_list("theme", "languages", "modalities", "unit")
+    )
+    demand = {}
+    for o in offers:
+        # Units are commensurable only within one unit (places, expert days, amounts).
+        same_theme = [r for r in rows if r[0] in o.themes and r[3] == o.unit]
+        languages = [r for r in same_theme if set(r[1]) & set(o.languages)]
+        demand[o.pk] = {
+            "theme": len(same_theme),
+            "language": len(languages),
+            "modality": sum(1 for r in languages if set(r[2]) & set(o.modalities)),
+        }
+    return demand

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.db import transaction
@@ -12,6 +13,14 @@ from equalfooting.audit.services import audit_append
 from equalfooting.core import languages
 from equalfooting.core.errors import InvalidInput, TransitionNotAllowed
 from equalfooting.core.validation import clean_choices, clean_date
+from equalfooting.deadlines.models import Deadline
+from equalfooting.deadlines.selectors import deadline_open as deadline_open_of
+from equalfooting.deadlines.services import (
+    deadline_close,
+    deadline_lapse,
+    deadline_open,
+    deadlines_cancel,
+)
 from equalfooting.needs import framework as fw
 from equalfooting.needs import principles
 from equalfooting.needs.models import AssistanceRequest
@@ -151,6 +160,7 @@ def offer_update(*, actor: Any, offer: Offer, **fields: Any) -> Offer:
         object_id=str(offer.pk),
         state=_offer_state(offer),
     )
+    availability_deadline_keep(actor=actor, offer=offer)
     return offer
 
 
@@ -175,6 +185,68 @@ def offer_transition(*, actor: Any, offer: Offer, target: str) -> Offer:
         object_id=str(offer.pk),
         state=_offer_state(offer),
     )
+    availability_deadline_keep(actor=actor, offer=offer)
+    if target in workflow.ENDED:
+        _matches_no_longer_awaited(actor=actor, offer=offer)
+    return offer
+
+
+def _matches_no_longer_awaited(*, actor: Any, offer: Offer) -> None:
+    """An offer withdrawn or closed ends the answers its matches awaited from either side."""
+    deadlines_cancel(
+        actor=actor,
+        kinds=[Deadline.Kind.MATCH_STATE_ANSWER, Deadline.Kind.MATCH_PROVIDER_CONFIRM],
+        object_type="match",
+        ids=offer.matches.values_list("pk", flat=True),
+    )
+
+
+def availability_end(offer: Offer) -> dt.datetime | None:
+    """When an offer's availability ends: the close of its last day (UTC), if it has one."""
+    if offer.available_until is None:
+        return None
+    return dt.datetime.combine(
+        offer.available_until + dt.timedelta(days=1), dt.time.min, tzinfo=dt.UTC
+    )
+
+
+def availability_deadline_keep(*, actor: Any, offer: Offer) -> None:
+    """Keep the offer's availability deadline in step with its status and last day (inside the
+    caller's transaction): an offer that can be matched ends on its last day; any other has no
+    such deadline."""
+    kind, end = Deadline.Kind.OFFER_AVAILABILITY, availability_end(offer)
+    current = deadline_open_of(kind=kind, object_type="offer", about=offer)
+    live = offer.status in (Offer.Status.PUBLISHED, Offer.Status.FULLY_BOOKED) and end is not None
+    if current is not None and (not live or current.due_at != end):
+        deadline_close(actor=actor, kind=kind, object_type="offer", about=offer, met=False)
+        current = None
+    if live and current is None:
+        deadline_open(actor=actor, kind=kind, object_type="offer", about=offer, due_at=end)
+
+
+@transaction.atomic
+def offer_expire(*, actor: Any, offer: Offer, now: dt.datetime) -> Offer | None:
+    """The scheduler ends an offer whose last day has passed: it closes, and is no longer
+    matched. Returns the offer if this call closed it."""
+    permissions.require(actor, "offer.expire")
+    offer = Offer.objects.select_for_update().get(pk=offer.pk)
+    deadline = deadline_open_of(
+        kind=Deadline.Kind.OFFER_AVAILABILITY, object_type="offer", about=offer
+    )
+    if deadline is None or deadline_lapse(actor=actor, deadline=deadline, now=now) is None:
+        return None
+    if not workflow.allowed(offer.status, Offer.Status.CLOSED):
+        return None
+    offer.status = Offer.Status.CLOSED
+    offer.save(update_fields=["status", "updated_at"])
+    audit_append(
+        actor=actor,
+        action=f"offers.offer.{offer.status}",
+        object_type="offer",
+        object_id=str(offer.pk),
+        state={**_offer_state(offer), "cause": "availability ended"},
+    )
+    _matches_no_longer_awaited(actor=actor, offer=offer)
     return offer
 
 

@@ -25,6 +25,8 @@ ACTIONS: dict[str, Promise] = {
     Status.CLOSED: _("Close the offer"),
     Status.WITHDRAWN: _("Withdraw the offer"),
 }
+# Statuses that end an offer: its matches no longer await an answer.
+ENDED = frozenset({Status.CLOSED, Status.WITHDRAWN})
 # An offer can be edited until it is fully booked, closed or withdrawn.
 EDITABLE = frozenset({Status.DRAFT, Status.PUBLISHED})
 

@@ -154,6 +154,10 @@ def _matches() -> Iterator[dict[str, Any]]:
             "units": m.units,
             "state_decision": m.state_decision,
             "state_decision_label": m.get_state_decision_display(),
+            "state_decline_reason": m.state_decline_reason,
+            "state_decline_reason_label": (
+                m.get_state_decline_reason_display() if m.state_decline_reason else ""
+            ),
             "provider_decision": m.provider_decision,
             "provider_decision_label": m.get_provider_decision_display(),
             "decline_reason": m.decline_reason,
@@ -273,6 +277,7 @@ COLUMNS = {
     "offers": "reference provider provider_kind title themes themes_label kind capacity unit "
     "languages modalities status status_label available_from available_until synthetic",
     "matches": "round request state offer provider units state_decision state_decision_label "
+    "state_decline_reason state_decline_reason_label "
     "provider_decision provider_decision_label decline_reason decline_reason_label",
     "rounds": "round fairness published_at requests offers objective bound greedy_objective",
     "contributions": "contribution contributor amount currency amount_usd theme theme_label "

@@ -15,6 +15,7 @@ from equalfooting.accounts.models import Role
 from equalfooting.fund import ledger
 from equalfooting.fund.models import Allocation, AllocationRound, LedgerTransaction, Proposal
 from equalfooting.matchmaking.models import Match, MatchQuerySet
+from equalfooting.matchmaking.selectors import decline_figures
 from equalfooting.needs.labels import theme_label
 from equalfooting.needs.models import Assessment, AssistanceRequest, RequestTransition
 from equalfooting.needs.principles import CODES as PRINCIPLE_CODES
@@ -158,23 +159,29 @@ def fairness() -> dict[str, list[dict[str, Any]]]:
             )
         )
     # Declines by reason: the providers' and, next to them, the requesting States'.
-    reasons = dict(
-        Match.objects.filter(provider_decision=Match.ProviderDecision.DECLINED)
-        .values_list("decline_reason")
-        .annotate(n=Count("pk"))
-    )
-    state_reasons = dict(
-        Match.objects.filter(state_decision=Match.StateDecision.DECLINED)
-        .values_list("state_decline_reason")
-        .annotate(n=Count("pk"))
-    )
+    figures = decline_figures()
+    reasons, state_reasons = figures["by_reason"], figures["state_by_reason"]
     by_provider, by_state = str(_("Provider")), str(_("State"))
+    lapsed = str(_("Lapsed: no answer in time"))
     result["declines"] = [
         {"label": str(label), "declines": reasons.get(code, 0), "side": by_provider}
         for code, label in Match.DeclineReason.choices
     ] + [
         {"label": str(label), "declines": state_reasons.get(code, 0), "side": by_state}
         for code, label in Match.StateDeclineReason.choices
+    ]
+    # Lapses are their own category, on the side that did not answer in time.
+    result["declines"] += [
+        {
+            "label": lapsed,
+            "declines": figures["provider_lapses"],
+            "side": by_provider,
+        },
+        {
+            "label": lapsed,
+            "declines": figures["state_lapses"],
+            "side": by_state,
+        },
     ]
     return result
 

@@ -9,10 +9,15 @@ from django.test import Client
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from equalfooting.accounts.models import User
-from equalfooting.accounts.services import recovery_codes_create, two_factor_reset
+from equalfooting.accounts.models import ApiToken, User
+from equalfooting.accounts.services import (
+    api_token_create,
+    recovery_codes_create,
+    two_factor_reset,
+)
 from equalfooting.audit.models import AuditEntry
 from equalfooting.core.errors import InvalidInput, NotAllowed, TwoFactorRequired
+from equalfooting.notifications.models import Notification
 from tests import factories
 from tests.factories import PASSWORD, current_code, login_with_2fa, totp_device
 
@@ -176,6 +181,12 @@ def test_the_secretariat_resets_a_second_factor_which_forces_enrolment_and_is_au
     reviewer_session = Client()
     login_with_2fa(reviewer_session, reviewer)
     assert reviewer_session.get("/en/account/").context["two_factor_verified"] is True
+    # A token made under the second factor, and one made without it.
+    privileged = reviewer_session.post("/en/account/tokens/new/", {"name": "with 2FA"})
+    assert privileged.status_code == 200
+    assert ApiToken.objects.get(name="with 2FA").two_factor
+    plain, _secret = api_token_create(actor=reviewer, name="plain")
+    ApiToken.objects.filter(pk=plain.pk).update(two_factor=False)
 
     client = Client()
     login_with_2fa(client, officer)
@@ -196,7 +207,18 @@ def test_the_secretariat_resets_a_second_factor_which_forces_enrolment_and_is_au
         "reason": "Telephone lost, confirmed by call.",
         "authenticators": 1,
         "codes": 10,
+        "tokens_revoked": 1,
     }
+    # The token made under the lost factor is revoked; the other is not.
+    assert set(
+        ApiToken.objects.filter(user=reviewer, revoked_at__isnull=False).values_list(
+            "name", flat=True
+        )
+    ) == {"with 2FA"}
+    # The reviewer is told, whatever their preferences: a security notice.
+    assert Notification.objects.filter(
+        recipient=reviewer, kind=Notification.Kind.TWO_FACTOR_RESET
+    ).exists()
     # The reviewer's open session has lost its second factor; the next sign-in enrols again.
     assert reviewer_session.get("/en/account/").context["two_factor_verified"] is False
     assert _sign_in(Client(), reviewer).startswith("/en/account/2fa/setup/")

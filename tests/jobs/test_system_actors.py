@@ -24,8 +24,18 @@ def test_each_system_actor_may_do_only_what_it_needs() -> None:
         actor: {action for action, rule in permissions.RULES.items() if actor in rule}
         for actor in sorted(permissions.SYSTEM_ACTORS)
     }
-    assert granted["system:worker"] == {"round.solve", "job.lease"}
-    assert granted["system:scheduler"] == set()
+    assert granted["system:worker"] == {
+        "round.solve",
+        "job.lease",
+        "contact.check.send",
+        "files.prepare",
+    }
+    assert granted["system:scheduler"] == {
+        "deadline.sweep",
+        "offer.expire",
+        "files.prepare",
+        "contact.check.launch",
+    }
     assert granted["system:demo"] == {
         "role.nominate.other",
         "request.step.secretariat",

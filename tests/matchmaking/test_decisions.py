@@ -22,7 +22,7 @@ from equalfooting.matchmaking.models import Match, Round
 from equalfooting.needs.models import AssistanceRequest
 from equalfooting.offers.models import Offer, Provider
 from equalfooting.registry.models import State
-from equalfooting.transparency import statistics
+from equalfooting.transparency import exports, statistics
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -110,7 +110,13 @@ def test_state_declines_are_counted_by_reason_next_to_providers(
     assert by_side[("State", "Met by other assistance")] == 1
     assert by_side[("State", "Timing")] == 0
     assert by_side[("Provider", "Legal restriction")] == 0
-    assert len(declines) == len(Match.DeclineReason) + len(Reason)
+    # Every reason of each side, and a lapse category on each side.
+    assert len(declines) == len(Match.DeclineReason) + len(Reason) + 2
+    assert by_side[("State", "Lapsed: no answer in time")] == 0
+    # The open-data export of matches carries the State's reason too.
+    (row,) = [r for r in exports.DATASETS["matches"].rows() if r["state_decision"] == "declined"]
+    assert row["state_decline_reason"] == Reason.MET_ELSEWHERE
+    assert row["state_decline_reason_label"] == "Met by other assistance"
     dashboard = client.get("/en/figures/fairness/").content.decode()
     assert "Declined by" in dashboard and "Met by other assistance" in dashboard
 
@@ -219,7 +225,7 @@ def test_a_declined_pair_is_not_proposed_in_the_next_round(
         (request.pk, second_offer.pk)
     ]
     explanation = round_2.solution["explanations"][request.reference]
-    assert f"{first_offer.reference}: declined in an earlier round" in explanation
+    assert f"{first_offer.reference}: declined or lapsed in an earlier round" in explanation
     assert Match.objects.get(round=round_2).explanation == explanation
 
     # The published file says so, and re-solving it from the file alone honours it.
@@ -249,8 +255,8 @@ def test_a_declined_pair_is_not_proposed_in_the_next_round(
     round_3 = factories.opened_round(officer, fairness="none")
     assert not round_3.matches.exists()
     assert round_3.solution["explanations"][request.reference] == (
-        f"Not matched: its only compatible offer(s) ({first_offer.reference}) were declined in "
-        "an earlier round."
+        f"Not matched: its only compatible offer(s) ({first_offer.reference}) were declined or "
+        "lapsed in an earlier round."
     )
 
 

@@ -15,6 +15,7 @@ from equalfooting.needs.services import (
     request_transition,
     request_update,
 )
+from equalfooting.notifications.models import Notification
 from tests import factories
 from tests.factories import VALID_REQUEST
 
@@ -229,6 +230,38 @@ def test_only_a_draft_can_be_edited(actors: dict[str, Any], state_ken: Any) -> N
     request = bring_to("submitted", actors, state_ken)
     with pytest.raises(TransitionNotAllowed):
         request_update(actor=actors["focal_point"], request=request, title="changed")
+
+
+def test_a_request_returned_for_information_is_edited_and_submitted_again(
+    actors: dict[str, Any], state_ken: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    request = bring_to("screening", actors, state_ken)
+    with pytest.raises(ValidationError):  # returning it needs the reason
+        request_transition(actor=actors["secretariat"], request=request, target="returned")
+    with django_capture_on_commit_callbacks(execute=True):
+        request_transition(
+            actor=actors["secretariat"],
+            request=request,
+            target="returned",
+            reason="Say which agencies take part.",
+        )
+    # The State's focal points are told, and the reason is kept in the request's history.
+    notice = Notification.objects.get(kind=Notification.Kind.REQUEST_RETURNED)
+    assert notice.recipient == actors["focal_point"]
+    assert RequestTransition.objects.filter(
+        request=request, target="returned", reason="Say which agencies take part."
+    ).exists()
+    # Only the State edits it now; then submits it again.
+    updated = request_update(
+        actor=actors["focal_point"], request=request, description="With the agencies named."
+    )
+    assert updated.description == "With the agencies named."
+    resubmitted = request_transition(
+        actor=actors["focal_point"], request=request, target="submitted"
+    )
+    assert resubmitted.status == "submitted"
+    # Its page offers the Secretariat the action by name.
+    assert workflow.ACTIONS["returned"] == "Return the request for information"
 
 
 def test_drafts_are_private_and_submitted_requests_public(

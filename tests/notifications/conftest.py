@@ -7,9 +7,6 @@ import pytest
 from django.core import mail
 
 from equalfooting.fund import ledger
-from equalfooting.matchmaking.models import Match
-from equalfooting.needs.models import AssistanceRequest
-from equalfooting.offers.models import Provider
 from tests import factories
 
 
@@ -21,27 +18,6 @@ def bodies(message: Any) -> str:
 
 def sent_to(address: str) -> list[Any]:
     return [m for m in mail.outbox if address in m.to]
-
-
-@pytest.fixture
-def match_proposed(
-    focal_point_ken: Any,
-    officer: Any,
-    provider: Provider,
-    provider_rep: Any,
-    django_capture_on_commit_callbacks: Any,
-) -> Match:
-    """A published round proposing one match of a Kenyan request with the provider's offer;
-    the e-mails of the steps before the round are cleared."""
-    with django_capture_on_commit_callbacks(execute=True):
-        factories.assistance_request(
-            focal_point_ken, status=AssistanceRequest.Status.OPEN, officer=officer
-        )
-        factories.published_offer(provider_rep, provider)
-    mail.outbox.clear()
-    with django_capture_on_commit_callbacks(execute=True):
-        factories.published_round(officer)
-    return Match.objects.select_related("request", "offer", "round").get()
 
 
 @pytest.fixture

@@ -9,16 +9,22 @@ and every inbox row is searched for the markers.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import pytest
+import time_machine
 from django.core import mail
+from django.utils import timezone
 
 from equalfooting.accounts.models import Role
-from equalfooting.accounts.services import role_decide, user_language_set
+from equalfooting.accounts.services import role_decide, two_factor_reset, user_language_set
+from equalfooting.contacts.models import PointOfContact
+from equalfooting.contacts.services import check_round_launch, contact_nominate, contact_verify
 from equalfooting.fund import proposals
 from equalfooting.fund.models import Review
 from equalfooting.fund.services import project_disburse
+from equalfooting.jobs.schedule import tick
 from equalfooting.matchmaking import services as matchmaking
 from equalfooting.matchmaking.models import Match
 from equalfooting.needs.models import AssistanceRequest
@@ -109,6 +115,36 @@ def test_no_email_and_no_inbox_row_tells_more_than_the_site(
         )
         assert proposal.project is not None
         project_disburse(actor=officer, project=proposal.project, amount="10000.00", memo=SECRET)
+        # A request returned for information, for a confidential reason.
+        factories.assistance_request(
+            focal_point_ken,
+            status=AssistanceRequest.Status.RETURNED,
+            officer=officer,
+            reason=SECRET,
+            title="Returned",
+            description=f"Returned {SECRET}",
+        )
+        # A contact check of Kenya's verified contact (the focal points are told it waits).
+        contact = contact_nominate(
+            actor=focal_point_ken,
+            state=state_ken,
+            kind=PointOfContact.Kind.TECHNICAL,
+            name="Contact",
+            email="poc@example.org",
+        )
+        contact_verify(actor=officer, contact=contact)
+        check_round_launch(actor=officer)
+        # A second match nobody answers: reminded, then lapsed; the contact check lapses too.
+        factories.assistance_request(
+            focal_point_ken, status=AssistanceRequest.Status.OPEN, officer=officer, title="Second"
+        )
+        factories.published_round(officer)
+        with time_machine.travel(timezone.now() + dt.timedelta(days=15), tick=False) as clock:
+            tick()
+            clock.move_to(timezone.now() + dt.timedelta(days=7))
+            tick()
+        # A second factor reset: a security notice, whose reason stays with the Secretariat.
+        two_factor_reset(actor=officer, user=reviewer, reason=SECRET)
 
     # Every kind of notice was caused, and e-mailed.
     assert set(Notification.objects.values_list("kind", flat=True)) == set(Notification.Kind.values)

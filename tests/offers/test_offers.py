@@ -24,7 +24,13 @@ def test_a_provider_representative_creates_and_publishes(
     assert offer.status == "draft"
     offer_transition(actor=provider_rep, offer=offer, target="published")
     assert Offer.objects.get(pk=offer.pk).status == "published"
-    assert AuditEntry.objects.filter(object_type="offer", object_id=str(offer.pk)).count() == 2
+    entries = AuditEntry.objects.filter(object_type="offer", object_id=str(offer.pk))
+    assert list(entries.order_by("seq").values_list("action", flat=True)) == [
+        "offers.offer.create",
+        "offers.offer.published",
+        # VALID_OFFER has a last day: publishing starts the countdown to it
+        "deadlines.deadline.open",
+    ]
 
 
 def test_another_providers_representative_cannot(
