@@ -58,12 +58,20 @@ class CheckRound(models.Model):
 
 
 class ContactCheck(models.Model):
+    """One contact's check in a round: written by the round's job, then sent, then answered.
+
+    A check not yet sent (`sent_at` null) holds the hash of a token nobody has: its e-mail gets
+    a fresh token when it is sent, so a link exists only in an e-mail that left.
+    """
+
     round = models.ForeignKey(CheckRound, on_delete=models.CASCADE, related_name="checks")
     contact = models.ForeignKey(PointOfContact, on_delete=models.CASCADE, related_name="checks")
     # Only a hash of the one-time token is kept; the token itself exists only in the e-mail.
     token_hash = models.CharField(max_length=64, unique=True)
-    sent_at = models.DateTimeField()
+    sent_at = models.DateTimeField(null=True, blank=True)
     acknowledged_at = models.DateTimeField(null=True, blank=True)
+    # Its deadline passed without an acknowledgement (a later one is still recorded).
+    lapsed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["round", "contact"]
@@ -80,6 +88,6 @@ class ContactCheck(models.Model):
 
     @property
     def response_hours(self) -> float | None:
-        if self.acknowledged_at is None:
+        if self.acknowledged_at is None or self.sent_at is None:
             return None
         return (self.acknowledged_at - self.sent_at).total_seconds() / 3600

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from equalfooting import permissions
 from equalfooting.core.errors import InvalidInput
 from equalfooting.core.forms import attach_errors
+from equalfooting.jobs.selectors import jobs_unfinished
 from equalfooting.registry.models import State
 from equalfooting.registry.selectors import state_from_iso3
 
@@ -34,7 +35,7 @@ def directory(request: HttpRequest) -> HttpResponse:
         request,
         "contacts/directory.html",
         {
-            "contacts": sorted(selectors.directory(), key=lambda c: (c.state.name, c.kind, c.name)),
+            "entries": selectors.directory_entries(),
             "pending": selectors.pending()
             if permissions.can(request.user, "contact.verify")
             else [],
@@ -78,7 +79,7 @@ def check_rounds(request: HttpRequest) -> HttpResponse:
     form = CheckRoundForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.check_round_launch(
+            job = services.check_round_launch(
                 actor=request.user,
                 note=form.cleaned_data["note"],
             )
@@ -86,11 +87,25 @@ def check_rounds(request: HttpRequest) -> HttpResponse:
             attach_errors(form, exc)
         else:
             messages.success(
-                request, _("The check round was launched; every verified contact was sent a link.")
+                request,
+                _(
+                    "The check round was launched. A worker sends every verified contact a "
+                    "link; this page shows when it is done."
+                ),
             )
-            return redirect("contacts:checks")
-    rounds = selectors.check_rounds_figures()
-    return render(request, "contacts/checks.html", {"form": form, "rounds": rounds})
+            return redirect("jobs:job_detail", job_id=job.pk)
+    return render(
+        request,
+        "contacts/checks.html",
+        {
+            "form": form,
+            "rounds": selectors.check_rounds_figures(with_due=True),
+            "detail": True,
+            # Rounds whose links a worker is still sending: their job pages show how far.
+            "sending": jobs_unfinished(handler=services.CHECK_ROUND_SEND),
+        },
+        status=422 if form.errors else 200,
+    )
 
 
 @require_http_methods(["GET", "POST"])
