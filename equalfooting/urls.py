@@ -16,12 +16,16 @@ from equalfooting.registry import views as registry
 from equalfooting.transparency import dashboard_views, export_views, state_views
 from equalfooting.transparency import views as transparency
 from equalfooting.web import views as core
+from equalfooting.web import work
 
 handler403 = "equalfooting.web.views.error_403"
 handler404 = "equalfooting.web.views.error_404"
 handler500 = "equalfooting.web.views.error_500"
 
-core_patterns = ([path("", core.home, name="home")], "core")
+core_patterns = (
+    [path("", core.home, name="home"), path("my-work/", work.my_work, name="my_work")],
+    "core",
+)
 
 registry_patterns = (
     [

@@ -6,6 +6,7 @@ pass-through to Django); every command's own behaviour is tested in-process in t
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -58,6 +59,46 @@ def test_the_audit_chain_and_the_allocation_round_verify_after_the_demo(demo_hom
     assert fund.stdout.startswith("OK allocation round 1:")
     missing = run("fund", "verify", "--round", "99", home=demo_home)
     assert missing.returncode == 2 and "Traceback" not in missing.stderr
+
+
+WORK_OF_EACH_LOGIN = """
+import json
+import django
+django.setup()
+from django.test import Client
+from django.test.utils import setup_test_environment
+setup_test_environment()
+from equalfooting.accounts.models import User
+found = {}
+for name in ("demo-secretariat", "demo-reviewer", "demo-focal-ken", "demo-provider"):
+    client = Client()
+    client.force_login(User.objects.get(username=name))
+    html = client.get("/en/my-work/").content.decode()
+    found[name] = html.count('<tr class="waiting">')
+print(json.dumps(found))
+"""
+
+
+def test_the_demo_leaves_every_login_something_waiting(demo_home: Path) -> None:
+    """A newcomer signing in as any demo login sees the flow at once: a match to answer, a match
+    to confirm, a review to write, nominations and requests to screen."""
+    env = subprocess_env(
+        EF_HOME=str(demo_home),
+        DJANGO_SETTINGS_MODULE="equalfooting.settings",
+        ALLOWED_HOSTS="testserver",
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", WORK_OF_EACH_LOGIN],
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    waiting = json.loads(done.stdout.strip().splitlines()[-1])
+    assert all(n >= 1 for n in waiting.values()), waiting
 
 
 def test_manage_passes_through_to_django(tmp_path: Path) -> None:

@@ -48,6 +48,7 @@ PROVIDERS = [
         "demo-prov-cso",
     ),
 ]
+WAITING_STATE = "KEN"
 LANGUAGE_SETS = [
     ["en", "fr"],
     ["en", "ar"],
@@ -101,7 +102,13 @@ def build(*, password: str, officer: str) -> None:
 def _decisions(round_: Round) -> None:
     """A few decisions, so every outcome shows: agreed, declined by the State, and declined by a
     provider for a legal restriction (which sends the request to the fund's priority queue)."""
-    matches = Match.objects.filter(round=round_).select_related("request__state", "offer__provider")
+    matches = (
+        Match.objects.filter(round=round_)
+        .select_related("request__state", "offer__provider")
+        # Kenya's matches wait for its focal point (demo-focal-ken), so the first login a
+        # newcomer tries has a match to answer on its work page.
+        .exclude(request__state__iso3=WAITING_STATE)
+    )
     for n, match in enumerate(matches[:8]):
         focal = focal_point_of(match.request.state)
         rep = User.objects.filter(
