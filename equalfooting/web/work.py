@@ -365,6 +365,9 @@ def my_work(request: HttpRequest) -> HttpResponse:
         {
             "sections": [(s, s.ordered()) for s in sections],
             "two_factor": two_factor,
+            # The matches' deadlines are explained to those who answer matches.
+            "answers_matches": permissions.can(user, "work.focal_point")
+            or permissions.can(user, "work.provider"),
             "here": reverse("core:my_work"),
             "answer_days": settings.EF_DEADLINE_DAYS[Deadline.Kind.MATCH_STATE_ANSWER],
             "confirm_days": settings.EF_DEADLINE_DAYS[Deadline.Kind.MATCH_PROVIDER_CONFIRM],
