@@ -74,6 +74,8 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_static",
     "axes",
     "csp",
+    # django-ninja serves its API documentation (Swagger UI) from its own static files, not a CDN.
+    "ninja",
     "django_tasks",
     "django_tasks_db",
     "equalfooting.core",
@@ -288,6 +290,8 @@ CONTENT_SECURITY_POLICY = {
 
 # --- E-mail: printed to the console unless an SMTP server is configured.
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+# Where the file-based backend (the demo's) writes each e-mail.
+EMAIL_FILE_PATH = os.environ.get("EMAIL_FILE_PATH", str(EF_HOME / "mail"))
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
 EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
 EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")

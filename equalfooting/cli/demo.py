@@ -55,7 +55,10 @@ def cmd_demo(args: argparse.Namespace) -> int:
     # Links in e-mails lead to this server, unless the operator named the address.
     host = f"[{args.host}]" if ":" in args.host else args.host
     os.environ.setdefault("EF_BASE_URL", f"http://{host}:{args.port}")
-    django_setup()
+    # The demo's e-mails (its own and the worker's) are written as files under EF_HOME/mail,
+    # not onto the terminal, unless the operator chose a mail backend.
+    os.environ.setdefault("EMAIL_BACKEND", "django.core.mail.backends.filebased.EmailBackend")
+    django_setup(creates=True)
     # after django_setup(): the scenario writes models, which need the app registry
     from equalfooting import demo as scenario
 
@@ -69,7 +72,12 @@ def cmd_demo(args: argparse.Namespace) -> int:
         logins = scenario.build(password=DEMO_PASSWORD)
     url = f"http://{args.host}:{args.port}/"
     print()
-    print(f"Open {url}")
+    if args.no_serve:
+        print("Built. Serve it with `equalfooting demo` (the same command, without --no-serve).")
+    else:
+        print(f"Open {url}")
+    if settings.EMAIL_BACKEND.endswith("filebased.EmailBackend"):
+        print(f"E-mails are written as files to {settings.EMAIL_FILE_PATH}.")
     print(f"Demo logins (synthetic accounts; password for each: {DEMO_PASSWORD}):")
     for role, username, note in logins:
         print(f"  {role:<22} {username:<28} {note}")
@@ -119,7 +127,7 @@ def _stop(worker: subprocess.Popen[bytes]) -> None:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    django_setup()
+    django_setup(creates=args.migrate)
     if args.migrate:
         migrate()
     call_command("collectstatic", interactive=False, verbosity=0)

@@ -61,7 +61,7 @@ def cmd_mirror_export(args: argparse.Namespace) -> int:
 
 
 def cmd_mirror_verify(args: argparse.Namespace) -> int:
-    django_setup()
+    django_setup(creates=True)  # it reads a bundle, not an installation: it needs none
     # after django_setup(): the mirror module reads models, which need the app registry
     from equalfooting.transparency import mirror
 
