@@ -145,6 +145,7 @@ fund_patterns = (
         path("fund/contributions/<int:contribution_id>/receive/", fund.receive, name="receive"),
         path("fund/rounds/<int:round_id>/", fund.round_detail, name="round_detail"),
         path("fund/rounds/<int:round_id>/publish/", fund.round_publish, name="round_publish"),
+        path("fund/rounds/<int:round_id>/discard/", fund.round_discard, name="round_discard"),
         path("fund/rounds/<int:round_id>/<str:name>.json", fund.round_file, name="round_file"),
         path(
             "states/<str:iso3>/proposals/new/",

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.db import transaction
@@ -54,6 +54,24 @@ def _need(state: State) -> tuple[Decimal, str]:
 
 
 @transaction.atomic
+def _envelope_within_available(envelope: Any) -> None:
+    try:
+        wanted = Decimal(str(envelope))
+    except (InvalidOperation, ValueError):
+        return  # not a number: the formula's own check names the field
+    available = ledger.balance(ledger.AVAILABLE)
+    if wanted > available:
+        raise InvalidInput(
+            {
+                "envelope": _(
+                    "The envelope %(envelope)s is more than the %(available)s the fund holds "
+                    "available."
+                )
+                % {"envelope": f"{wanted:.2f}", "available": f"{available:.2f}"}
+            }
+        )
+
+
 def round_prepare(
     *,
     actor: Any,
@@ -65,8 +83,13 @@ def round_prepare(
     floors: dict[str, Any],
     cap_share: Any,
 ) -> AllocationRound:
-    """Assemble inputs from the indicators, hide names behind keys, and run the formula."""
+    """Assemble inputs from the indicators, hide names behind keys, and run the formula.
+
+    An envelope larger than the money the fund holds available is refused before anything is
+    computed: such a round could never be published.
+    """
     permissions.require(actor, "fund.manage")
+    _envelope_within_available(envelope)
     entries: list[dict[str, Any]] = []
     keys: dict[str, str] = {}
     sources: dict[str, dict[str, str]] = {}
@@ -175,6 +198,25 @@ def round_publish(*, actor: Any, round_: AllocationRound) -> AllocationRound:
         object_type="allocation_round",
         object_id=str(round_.pk),
         state={"status": round_.status, "total": f"{total:.2f}"},
+    )
+    return round_
+
+
+@transaction.atomic
+def round_discard(*, actor: Any, round_: AllocationRound) -> AllocationRound:
+    """Discard a proposed round: it can no longer be published; its files stay on record."""
+    permissions.require(actor, "fund.manage")
+    round_ = AllocationRound.objects.select_for_update().get(pk=round_.pk)
+    if round_.status != AllocationRound.Status.PROPOSED:
+        raise TransitionNotAllowed(_("Only a proposed round can be discarded."))
+    round_.status = AllocationRound.Status.DISCARDED
+    round_.save(update_fields=["status"])
+    audit_append(
+        actor=actor,
+        action="fund.allocation.discard",
+        object_type="allocation_round",
+        object_id=str(round_.pk),
+        state={"status": round_.status},
     )
     return round_
 

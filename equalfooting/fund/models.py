@@ -196,6 +196,7 @@ class AllocationRound(models.Model):
     class Status(models.TextChoices):
         PROPOSED = "proposed", _("Proposed, under review")
         PUBLISHED = "published", _("Published")
+        DISCARDED = "discarded", _("Discarded")
 
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.PROPOSED)
     inputs = models.JSONField()  # exactly what the formula saw: keys, never names

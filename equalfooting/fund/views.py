@@ -239,3 +239,15 @@ def round_publish(request: HttpRequest, round_id: int, obj: AllocationRound) -> 
     else:
         messages.success(request, _("The allocation was published: each State's envelope is set."))
     return redirect("fund:round_detail", round_id=obj.pk)
+
+
+@require_http_methods(["GET", "POST"])
+@permissions.guard("fund.manage", load=allocation_round_from_id)
+def round_discard(request: HttpRequest, round_id: int, obj: AllocationRound) -> HttpResponse:
+    """Discarding a round cannot be undone: a page of its own asks for confirmation."""
+    if request.method == "POST":
+        # A round no longer proposed raises TransitionNotAllowed: the 409 page says why.
+        allocation_rounds.round_discard(actor=request.user, round_=obj)
+        messages.success(request, _("The allocation round was discarded."))
+        return redirect("fund:round_detail", round_id=obj.pk)
+    return render(request, "fund/round_discard.html", {"round": obj})

@@ -8,6 +8,8 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.test import Client
 
+from equalfooting.audit.models import AuditEntry
+from equalfooting.core.errors import TransitionNotAllowed
 from equalfooting.fund import allocation_rounds, ledger
 from equalfooting.fund.models import Allocation, Contributor, Indicator
 from equalfooting.registry.models import State
@@ -45,6 +47,7 @@ PARAMETERS: dict[str, Any] = {
 
 
 def test_the_formula_never_sees_a_name_or_a_code(officer: Any, indicators: None) -> None:
+    fund(officer, "1000000.00")
     round_ = allocation_rounds.round_prepare(actor=officer, **PARAMETERS)
     text = json.dumps(round_.inputs, ensure_ascii=False)
     for state in State.objects.all():
@@ -56,10 +59,13 @@ def test_the_formula_never_sees_a_name_or_a_code(officer: Any, indicators: None)
 def test_publication_sets_every_envelope_from_the_available_balance(
     officer: Any, indicators: None
 ) -> None:
-    round_ = allocation_rounds.round_prepare(actor=officer, **PARAMETERS)
-    with pytest.raises(ValidationError):  # nothing received yet
-        allocation_rounds.round_publish(actor=officer, round_=round_)
+    with pytest.raises(ValidationError) as caught:  # nothing received yet: refused at once
+        allocation_rounds.round_prepare(actor=officer, **PARAMETERS)
+    assert caught.value.message_dict["envelope"] == [
+        "The envelope 1000000.00 is more than the 0.00 the fund holds available."
+    ]
     fund(officer, "1500000.00")
+    round_ = allocation_rounds.round_prepare(actor=officer, **PARAMETERS)
     allocation_rounds.round_publish(actor=officer, round_=round_)
     assert sum(a.amount for a in Allocation.objects.all()) == Decimal("1000000.00")
     kenya = Allocation.objects.get(state__iso3="KEN")
@@ -82,11 +88,13 @@ def test_states_without_data_are_listed_not_silently_dropped(
     officer: Any, indicators: None
 ) -> None:
     Indicator.objects.filter(state__iso3="VAT").delete()
+    fund(officer, "1000000.00")
     round_ = allocation_rounds.round_prepare(actor=officer, **PARAMETERS)
     assert "VAT" in round_.sources["excluded"] and "VAT" not in round_.keys.values()
 
 
 def test_parameters_that_cannot_be_allocated_are_refused(officer: Any, indicators: None) -> None:
+    fund(officer, "1000000.00")
     with pytest.raises(ValidationError) as caught:
         allocation_rounds.round_prepare(actor=officer, **{**PARAMETERS, "cap_share": "0.001"})
     assert "cap_share" in caught.value.message_dict
@@ -134,3 +142,43 @@ def test_the_secretariat_desk(client: Client, secretariat: Any, indicators: None
         },
     )
     assert response.status_code == 302 and ledger.balance(ledger.PLEDGED) == Decimal("250000.00")
+
+
+def test_money_spent_after_preparing_still_stops_publication(
+    officer: Any, indicators: None
+) -> None:
+    fund(officer, "1000000.00")
+    round_ = allocation_rounds.round_prepare(actor=officer, **PARAMETERS)
+    factories.contribution_received(officer, amount="1.00", contributor="D")
+    ledger.post(
+        kind="allocation",
+        source=ledger.AVAILABLE,
+        target=ledger.envelope("KEN"),
+        amount=Decimal("2.00"),
+        actor=officer,
+    )
+    with pytest.raises(ValidationError):
+        allocation_rounds.round_publish(actor=officer, round_=round_)
+
+
+def test_a_proposed_round_is_discarded_on_a_page_of_its_own(
+    client: Client, officer: Any, secretariat: Any, indicators: None
+) -> None:
+    fund(officer, "1000000.00")
+    round_ = allocation_rounds.round_prepare(actor=officer, **PARAMETERS)
+    factories.login_with_2fa(client, secretariat)
+    page = client.get(f"/en/fund/rounds/{round_.pk}/discard/")
+    assert page.status_code == 200 and "cannot be undone" in page.content.decode()
+    round_.refresh_from_db()
+    assert round_.status == round_.Status.PROPOSED  # the page changes nothing
+    assert client.post(f"/en/fund/rounds/{round_.pk}/discard/").status_code == 302
+    round_.refresh_from_db()
+    assert round_.status == round_.Status.DISCARDED
+    assert AuditEntry.objects.filter(
+        action="fund.allocation.discard", object_id=str(round_.pk)
+    ).exists()
+    # Discarded: it can be neither published nor discarded again.
+    with pytest.raises(TransitionNotAllowed):
+        allocation_rounds.round_publish(actor=officer, round_=round_)
+    assert client.post(f"/en/fund/rounds/{round_.pk}/discard/").status_code == 409
+    assert not Allocation.objects.exists()
