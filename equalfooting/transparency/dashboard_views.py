@@ -7,6 +7,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
+from equalfooting.core.errors import NotFound
 from equalfooting.needs.principles import PRINCIPLES
 
 from . import charts, file_views, published, report, statistics
@@ -103,6 +104,8 @@ def world_map(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 def annual_report(request: HttpRequest, year: int) -> HttpResponse:
+    if year not in published.report_years():
+        raise NotFound(_("There is no annual report for this year."))
     return render(request, "transparency/annual_report.html", report.context(year))
 
 

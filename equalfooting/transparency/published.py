@@ -97,7 +97,12 @@ class Spec:
 
 
 def report_years() -> range:
-    return range(FIRST_REPORT_YEAR, timezone.now().year + 1)
+    """The years with an annual report: from the installation's first recorded change (the
+    year its data begin) to this year. Before it there is nothing to report; after it, no
+    year has happened yet."""
+    first = AuditEntry.objects.order_by("seq").values_list("at", flat=True).first()
+    start = int(first[:4]) if first else timezone.now().year
+    return range(max(start, FIRST_REPORT_YEAR), timezone.now().year + 1)
 
 
 def annual_report_spec(year: int, language: str) -> Spec:

@@ -9,8 +9,9 @@ import unicodedata
 
 import pytest
 from django.test import Client
-from django.utils import translation
+from django.utils import timezone, translation
 
+from equalfooting.audit.models import AuditEntry
 from equalfooting.transparency import report
 
 LANGS = ["ar", "zh-hans", "en", "fr", "ru", "es"]
@@ -64,3 +65,14 @@ def test_the_report_page(client: Client) -> None:
         title = translation.gettext("Annual progress report %(year)s") % {"year": 2026}
     assert page.status_code == 200 and title in body and 'dir="rtl"' in body
     assert page.context["audit_head"] in body
+
+
+def test_reports_exist_for_the_years_that_have_data(client: Client) -> None:
+    """From the year of the installation's first recorded change to this year; not before,
+    not a year to come (the page and the PDF alike)."""
+    first = int(AuditEntry.objects.order_by("seq").values_list("at", flat=True)[0][:4])
+    this_year = timezone.now().year
+    assert client.get(f"/en/reports/annual/{first - 1}/").status_code == 404
+    assert client.get(f"/en/reports/annual/{this_year + 1}/").status_code == 404
+    assert client.get(f"/en/reports/annual/{this_year}/").status_code == 200
+    assert client.get(f"/en/reports/annual/{first - 1}/report.pdf").status_code == 404
