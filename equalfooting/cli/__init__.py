@@ -53,13 +53,15 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one command and return its exit status; the errors of the contract are answered here."""
     given = list(sys.argv[1:] if argv is None else argv)
+    handler: Callable[[argparse.Namespace], int]
     if given[:1] == ["manage"]:  # everything after it is Django's, --help included
-        return manage.cmd_manage(argparse.Namespace(rest=given[1:]))
-    try:
-        args = build_parser().parse_args(given)
-    except SystemExit as exc:  # --help, or a usage error argparse has already explained
-        return int(exc.code or 0)
-    handler: Callable[[argparse.Namespace], int] = args.func
+        handler, args = manage.cmd_manage, argparse.Namespace(rest=given[1:])
+    else:
+        try:
+            args = build_parser().parse_args(given)
+        except SystemExit as exc:  # --help, or a usage error argparse has already explained
+            return int(exc.code or 0)
+        handler = args.func
     try:
         return handler(args)
     except InvalidFile as exc:  # services check before they write
