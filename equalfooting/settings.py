@@ -17,6 +17,8 @@ from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from equalfooting.home import ef_home
+
 BASE_DIR = Path(__file__).resolve().parent
 
 
@@ -32,7 +34,7 @@ def env_list(name: str, default: str = "") -> list[str]:
 
 
 PRODUCTION = os.environ.get("EF_ENV", "development") == "production"
-EF_HOME = Path(os.environ.get("EF_HOME", Path.cwd() / "var")).resolve()
+EF_HOME = ef_home()
 DEBUG = env_flag("EF_DEBUG", default=False)
 
 

@@ -13,6 +13,8 @@ from django.core.exceptions import ImproperlyConfigured
 from django.core.management import call_command
 from django.db import connection
 
+from equalfooting.home import ef_home
+
 # The object each module adds its subcommands to (argparse's own type, private in name only).
 Subcommands: TypeAlias = "argparse._SubParsersAction[argparse.ArgumentParser]"
 
@@ -32,7 +34,7 @@ def _sqlite_file() -> Path | None:
     DATABASE_URL names another database. Read before the settings, which create EF_HOME."""
     if os.environ.get("DATABASE_URL"):
         return None
-    return Path(os.environ.get("EF_HOME", Path.cwd() / "var")).resolve() / "equalfooting.sqlite3"
+    return ef_home() / "equalfooting.sqlite3"
 
 
 def django_setup(*, creates: bool = False) -> None:

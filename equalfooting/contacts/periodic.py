@@ -37,4 +37,4 @@ def scheduled_check(*, actor: Any, now: dt.datetime) -> int:
 
 
 def register() -> None:
-    periodic("contact_checks")(scheduled_check)
+    periodic("contact_checks", scheduled_check)

@@ -28,6 +28,9 @@ class Deadline(models.Model):
         OFFER_AVAILABILITY = "offer_availability", _("An offer's availability ends")
 
     Status = DeadlineStatus
+    # The two answers a proposed match awaits: cancelled together when the match can no longer
+    # be answered (its request or offer ended).
+    MATCH_KINDS = (Kind.MATCH_STATE_ANSWER, Kind.MATCH_PROVIDER_CONFIRM)
 
     kind = models.CharField(max_length=40, choices=Kind.choices)
     # The object the deadline is about, named as the audit log names it ("match", "review").

@@ -31,15 +31,10 @@ Work = Callable[..., Any]
 _PERIODIC: dict[str, Work] = {}
 
 
-def periodic(name: str) -> Callable[[Work], Work]:
+def periodic(name: str, work: Work) -> None:
     """Register a part's periodic work, `work(*, actor, now)`, run on every pass; it decides
     itself whether anything is due, and must be idempotent (several workers pass at once)."""
-
-    def register(work: Work) -> Work:
-        _PERIODIC[name] = work
-        return work
-
-    return register
+    _PERIODIC[name] = work
 
 
 def tick(*, actor: Any = SCHEDULER, now: dt.datetime | None = None) -> dict[str, Any]:

@@ -114,5 +114,5 @@ def lapse(deadline: Deadline, now: dt.datetime) -> None:
 
 
 def register() -> None:
-    for kind in (Deadline.Kind.MATCH_STATE_ANSWER, Deadline.Kind.MATCH_PROVIDER_CONFIRM):
+    for kind in Deadline.MATCH_KINDS:
         kinds.handles(kind, remind=remind, lapse=lapse)

@@ -357,7 +357,7 @@ def request_transition(
         # Its matches no longer await an answer from either side.
         deadlines_cancel(
             actor=actor,
-            kinds=[Deadline.Kind.MATCH_STATE_ANSWER, Deadline.Kind.MATCH_PROVIDER_CONFIRM],
+            kinds=list(Deadline.MATCH_KINDS),
             object_type="match",
             ids=request.matches.values_list("pk", flat=True),
         )

@@ -195,7 +195,7 @@ def _matches_no_longer_awaited(*, actor: Any, offer: Offer) -> None:
     """An offer withdrawn or closed ends the answers its matches awaited from either side."""
     deadlines_cancel(
         actor=actor,
-        kinds=[Deadline.Kind.MATCH_STATE_ANSWER, Deadline.Kind.MATCH_PROVIDER_CONFIRM],
+        kinds=list(Deadline.MATCH_KINDS),
         object_type="match",
         ids=offer.matches.values_list("pk", flat=True),
     )
