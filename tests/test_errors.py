@@ -255,6 +255,7 @@ def test_every_error_class_has_one_answer_in_the_api() -> None:
         errors.MirrorReadOnly: 403,
         errors.TransitionNotAllowed: 409,
         errors.InvalidFile: 422,
+        errors.Unavailable: 503,
     }
     request = RequestFactory().get("/api/v1/")
     for cls, status in expected.items():

@@ -17,7 +17,7 @@ from collections.abc import Callable, Sequence
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied, ValidationError
 from django.http import Http404
 
-from equalfooting.core.errors import InvalidFile
+from equalfooting.core.errors import InvalidFile, Unavailable
 
 from . import (
     accounts,
@@ -75,6 +75,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"error: {exc}", file=sys.stderr)
     except ImproperlyConfigured as exc:  # a setting refused at start (e.g. EF_JOB_LEASE)
         print(f"error: {exc} Nothing was started.", file=sys.stderr)
+    except Unavailable as exc:  # this machine lacks what the command needs (a PDF's font)
+        print(f"error: {exc}", file=sys.stderr)
     return 2
 
 

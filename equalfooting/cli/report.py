@@ -18,8 +18,9 @@ def register(commands: Subcommands) -> None:
         "annual",
         help="write the annual progress report as PDF (or HTML)",
         description="Write the year's figures, charts, map, fairness statistics and audit head, "
-        "in any of the six languages. PDF by WeasyPrint (needs Pango and the Noto fonts); an "
-        "output name ending in .html writes HTML instead.",
+        "in any of the six languages. PDF by WeasyPrint (needs Pango and a font for the "
+        "language's script: Debian's fonts-noto-core, and fonts-noto-cjk for Chinese; without "
+        "it the PDF is refused, exit 2); an output name ending in .html writes HTML instead.",
     )
     annual.add_argument("--year", type=int, required=True)
     annual.add_argument("--lang", choices=("ar", "zh-hans", "en", "fr", "ru", "es"), default="en")

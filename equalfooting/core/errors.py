@@ -4,6 +4,7 @@ Services raise these and nothing else when they refuse; each interface maps them
 pages in `equalfooting.web.middleware.DomainErrorMiddleware` (403, 404, 409, 422; a form shows
 `InvalidInput` on its fields through `core.forms.attach_errors`), the API in
 `equalfooting.api.main` (the same codes as JSON), the command line in `equalfooting.cli` (exit 2).
+`Unavailable` (503) is the one refusal that is about the machine rather than the input.
 
 Each builds on Django's own exception where there is one, so Django's handlers and tests that
 expect its exceptions keep working: `NotFound` is an `Http404`, `NotAllowed` a
@@ -48,4 +49,12 @@ class InvalidFile(Exception):
     """A file given to an import or a verification is wrong; the message names file and row.
 
     The command line answers it with exit status 2 and the message, never a traceback.
+    """
+
+
+class Unavailable(Exception):
+    """This server lacks something the request needs, such as a font for a PDF's script (503).
+
+    The message says what to install; nothing has been written. The request itself is sound:
+    on a server that has it, the same request succeeds.
     """

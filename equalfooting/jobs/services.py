@@ -42,6 +42,7 @@ from equalfooting.core.errors import (
     NotAllowed,
     NotFound,
     TransitionNotAllowed,
+    Unavailable,
 )
 
 from . import workflow
@@ -49,8 +50,9 @@ from .models import Job
 
 WORKER = permissions.SYSTEM_WORKER
 Status = Job.Status
-# Refusals end a job at once with their message as the reason: trying again would not help.
-REFUSALS = (ValidationError, NotFound, NotAllowed, TransitionNotAllowed, InvalidFile)
+# Refusals end a job at once with their message as the reason: trying again would not help
+# (nor would it on a machine that lacks a font, until someone installs it).
+REFUSALS = (ValidationError, NotFound, NotAllowed, TransitionNotAllowed, InvalidFile, Unavailable)
 
 
 class JobFinished(Exception):

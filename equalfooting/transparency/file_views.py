@@ -78,6 +78,8 @@ def file_rows(request: HttpRequest, specs: list[published.Spec]) -> list[dict[st
                 "url": url,
                 "row": rows.get(spec.name),
                 "pending": spec.name in pending,
+                # What this server lacks to make it (a PDF's font), said where "as of" would be.
+                "unavailable": spec.cannot_make(),
             }
         )
     return listed

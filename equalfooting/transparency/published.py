@@ -14,6 +14,10 @@ job's own bookkeeping (`jobs.job.*`) follows that head. Readers are still served
 version, and one refresh is queued (never two for the same file); the page listing the files
 says each one's "as of". The Secretariat may ask for a file to be prepared now.
 
+A file this server cannot make (the annual report in a language whose script no installed font
+covers) is refused before any job is queued, with the package to install and a log line; the
+other files, the other languages among them, are made as usual.
+
 A read-only mirror runs no jobs (its chain is closed and its data never changes after the
 import): it makes a missing file once, in the request that first asks for it, and keeps it.
 """
@@ -21,7 +25,9 @@ import): it makes a missing file once, in the request that first asks for it, an
 from __future__ import annotations
 
 import fcntl
+import functools
 import hashlib
+import logging
 import os
 import secrets
 import tempfile
@@ -43,14 +49,16 @@ from django.utils.translation import gettext_noop
 from equalfooting import permissions
 from equalfooting.audit.models import AuditEntry, AuditHead
 from equalfooting.audit.selectors import audit_head
-from equalfooting.core.errors import NotFound
+from equalfooting.core.errors import NotFound, Unavailable
 from equalfooting.core.models import is_mirror
 from equalfooting.jobs.models import Job
 from equalfooting.jobs.services import handler as job_handler
 from equalfooting.jobs.services import handler_path, job_enqueue, job_writes
 
-from . import iati, mirror, report
+from . import fonts, iati, mirror, report
 from .models import PublishedFile
+
+logger = logging.getLogger(__name__)
 
 # Under EF_HOME: one folder per file, holding its current version (and, briefly, the next).
 FOLDER = "published-files"
@@ -82,6 +90,9 @@ class Spec:
     download_name: str
     # The page that lists the file, as a URL name (a job's "See the result" link).
     listed_on: str
+    # Why this server cannot make the file (a PDF's font is not installed), or None. Asked
+    # before a job is queued, so that no reader waits for a file that cannot come.
+    cannot_make: Callable[[], str | None] = field(default=lambda: None, compare=False)
 
     @property
     def handler(self) -> str:
@@ -118,6 +129,7 @@ def annual_report_spec(year: int, language: str) -> Spec:
         content_type="application/pdf",
         download_name=f"equalfooting-annual-report-{year}-{language}.pdf",
         listed_on="exports",
+        cannot_make=functools.partial(fonts.font_missing, language),
     )
 
 
@@ -275,8 +287,9 @@ def file_refresh(*, actor: Any, spec: Spec) -> Job | None:
 
 def file_prepare_request(*, actor: Any, spec: Spec) -> Job:
     """The Secretariat asks for a file to be prepared now: the job queued (or the one already
-    queued or running for it)."""
+    queued or running for it). Unavailable where this server cannot make it."""
     permissions.require(actor, "files.prepare.request")
+    _check_makeable(spec)
     with _serialised():
         pending = file_job_pending(spec)
         if pending is not None:
@@ -414,6 +427,15 @@ def file_prepare_here(*, actor: Any, spec: Spec, write: Writer | None = None) ->
             raise
 
 
+def _check_makeable(spec: Spec) -> None:
+    """Refuse a file this server cannot make (Unavailable), with a log line for whoever runs
+    it: one file that cannot be made (a language without its font) leaves the others be."""
+    reason = spec.cannot_make()
+    if reason is not None:
+        logger.warning("Published file %s skipped: %s", spec.name, reason)
+        raise Unavailable(reason)
+
+
 # --- The jobs ------------------------------------------------------------------------------
 
 
@@ -446,6 +468,7 @@ def _mirror_bundle_writer(spec: Spec) -> Writer:
 @job_handler(gettext_noop("Preparing the annual report PDF"))
 def annual_report_prepare(*, actor: Any, job: Job, year: int, language: str) -> None:
     spec = annual_report_spec(year, language)
+    _check_makeable(spec)  # a refusal: the job fails with the reason, and is not tried again
     _prepare(actor=actor, job=job, spec=spec, write=_annual_report_writer(spec))
 
 
@@ -472,13 +495,21 @@ def file_for_reader(spec: Spec) -> PublishedFile | None:
     """The version to serve a reader now, or None while the first one is being prepared.
 
     A missing or out-of-date file gets one refresh job, queued on the scheduler's behalf (the
-    reader asked for a file, not for a job). On a mirror, a missing file is made here.
+    reader asked for a file, not for a job). On a mirror, a missing file is made here. Where
+    this server cannot make the file, a version made before is served as it is, and without
+    one the reader is told what the server lacks (Unavailable).
     """
     row = file_current(spec.name)
     if row is not None and not file_path(row).is_file():
         row = None  # its file was removed by hand: as if there were none
-    if is_mirror():
+    mirrored = is_mirror()
+    wanted = row is None or (not mirrored and file_is_stale(row))
+    if wanted and row is None:
+        _check_makeable(spec)
+    elif wanted and spec.cannot_make() is not None:
+        return row  # a refresh would fail: the version made before is the best there is
+    if mirrored:
         return row or file_prepare_here(actor=permissions.SYSTEM_WORKER, spec=spec)
-    if row is None or file_is_stale(row):
+    if wanted:
         file_refresh(actor=permissions.SYSTEM_SCHEDULER, spec=spec)
     return row

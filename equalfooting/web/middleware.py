@@ -12,7 +12,12 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django_otp import devices_for_user
 
-from equalfooting.core.errors import InvalidInput, TransitionNotAllowed, TwoFactorRequired
+from equalfooting.core.errors import (
+    InvalidInput,
+    TransitionNotAllowed,
+    TwoFactorRequired,
+    Unavailable,
+)
 from equalfooting.core.models import is_mirror
 
 
@@ -30,7 +35,8 @@ class DomainErrorMiddleware:
     """Answer a refusal a view did not handle itself, the same way on every page.
 
     A step outside a workflow's transition table is a conflict (409); input a service refused
-    outside any form is unprocessable (422); both say why and lead back. A privileged action
+    outside any form is unprocessable (422); what this server lacks (a PDF's font) is 503,
+    naming what to install; all say why and lead back. A privileged action
     without two-factor authentication sends the user to enrol or to enter a code. Not found
     and not allowed are Django's own 404 and 403, rendered by `views.error_404/403`.
     """
@@ -69,6 +75,17 @@ class DomainErrorMiddleware:
                     "back": _back(request),
                 },
                 status=422,
+            )
+        if isinstance(exception, Unavailable):
+            return render(
+                request,
+                "errors/refused.html",
+                {
+                    "title": _("This cannot be done on this server"),
+                    "messages_": [str(exception)],
+                    "back": _back(request),
+                },
+                status=503,
             )
         return None
 

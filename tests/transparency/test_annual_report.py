@@ -3,35 +3,25 @@
 from __future__ import annotations
 
 import io
-import os
 import re
 import unicodedata
+from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 from django.test import Client
 from django.utils import timezone, translation
 
+from equalfooting.accounts.models import User
 from equalfooting.audit.models import AuditEntry
-from equalfooting.transparency import report
+from equalfooting.cli import main
+from equalfooting.core.errors import Unavailable
+from equalfooting.needs.models import AssistanceRequest
+from equalfooting.transparency import fonts, report
+from tests import factories
 
 LANGS = ["ar", "zh-hans", "en", "fr", "ru", "es"]
 pytestmark = pytest.mark.django_db
-
-
-def weasyprint_available() -> bool:
-    try:
-        import weasyprint  # noqa: F401 - loads Pango
-    except OSError:
-        return False
-    return True
-
-
-@pytest.fixture
-def pdf_renderer() -> None:
-    if not weasyprint_available():
-        if os.environ.get("EF_REQUIRE_PDF"):
-            pytest.fail("EF_REQUIRE_PDF is set but WeasyPrint cannot load Pango")
-        pytest.skip("WeasyPrint needs Pango (Debian: libpango-1.0-0) and the Noto fonts")
 
 
 def plain(text: str) -> str:
@@ -39,8 +29,10 @@ def plain(text: str) -> str:
 
 
 @pytest.mark.parametrize("lang", LANGS)
-def test_the_pdf_carries_the_translated_title(lang: str, pdf_renderer: None) -> None:
-    from pypdf import PdfReader
+def test_the_pdf_carries_the_translated_title(lang: str, needs_pdf: Callable[[str], None]) -> None:
+    from pypdf import PdfReader  # test-only dependency, read where it is needed
+
+    needs_pdf(lang)
 
     with translation.override(lang):
         title = translation.gettext("Annual progress report %(year)s") % {"year": 2026}
@@ -67,6 +59,43 @@ def test_the_report_page(client: Client) -> None:
     assert page.context["audit_head"] in body
 
 
+def test_the_reports_tables_are_named_and_headed(client: Client, focal_point_ken: User) -> None:
+    """Every table has a caption; column and row headers say what they head; figures are
+    marked as numbers (aligned on their last digit, in either direction of writing)."""
+    factories.assistance_request(focal_point_ken, status=AssistanceRequest.Status.SUBMITTED)
+    body = client.get(f"/en/reports/annual/{timezone.now().year}/").content.decode()
+    tables = re.findall(r"<table\b.*?</table>", body, re.S)
+    assert len(tables) == 2
+    for table in tables:
+        assert re.search(r"<caption[^>]*>\s*\w", table), table[:200]
+        assert "<th>" not in table and 'scope="col"' in table and 'scope="row"' in table
+        assert 'class="num"' in table
+    assert "Requests, agreed matches and share served, by region" in body
+
+
+def test_a_table_longer_than_a_page_repeats_its_header(
+    needs_pdf: Callable[[str], None], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from pypdf import PdfReader  # test-only dependency, read where it is needed
+
+    needs_pdf("en")
+    real = report.statistics.fairness
+
+    def many_declines() -> dict[str, list[dict[str, object]]]:
+        figures = real()
+        figures["declines"] = [
+            {"side": "Provider", "label": f"Reason {n}", "declines": n} for n in range(120)
+        ]
+        return figures
+
+    monkeypatch.setattr(report.statistics, "fairness", many_declines)
+    pages = [
+        plain(page.extract_text()) for page in PdfReader(io.BytesIO(report.pdf(2026, "en"))).pages
+    ]
+    holding = [n for n, text in enumerate(pages) if re.search(r"Reason \d+ ", text)]
+    assert len(holding) >= 2 and all("Declined by Reason Declines" in pages[n] for n in holding)
+
+
 def test_reports_exist_for_the_years_that_have_data(client: Client) -> None:
     """From the year of the installation's first recorded change to this year; not before,
     not a year to come (the page and the PDF alike)."""
@@ -76,3 +105,43 @@ def test_reports_exist_for_the_years_that_have_data(client: Client) -> None:
     assert client.get(f"/en/reports/annual/{this_year + 1}/").status_code == 404
     assert client.get(f"/en/reports/annual/{this_year}/").status_code == 200
     assert client.get(f"/en/reports/annual/{first - 1}/report.pdf").status_code == 404
+
+
+def test_fontconfig_finds_the_fonts_that_cover_a_script(needs_pdf: Callable[[str], None]) -> None:
+    """The lookup asks the fontconfig that Pango uses: where the PDF can be made, it names the
+    fonts covering the script; an orthography no font covers has none."""
+    needs_pdf("zh-hans")
+    assert any("CJK" in family for family in fonts.fonts_covering("zh-cn") or ())
+    assert fonts.font_missing("zh-hans") is None
+    assert fonts.fonts_covering("xx-nonesuch") == ()
+
+
+def test_a_pdf_in_a_language_without_its_font_is_refused_naming_the_package(
+    without_font: Callable[[str], None],
+) -> None:
+    without_font("zh-cn")
+    with pytest.raises(Unavailable) as refused:
+        report.pdf(2026, "zh-hans")
+    assert "fonts-noto-cjk" in str(refused.value) and "Simplified Chinese" in str(refused.value)
+    without_font("ar")
+    with translation.override("fr"):
+        message = fonts.font_missing("ar")
+    assert message is not None and "fonts-noto-core" in message
+    assert "Arabe" in message, message  # the language named in the reader's language
+
+
+def test_the_command_line_refuses_a_pdf_without_its_font_in_one_sentence(
+    without_font: Callable[[str], None], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    without_font("zh-cn")
+    out = tmp_path / "report.pdf"
+    year = str(timezone.now().year)
+    assert main(["report", "annual", "--year", year, "--lang", "zh-hans", "--out", str(out)]) == 2
+    error = capsys.readouterr().err
+    assert error.startswith("error: A PDF in Simplified Chinese cannot be made on this server")
+    assert "fonts-noto-cjk" in error and error.count("\n") == 1 and "Traceback" not in error
+    assert not out.exists()
+    # The page's HTML needs no font on this server: it is still written.
+    html = tmp_path / "report.html"
+    assert main(["report", "annual", "--year", year, "--lang", "zh-hans", "--out", str(html)]) == 0
+    assert html.read_text(encoding="utf-8").startswith("<!doctype html>")

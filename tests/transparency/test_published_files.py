@@ -6,7 +6,9 @@ previous version and its row as they were; the Secretariat may ask for a file no
 from __future__ import annotations
 
 import hashlib
+import logging
 import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +18,7 @@ from django.test import Client
 from django.utils import timezone
 from lxml import etree
 
+from equalfooting import permissions
 from equalfooting.audit.services import audit_append
 from equalfooting.core.models import Installation
 from equalfooting.jobs import services as jobs
@@ -90,11 +93,11 @@ def test_the_first_reader_waits_then_gets_the_file(client: Client, home: Path) -
     assert len(file_jobs(published.iati_file_prepare)) == 1
 
 
-def test_the_annual_report_pdf_is_prepared_in_the_readers_language(client: Client) -> None:
-    try:
-        import weasyprint  # noqa: F401 - loads Pango, which the PDF needs
-    except OSError:
-        pytest.skip("WeasyPrint needs Pango (Debian: libpango-1.0-0) and the Noto fonts")
+def test_the_annual_report_pdf_is_prepared_in_the_readers_language(
+    client: Client, needs_pdf: Callable[[str], None]
+) -> None:
+    needs_pdf("ar")
+    needs_pdf("fr")
     year = timezone.now().year
     url = f"/ar/reports/annual/{year}/report.pdf"
     waiting = client.get(url)
@@ -107,6 +110,67 @@ def test_the_annual_report_pdf_is_prepared_in_the_readers_language(client: Clien
     # Another language is another file.
     assert client.get(f"/fr/reports/annual/{year}/report.pdf").status_code == 503
     assert PublishedFile.objects.count() == 2
+
+
+def test_a_language_without_its_font_is_refused_and_the_others_are_made(
+    database_backend: None,
+    client: Client,
+    secretariat: Any,
+    without_font: Callable[[str], None],
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """No font covers Chinese here: its PDF is refused, naming the package, before any job is
+    queued (no reader waits for a file that cannot come); the other languages are prepared."""
+    without_font("zh-cn")
+    year = timezone.now().year
+    with caplog.at_level(logging.WARNING, logger="equalfooting.transparency.published"):
+        refused = client.get(f"/zh-hans/reports/annual/{year}/report.pdf")
+    assert refused.status_code == 503
+    page = refused.content.decode()
+    assert "fonts-noto-cjk" in page and 'lang="zh-hans"' in page
+    assert f"annual-report-{year}-zh-hans.pdf skipped" in caplog.text
+    assert "fonts-noto-cjk" in caplog.text
+    assert not Job.objects.exists()
+    assert client.get(f"/en/reports/annual/{year}/report.pdf").status_code == 503  # preparing
+    (job,) = file_jobs(published.annual_report_prepare)
+    assert job.arguments == {"year": year, "language": "en"}
+
+    # The open-data page says why, where "as of" would be; asking for it now is refused too.
+    factories.login_with_2fa(client, secretariat)
+    listing = client.get("/en/open-data/").content.decode()
+    assert "A PDF in Simplified Chinese cannot be made on this server" in listing
+    name = f"annual-report-{year}-zh-hans.pdf"
+    asked = client.post("/en/open-data/", {"name": name})
+    assert asked.status_code == 503 and "fonts-noto-cjk" in asked.content.decode()
+    assert Job.objects.count() == 1
+
+    # A job queued before the font went away fails once, with the reason, and is not retried.
+    queued = jobs.job_enqueue(
+        actor=secretariat,
+        work=published.annual_report_prepare,
+        arguments={"year": year, "language": "zh-hans"},
+    )
+    failed = jobs.job_run_now(queued)
+    assert failed.status == Job.Status.FAILED and failed.tries == 1
+    assert "fonts-noto-cjk" in failed.reason
+    assert not PublishedFile.objects.filter(name=name).exists()
+
+
+def test_a_version_made_before_the_font_went_away_is_still_served(
+    client: Client, without_font: Callable[[str], None]
+) -> None:
+    year = timezone.now().year
+    spec = published.annual_report_spec(year, "zh-hans")
+
+    def made_before(path: Path) -> None:
+        path.write_bytes(b"%PDF-")
+
+    published.file_prepare_here(actor=permissions.SYSTEM_WORKER, spec=spec, write=made_before)
+    without_font("zh-cn")
+    change_the_data()
+    served = client.get(f"/zh-hans/reports/annual/{year}/report.pdf")
+    assert served.status_code == 200 and body(served) == b"%PDF-"
+    assert not Job.objects.exists()  # a refresh could only fail
 
 
 def test_a_year_without_a_report_or_an_unknown_file_is_a_404(client: Client) -> None:
