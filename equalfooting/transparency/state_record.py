@@ -9,7 +9,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import QuerySet
-from django.utils.translation import gettext as _
 
 from equalfooting.core.i18n import pick
 from equalfooting.fund.models import Allocation, AllocationRound, Project
@@ -45,14 +44,7 @@ def assessment_chart(*, assessment: Assessment) -> str:
         {"dimension": pick(framework.dimension(p.code).name), "stage": float(p.stage or 0)}  # type: ignore[union-attr]
         for p in scoring.profile(framework, assessment.answers, assessment.targets)
     ]
-    return charts.bars(
-        title=_("Public self-assessment, version %(n)s") % {"n": assessment.version},
-        rows=rows,
-        category="dimension",
-        value="stage",
-        value_title=_("Stage (1 to 5)"),
-        category_title=_("Dimension"),
-    )
+    return charts.assessment_stages(rows, assessment.version)
 
 
 def state_allocations_published(*, state: State) -> QuerySet[Allocation]:
