@@ -7,12 +7,13 @@ from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 
 from equalfooting.contacts.api import router as contacts_router
-from equalfooting.core.errors import InvalidFile, TransitionNotAllowed
+from equalfooting.core.errors import InvalidFile, TransitionNotAllowed, Unavailable
 from equalfooting.fund.api import router as fund_router
 from equalfooting.matchmaking.api import router as matchmaking_router
 from equalfooting.needs.api import router as needs_router
 from equalfooting.offers.api import router as offers_router
 from equalfooting.registry.api import router as registry_router
+from equalfooting.transparency.api import router as transparency_router
 
 api = NinjaAPI(
     title="Equal Footing API",
@@ -29,13 +30,15 @@ api.add_router("/", contacts_router)
 api.add_router("/", offers_router)
 api.add_router("/", matchmaking_router)
 api.add_router("/", fund_router)
+api.add_router("/", transparency_router)
 
 
 # The one place the API answers the mechanism's errors (`equalfooting.core.errors`), each as
 # JSON {"detail": ...}. Three handlers are registered for Django's own exception, which the
 # mechanism's errors extend (ninja looks a handler up along the exception's classes), so
 # `NotAllowed`, `TwoFactorRequired` and `MirrorReadOnly` are 403, `NotFound` 404 and
-# `InvalidInput` 422 naming each field; `TransitionNotAllowed` is 409, `InvalidFile` 422.
+# `InvalidInput` 422 naming each field; `TransitionNotAllowed` is 409, `InvalidFile` 422,
+# `Unavailable` 503 (this server lacks what the request needs: the message names it).
 
 
 @api.exception_handler(PermissionDenied)
@@ -66,3 +69,8 @@ def conflict(request: HttpRequest, exc: TransitionNotAllowed) -> HttpResponse:
 @api.exception_handler(InvalidFile)
 def invalid_file(request: HttpRequest, exc: InvalidFile) -> HttpResponse:
     return api.create_response(request, {"detail": str(exc)}, status=422)
+
+
+@api.exception_handler(Unavailable)
+def unavailable(request: HttpRequest, exc: Unavailable) -> HttpResponse:
+    return api.create_response(request, {"detail": str(exc)}, status=503)

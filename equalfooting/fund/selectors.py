@@ -7,7 +7,6 @@ from typing import Any
 
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, Q, QuerySet, Sum
-from django.db.models.functions import TruncMonth
 from django.utils.translation import gettext as _
 
 from equalfooting import permissions
@@ -89,25 +88,6 @@ def state_in_allocation_round(*, round_: AllocationRound, state: State) -> dict[
 
 
 # --- The ledger and contributions
-
-
-def ledger_totals_by_kind() -> dict[str, Decimal]:
-    """All money moved so far, by kind of movement (pledge, receipt, allocation…)."""
-    return dict(LedgerTransaction.objects.values_list("kind").annotate(total=Sum("amount")))
-
-
-def ledger_totals_by_month() -> list[dict[str, Any]]:
-    """Money in and out by month: {"month": …, kind: total, …} for the kinds that moved."""
-    rows = (
-        LedgerTransaction.objects.annotate(month=TruncMonth("at"))
-        .values("month", "kind")
-        .annotate(total=Sum("amount"))
-        .order_by("month")
-    )
-    months: dict[Any, dict[str, Any]] = {}
-    for row in rows:
-        months.setdefault(row["month"], {"month": row["month"]})[row["kind"]] = row["total"]
-    return list(months.values())
 
 
 def ledger_page(*, page: str | None, per_page: int = 50) -> Page[LedgerTransaction]:

@@ -69,6 +69,13 @@ class Assessment(models.Model):
         return self.status == self.Status.SUBMITTED and self.visibility in audiences
 
 
+class AssistanceRequestQuerySet(models.QuerySet["AssistanceRequest"]):
+    def public(self) -> AssistanceRequestQuerySet:
+        """Requests once submitted: a draft, and a draft withdrawn before it was ever
+        submitted, stay with their State. Every public count of requests starts here."""
+        return self.exclude(submitted_at=None)
+
+
 class AssistanceRequest(models.Model):
     """A State's request for assistance, linked to the gaps it addresses."""
 
@@ -139,6 +146,8 @@ class AssistanceRequest(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
     is_synthetic = models.BooleanField(default=False)
 
+    objects = AssistanceRequestQuerySet.as_manager()
+
     class Meta:
         ordering = ["-created_at"]
         constraints = [
@@ -156,8 +165,9 @@ class AssistanceRequest(models.Model):
 
     @property
     def is_public(self) -> bool:
-        """Everyone may see a request once it left its draft (read by `permissions`)."""
-        return self.status != self.Status.DRAFT
+        """Everyone may see a request once it was submitted (read by `permissions`); the
+        same rule as `AssistanceRequestQuerySet.public`."""
+        return self.submitted_at is not None
 
     @property
     def reference(self) -> str:

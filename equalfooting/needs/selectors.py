@@ -62,13 +62,13 @@ def request_from_id(*, request_id: int, **_ignored: Any) -> AssistanceRequest:
 def requests_visible(
     user: Any, *, theme: str = "", status: str = "", iso3: str = ""
 ) -> QuerySet[AssistanceRequest]:
-    """Requests are public once submitted; drafts only for their State and the Secretariat.
+    """Requests are public once submitted; the others only for their State and the Secretariat.
 
     Narrowed, when given, to one theme, one status and one State (by its ISO code).
     """
     rows = AssistanceRequest.objects.select_related("state")
     if not permissions.has_role(user, permissions.SECRETARIAT):
-        visible = ~Q(status=AssistanceRequest.Status.DRAFT)
+        visible = Q(submitted_at__isnull=False)  # as AssistanceRequestQuerySet.public
         own = permissions.focal_point_states(user)
         if own:
             visible |= Q(state_id__in=own)

@@ -3,11 +3,12 @@ from __future__ import annotations
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import render
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from equalfooting.core.errors import NotFound
+from equalfooting.fund.figures import Flow
 from equalfooting.needs.principles import PRINCIPLES
 
 from . import charts, file_views, published, report, statistics
@@ -25,19 +26,13 @@ def overview(request: HttpRequest) -> HttpResponse:
         "transparency/dashboard.html",
         {
             "figures": statistics.overview(),
+            "as_of": timezone.now(),
+            "Flow": Flow,
+            "report_year": published.report_years()[-1],
             "rows": rows,
             "chart": chart,
             "months": months,
-            "months_chart": charts.bars(
-                title=_("Requests submitted by month"),
-                rows=months,
-                category="month",
-                value="requests",
-                value_title=_("Requests"),
-                category_title=_("Month"),
-            )
-            if months
-            else "",
+            "months_chart": charts.requests_by_month(months),
         },
     )
 
@@ -55,16 +50,7 @@ def fairness(request: HttpRequest) -> HttpResponse:
         chart = charts.share_served(rows, title)
         sections.append({"key": key, "title": title, "rows": rows, "chart": chart})
     declines = data["declines"]
-    decline_chart = charts.bars(
-        title=_("Declines by reason"),
-        rows=declines,
-        category="label",
-        value="declines",
-        value_title=_("Declines"),
-        category_title=_("Reason"),
-        colour="side",
-        colour_title=_("Declined by"),
-    )
+    decline_chart = charts.declines_by_reason(declines)
     return render(
         request,
         "transparency/fairness.html",

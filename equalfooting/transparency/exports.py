@@ -162,6 +162,7 @@ def _matches() -> Iterator[dict[str, Any]]:
             "provider_decision_label": m.get_provider_decision_display(),
             "decline_reason": m.decline_reason,
             "decline_reason_label": m.get_decline_reason_display() if m.decline_reason else "",
+            "agreed_at": m.agreed_at.isoformat() if m.agreed_at else "",
         }
 
 
@@ -278,7 +279,7 @@ COLUMNS = {
     "languages modalities status status_label available_from available_until synthetic",
     "matches": "round request state offer provider units state_decision state_decision_label "
     "state_decline_reason state_decline_reason_label "
-    "provider_decision provider_decision_label decline_reason decline_reason_label",
+    "provider_decision provider_decision_label decline_reason decline_reason_label agreed_at",
     "rounds": "round fairness published_at requests offers objective bound greedy_objective",
     "contributions": "contribution contributor amount currency amount_usd theme theme_label "
     "status status_label pledged_at synthetic",

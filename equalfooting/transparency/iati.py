@@ -20,7 +20,7 @@ from lxml import etree
 from equalfooting.fund.models import LedgerTransaction, Project
 from equalfooting.needs.models import AssistanceRequest
 
-from .statistics import matches_agreed_published
+from .statistics import matches_agreed
 
 CODELISTS_FILE = Path(__file__).resolve().parent / "iati_codelists.json"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
@@ -163,7 +163,7 @@ def activities() -> Iterator[etree._Element]:
             transactions=rows,
             updated=project.created_at.isoformat(timespec="seconds"),
         )
-    agreed = matches_agreed_published().select_related("request__state", "offer__provider")
+    agreed = matches_agreed().published().select_related("request__state", "offer__provider")
     for match in agreed.order_by("pk").iterator(chunk_size=2000):
         request, provider = match.request, match.offer.provider
         start = (match.request.desired_start or match.updated_at.date()).isoformat()

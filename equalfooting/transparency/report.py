@@ -2,6 +2,8 @@
 
 The PDF is made from the same template as the page, with a print stylesheet shipped in the
 package and system fonts that cover every script (Noto). Nothing is fetched while rendering.
+A language whose script no installed font covers is refused before rendering (`fonts`), with
+the package to install, rather than printed as empty boxes.
 """
 
 from __future__ import annotations
@@ -14,8 +16,9 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from equalfooting.audit.selectors import audit_head
+from equalfooting.fund.figures import Flow
 
-from . import charts, statistics
+from . import charts, fonts, statistics
 
 PRINT_CSS = Path(__file__).resolve().parent.parent / "static" / "ef" / "report-print.css"
 
@@ -29,6 +32,7 @@ def context(year: int, fmt: str = "svg") -> dict[str, Any]:
     return {
         "year": year,
         "figures": figures,
+        "Flow": Flow,
         "fairness": fairness,
         "theme_chart": charts.requests_by_theme(themes, fmt),
         "region_chart": charts.share_served(fairness["region"], _("By region"), fmt),
@@ -44,6 +48,9 @@ def context(year: int, fmt: str = "svg") -> dict[str, Any]:
 
 
 def pdf(year: int, lang: str) -> bytes:
+    """The report as PDF; Unavailable where no installed font covers the language's script
+    (the PDF would come out with empty boxes)."""
+    fonts.font_check(lang)
     from weasyprint import CSS, HTML  # loads Pango and its fonts: heavy, only a PDF needs it
     from weasyprint.urls import URLFetcher  # part of the same heavy library
 

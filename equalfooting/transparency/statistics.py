@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import statistics as stats
 from collections import defaultdict
-from decimal import Decimal
 from typing import Any
 
 from django.db.models import Count, QuerySet, Sum
-from django.db.models.functions import TruncMonth
 from django.utils.translation import gettext as _
 
 from equalfooting.accounts.models import Role
+from equalfooting.core.periods import Period
 from equalfooting.fund import ledger
 from equalfooting.fund.models import Allocation, AllocationRound, LedgerTransaction, Proposal
 from equalfooting.matchmaking.models import Match, MatchQuerySet
@@ -22,30 +21,27 @@ from equalfooting.needs.principles import CODES as PRINCIPLE_CODES
 from equalfooting.offers.models import Offer
 from equalfooting.registry.models import Group, State
 
+from .figures import public_figures, public_figures_by_month
+
 Kind = LedgerTransaction.Kind
 
 
 def matches_agreed() -> MatchQuerySet:
     """Matches both sides agreed to: the State accepted and the provider confirmed."""
-    return Match.objects.filter(
-        state_decision=Match.StateDecision.ACCEPTED,
-        provider_decision=Match.ProviderDecision.CONFIRMED,
-    )
-
-
-def matches_agreed_published() -> QuerySet[Match]:
-    """Agreed matches of published rounds: the ones the public records show."""
-    return matches_agreed().published()
+    return Match.objects.agreed()
 
 
 def requests_public() -> QuerySet[AssistanceRequest]:
     """Requests are public once submitted."""
-    return AssistanceRequest.objects.exclude(status=AssistanceRequest.Status.DRAFT)
+    return AssistanceRequest.objects.public()
 
 
-def overview() -> dict[str, Any]:
-    by_kind = dict(LedgerTransaction.objects.values_list("kind").annotate(total=Sum("amount")))
+def overview(period: Period | None = None) -> dict[str, Any]:
+    """The dashboard's tiles: the public figures over the period (everything so far unless
+    told), with the States taking part and the public self-assessments as they stand now."""
+    figures = public_figures(period or Period.ever())
     return dict(
+        figures,
         states_participating=Role.objects.filter(
             kind=Role.Kind.FOCAL_POINT, status=Role.Status.VERIFIED
         )
@@ -57,30 +53,13 @@ def overview() -> dict[str, Any]:
         assessments_public=Assessment.objects.filter(
             status=Assessment.Status.SUBMITTED, visibility=Assessment.Visibility.PUBLIC
         ).count(),
-        requests=requests_public().count(),
-        matches_agreed=matches_agreed().count(),
-        received=by_kind.get(Kind.RECEIPT, Decimal(0)),
-        allocated=by_kind.get(Kind.ALLOCATION, Decimal(0)),
-        disbursed=by_kind.get(Kind.DISBURSEMENT, Decimal(0)) - by_kind.get(Kind.REFUND, Decimal(0)),
         available=ledger.balance(ledger.AVAILABLE),
     )
 
 
 def year_figures(year: int) -> dict[str, Any]:
-    """The annual report's figures: requests submitted, matches agreed and money moved."""
-    money = dict(
-        LedgerTransaction.objects.filter(at__year=year)
-        .values_list("kind")
-        .annotate(total=Sum("amount"))
-    )
-    return dict(
-        requests=AssistanceRequest.objects.filter(submitted_at__year=year).count(),
-        matches=matches_agreed_published().filter(updated_at__year=year).count(),
-        received=money.get(Kind.RECEIPT, Decimal(0)),
-        allocated=money.get(Kind.ALLOCATION, Decimal(0)),
-        committed=money.get(Kind.COMMITMENT, Decimal(0)),
-        disbursed=money.get(Kind.DISBURSEMENT, Decimal(0)) - money.get(Kind.REFUND, Decimal(0)),
-    )
+    """The annual report's figures: the same figures as the dashboard's, over the year."""
+    return public_figures(Period.year(year))
 
 
 def requests_by_theme_and_status() -> list[dict[str, Any]]:
@@ -94,6 +73,7 @@ def requests_by_theme_and_status() -> list[dict[str, Any]]:
         {
             "theme": theme_label(r["theme"]),
             "status": str(AssistanceRequest.Status(r["status"]).label),
+            "status_code": r["status"],  # charts colour by the code, the same in every language
             "requests": r["n"],
         }
         for r in rows
@@ -130,9 +110,8 @@ def fairness() -> dict[str, list[dict[str, Any]]]:
     ):
         first_match.setdefault(request_id, at)
     rows = (
-        AssistanceRequest.objects.exclude(
-            status__in=[AssistanceRequest.Status.DRAFT, AssistanceRequest.Status.WITHDRAWN]
-        )
+        requests_public()
+        .exclude(status=AssistanceRequest.Status.WITHDRAWN)
         .select_related("state__region")
         .prefetch_related("state__groups")
     )
@@ -164,10 +143,20 @@ def fairness() -> dict[str, list[dict[str, Any]]]:
     by_provider, by_state = str(_("Provider")), str(_("State"))
     lapsed = str(_("Lapsed: no answer in time"))
     result["declines"] = [
-        {"label": str(label), "declines": reasons.get(code, 0), "side": by_provider}
+        {
+            "label": str(label),
+            "declines": reasons.get(code, 0),
+            "side": by_provider,
+            "side_code": "provider",
+        }
         for code, label in Match.DeclineReason.choices
     ] + [
-        {"label": str(label), "declines": state_reasons.get(code, 0), "side": by_state}
+        {
+            "label": str(label),
+            "declines": state_reasons.get(code, 0),
+            "side": by_state,
+            "side_code": "state",
+        }
         for code, label in Match.StateDeclineReason.choices
     ]
     # Lapses are their own category, on the side that did not answer in time.
@@ -176,11 +165,13 @@ def fairness() -> dict[str, list[dict[str, Any]]]:
             "label": lapsed,
             "declines": figures["provider_lapses"],
             "side": by_provider,
+            "side_code": "provider",
         },
         {
             "label": lapsed,
             "declines": figures["state_lapses"],
             "side": by_state,
+            "side_code": "state",
         },
     ]
     return result
@@ -210,36 +201,10 @@ def map_values(metric: str) -> list[dict[str, Any]]:
 
 
 def over_time() -> list[dict[str, Any]]:
-    """By month: requests submitted, matches agreed, money received and disbursed."""
-    months: dict[Any, dict[str, Any]] = defaultdict(
-        lambda: dict(requests=0, matches=0, received=Decimal(0), disbursed=Decimal(0))
-    )
-    for row in (
-        AssistanceRequest.objects.exclude(submitted_at=None)
-        .annotate(month=TruncMonth("submitted_at"))
-        .values("month")
-        .annotate(n=Count("pk"))
-    ):
-        months[row["month"]]["requests"] = row["n"]
-    for row in (
-        matches_agreed_published()
-        .annotate(month=TruncMonth("updated_at"))
-        .values("month")
-        .annotate(n=Count("pk"))
-    ):
-        months[row["month"]]["matches"] = row["n"]
-    for row in (
-        LedgerTransaction.objects.filter(kind__in=[Kind.RECEIPT, Kind.DISBURSEMENT])
-        .annotate(month=TruncMonth("at"))
-        .values("month", "kind")
-        .annotate(total=Sum("amount"))
-    ):
-        if row["kind"] == Kind.RECEIPT:
-            months[row["month"]].update(received=row["total"])
-        else:
-            months[row["month"]].update(disbursed=row["total"])
+    """By month: the public figures (requests submitted, matches agreed, money moved)."""
     return [
-        {"month": month.strftime("%Y-%m"), **values} for month, values in sorted(months.items())
+        {**row, "month": row["month"].strftime("%Y-%m")}
+        for row in public_figures_by_month(Period.ever())
     ]
 
 
