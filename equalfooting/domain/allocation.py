@@ -31,8 +31,12 @@ TOLERANCE = Decimal("1e-20")
 class AllocationError(ValueError):
     """Bad input or an envelope that cannot be allocated; names the field or the record."""
 
-    def __init__(self, where: str, message: str) -> None:
-        self.where, self.message = where, message
+    def __init__(
+        self, where: str, message: str, code: str = "invalid", **params: Decimal | str
+    ) -> None:
+        # `code` and `params` let an interface word the refusal in its reader's language;
+        # `message` is the English wording, for files and the command line.
+        self.where, self.message, self.code, self.params = where, message, code, params
         super().__init__(f"{where}: {message}")
 
 
@@ -91,19 +95,29 @@ def _decimal(
     below: Decimal | None = None,
 ) -> Decimal:
     if isinstance(value, bool) or not isinstance(value, int | float | str):
-        raise AllocationError(where, f"must be a number, not {value!r}")
+        raise AllocationError(where, f"must be a number, not {value!r}", "not_number")
     try:
         number = Decimal(str(value))
     except InvalidOperation:
-        raise AllocationError(where, f"must be a number, not {value!r}") from None
+        raise AllocationError(where, f"must be a number, not {value!r}", "not_number") from None
     if not number.is_finite():
-        raise AllocationError(where, "must be a finite number")
+        raise AllocationError(where, "must be a finite number", "not_number")
     if minimum is not None and (number < minimum or (strict and number == minimum)):
-        raise AllocationError(where, f"must be {'>' if strict else '≥'} {minimum}, not {number}")
+        raise AllocationError(
+            where,
+            f"must be {'>' if strict else '≥'} {minimum}, not {number}",
+            "above" if strict else "at_least",
+            limit=minimum,
+            value=number,
+        )
     if maximum is not None and number > maximum:
-        raise AllocationError(where, f"must be ≤ {maximum}, not {number}")
+        raise AllocationError(
+            where, f"must be ≤ {maximum}, not {number}", "at_most", limit=maximum, value=number
+        )
     if below is not None and number >= below:
-        raise AllocationError(where, f"must be < {below}, not {number}")
+        raise AllocationError(
+            where, f"must be < {below}, not {number}", "below", limit=below, value=number
+        )
     return number
 
 
@@ -153,7 +167,9 @@ def parse_inputs(data: Any) -> Inputs:
         )
     envelope = _decimal("envelope", data["envelope"], minimum=Decimal(0), strict=True)
     if envelope != envelope.quantize(CENT):
-        raise AllocationError("envelope", "must be an amount in cents (at most two decimals)")
+        raise AllocationError(
+            "envelope", "must be an amount in cents (at most two decimals)", "cents"
+        )
     return Inputs(
         envelope=envelope,
         base_share=_decimal("base_share", data["base_share"], minimum=Decimal(0), below=Decimal(1)),
@@ -177,7 +193,9 @@ def _score(
     if state.need == 0:
         if alpha < 0:
             raise AllocationError(
-                f"state {state.key!r} need", "is 0, which a negative alpha cannot raise"
+                f"state {state.key!r} need",
+                "is 0, which a negative alpha cannot raise",
+                "zero_need_negative_alpha",
             )
         need = Decimal(1) if alpha == 0 else Decimal(0)  # 0^0 is taken as 1
     else:
@@ -222,7 +240,9 @@ def _level(
             return previous + (envelope - low) * (point - previous) / (high - low)
         previous = point
     raise AllocationError(
-        "envelope", "cannot be spent: every State with a positive score reaches the cap first"
+        "envelope",
+        "cannot be spent: every State with a positive score reaches the cap first",
+        "cannot_spend",
     )
 
 
@@ -247,18 +267,28 @@ def allocate(inputs: Inputs) -> Result:
                 "floors",
                 f"the lower bounds add up to {sum(lower):.2f}, "
                 f"more than the envelope {inputs.envelope:.2f}",
+                "floors_exceed_envelope",
+                total=sum(lower, Decimal(0)),
+                envelope=inputs.envelope,
             )
         if sum(upper) < inputs.envelope:
             raise AllocationError(
                 "cap_share",
                 f"the caps add up to {sum(upper):.2f}, "
                 f"less than the envelope {inputs.envelope:.2f}",
+                "caps_below_envelope",
+                total=sum(upper, Decimal(0)),
+                envelope=inputs.envelope,
             )
         if any(lo > cap for lo in lower):
-            raise AllocationError("cap_share", "a State's lower bound is above the cap")
+            raise AllocationError(
+                "cap_share", "a State's lower bound is above the cap", "floor_above_cap"
+            )
         if all(s == 0 for s in scores) and sum(lower) < inputs.envelope:
             raise AllocationError(
-                "states", "every score is zero, so the needs share cannot be distributed"
+                "states",
+                "every score is zero, so the needs share cannot be distributed",
+                "scores_zero",
             )
         level = _level(base, scores, lower, upper, inputs.envelope)
         raw = [
@@ -358,6 +388,9 @@ def result_json(result: Result) -> dict[str, Any]:
                 "amount": f"{line.amount:.2f}",
                 "binding": line.binding,
                 "score": format(line.score, ".12g"),
+                "lower": f"{line.lower:.2f}",
+                "upper": f"{line.upper:.2f}",
+                "floor_group": line.floor_group,
                 "explanation": line.explanation,
             }
             for line in result.lines

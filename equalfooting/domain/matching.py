@@ -91,7 +91,8 @@ class Solution:
     min_share: Fraction | None  # the z of the fairness stage, when it ran
     servable: Mapping[str, int]  # per State
     served: Mapping[str, int]  # per State
-    explanations: Mapping[str, str] = field(default_factory=dict)
+    explanations: Mapping[str, str] = field(default_factory=dict)  # in English
+    reasons: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)  # the same, as data
 
 
 # --- Input -----------------------------------------------------------------------------
@@ -490,86 +491,147 @@ def solve(problem: Problem) -> Solution:
         servable=dict(net.servable),
         served=served,
     )
-    return Solution(**{**solution.__dict__, "explanations": explain(problem, edges, solution)})
+    why = reasons(problem, edges, solution)
+    return Solution(
+        **{
+            **solution.__dict__,
+            "explanations": {rid: english(reason) for rid, reason in why.items()},
+            "reasons": why,
+        }
+    )
 
 
 # --- Explanations -----------------------------------------------------------------------
 
 
-def _why_incompatible(request: Request, offers: Sequence[Offer]) -> str:
+def _incompatibility(request: Request, offers: Sequence[Offer]) -> dict[str, Any]:
+    """Which test no offer passed: the theme, then the language, the modality, the dates;
+    with how many offers passed the tests before it."""
     themed = [o for o in offers if request.theme in o.themes]
     if not themed:
-        return f"no offer covers the theme {request.theme!r}"
+        return {"cause": "theme", "theme": request.theme}
     spoken = [o for o in themed if request.languages & o.languages]
     if not spoken:
-        return f"{len(themed)} offer(s) cover the theme, but none in a language asked for"
+        return {"cause": "language", "offers": len(themed)}
     reachable = [o for o in spoken if request.modalities & o.modalities]
     if not reachable:
-        return (
-            f"{len(spoken)} offer(s) cover the theme in a shared language, "
-            "but none in a modality asked for"
-        )
-    return (
-        f"{len(reachable)} offer(s) fit theme, language and modality, "
-        "but none in the dates asked for"
-    )
+        return {"cause": "modality", "offers": len(spoken)}
+    return {"cause": "dates", "offers": len(reachable)}
 
 
-def explain(problem: Problem, edges: Sequence[Sequence[int]], solution: Solution) -> dict[str, str]:
+def reasons(
+    problem: Problem, edges: Sequence[Sequence[int]], solution: Solution
+) -> dict[str, dict[str, Any]]:
+    """Why each request got what it got, as data: an outcome code and its figures, so each
+    reader's language can word it (`english` words it for files and the command line).
+
+    outcome: "full" | "part" | "none" (compatible offers, not or not fully served: `why` says
+    which use of their capacity won), "only_declined" (its compatible offers were all declined
+    or lapsed before), "incompatible" (`why` names the first test no offer passed).
+    `excluded` lists the offers not proposed again because they were declined or lapsed.
+    """
     used: dict[str, int] = {}
     by_request: dict[str, list[Assignment]] = {}
     for a in solution.assignments:
         used[a.offer] = used.get(a.offer, 0) + a.units
         by_request.setdefault(a.request, []).append(a)
-    texts = {}
+    found: dict[str, dict[str, Any]] = {}
     for i, r in enumerate(problem.requests):
         excluded = [o for o in problem.offers if (r.id, o.id) in problem.exclusions]
-        # Why a pair was not proposed: it was declined or lapsed in an earlier round.
-        note = (
-            " Not proposed with offer(s) "
-            + ", ".join(o.id for o in excluded)
-            + ": declined or lapsed in an earlier round."
-            if excluded
-            else ""
-        )
+        excluded_ids = [o.id for o in excluded]
         if not edges[i]:
             declined = [o.id for o in excluded if compatible(r, o)]
-            texts[r.id] = (
-                "Not matched: its only compatible offer(s) ("
-                + ", ".join(declined)
-                + ") were declined or lapsed in an earlier round."
+            found[r.id] = (
+                {"outcome": "only_declined", "offers": declined}
                 if declined
-                else "Not matched: no compatible offer — "
-                + _why_incompatible(r, problem.offers)
-                + "."
-                + note
+                else {
+                    "outcome": "incompatible",
+                    "why": _incompatibility(r, problem.offers),
+                    "excluded": excluded_ids,
+                }
             )
             continue
         got = by_request.get(r.id, [])
         units = sum(a.units for a in got)
-        parts = ", ".join(f"{a.units} from offer {a.offer}" for a in got)
+        parts = [{"units": a.units, "offer": a.offer} for a in got]
         if units == r.units:
-            texts[r.id] = f"Matched in full: {units} of {units} units ({parts})." + note
+            found[r.id] = {
+                "outcome": "full",
+                "units": units,
+                "parts": parts,
+                "excluded": excluded_ids,
+            }
             continue
         full = all(
             used.get(problem.offers[j].id, 0) >= problem.offers[j].capacity for j in edges[i]
         )
-        reason = (
-            f"the capacity of its {len(edges[i])} compatible offer(s) "
-            "went to requests of higher weight"
-            + (" or to meet the minimum share of each State" if solution.fairness != "none" else "")
+        why = (
+            ("capacity_taken_fair" if solution.fairness != "none" else "capacity_taken")
             if full
-            else "its weight is zero"
+            else "zero_weight"
             if r.weight == 0
-            else "no better use of the remaining capacity"
+            else "no_better_use"
         )
-        head = (
-            f"Matched in part: {units} of {r.units} units ({parts}); "
-            if units
-            else f"Not matched (0 of {r.units} units): "
+        found[r.id] = {
+            "outcome": "part" if units else "none",
+            "units": units,
+            "of": r.units,
+            "parts": parts,
+            "why": why,
+            "compatible": len(edges[i]),
+            "excluded": excluded_ids,
+        }
+    return found
+
+
+def english(reason: Mapping[str, Any]) -> str:
+    """A reason in English, for the solution file and the command line (pages word it in the
+    reader's language from the same data)."""
+    outcome = reason["outcome"]
+    excluded = reason.get("excluded") or []
+    note = (
+        " Not proposed with offer(s) "
+        + ", ".join(excluded)
+        + ": declined or lapsed in an earlier round."
+        if excluded
+        else ""
+    )
+    if outcome == "only_declined":
+        return (
+            "Not matched: its only compatible offer(s) ("
+            + ", ".join(reason["offers"])
+            + ") were declined or lapsed in an earlier round."
         )
-        texts[r.id] = head + reason + "." + note
-    return texts
+    if outcome == "incompatible":
+        why = reason["why"]
+        cause = {
+            "theme": f"no offer covers the theme {why.get('theme')!r}",
+            "language": f"{why.get('offers')} offer(s) cover the theme, but none in a language "
+            "asked for",
+            "modality": f"{why.get('offers')} offer(s) cover the theme in a shared language, "
+            "but none in a modality asked for",
+            "dates": f"{why.get('offers')} offer(s) fit theme, language and modality, "
+            "but none in the dates asked for",
+        }[why["cause"]]
+        return "Not matched: no compatible offer — " + cause + "." + note
+    parts = ", ".join(f"{p['units']} from offer {p['offer']}" for p in reason["parts"])
+    if outcome == "full":
+        units = reason["units"]
+        return f"Matched in full: {units} of {units} units ({parts})." + note
+    capacity = f"the capacity of its {reason['compatible']} compatible offer(s) "
+    why = {
+        "capacity_taken": capacity + "went to requests of higher weight",
+        "capacity_taken_fair": capacity
+        + "went to requests of higher weight or to meet the minimum share of each State",
+        "zero_weight": "its weight is zero",
+        "no_better_use": "no better use of the remaining capacity",
+    }[reason["why"]]
+    head = (
+        f"Matched in part: {reason['units']} of {reason['of']} units ({parts}); "
+        if outcome == "part"
+        else f"Not matched (0 of {reason['of']} units): "
+    )
+    return head + why + "." + note
 
 
 # --- Output -----------------------------------------------------------------------------
@@ -593,4 +655,5 @@ def solution_json(solution: Solution) -> dict[str, Any]:
             for s in sorted(solution.servable)
         },
         "explanations": dict(solution.explanations),
+        "reasons": {rid: dict(reason) for rid, reason in solution.reasons.items()},
     }

@@ -15,11 +15,12 @@ from django.utils.translation import gettext as _
 from equalfooting import permissions
 from equalfooting.audit.services import audit_append
 from equalfooting.core.errors import InvalidInput, TransitionNotAllowed
+from equalfooting.core.numbers import money
 from equalfooting.domain import allocation
 from equalfooting.needs.models import Assessment
 from equalfooting.registry.models import State
 
-from . import indicators, ledger
+from . import indicators, ledger, wording
 from .models import Allocation, AllocationRound, LedgerTransaction
 
 POPULATION = "SP.POP.TOTL"
@@ -28,7 +29,7 @@ NEED = "EF.NEED"
 NEUTRAL_NEED = Decimal("0.5")
 
 
-def _need(state: State) -> tuple[Decimal, str]:
+def _need(state: State) -> tuple[Decimal, dict[str, Any]]:
     """Need from the State's latest shared or public self-assessment: the mean distance of its
     indicators from the top stage, 0 to 1. Targets are not used: a State sets its own."""
     latest = (
@@ -44,13 +45,19 @@ def _need(state: State) -> tuple[Decimal, str]:
         stages = [a["stage"] for a in latest.answers.values() if a.get("stage")]
         if stages:
             need = (Decimal(5) - Decimal(sum(stages)) / len(stages)) / 4
-            return need.quantize(Decimal("0.0001")), f"self-assessment version {latest.version}"
+            return need.quantize(Decimal("0.0001")), {
+                "kind": "assessment",
+                "version": latest.version,
+            }
     imported = indicators.latest(state, NEED)
     if imported is not None:
-        return min(
-            max(imported.value, Decimal(0)), Decimal(1)
-        ), f"{imported.source}, {imported.year}"
-    return NEUTRAL_NEED, "no data: neutral value 0.5"
+        return min(max(imported.value, Decimal(0)), Decimal(1)), {
+            "kind": "indicator",
+            "source": imported.source,
+            "year": imported.year,
+            "synthetic": imported.is_synthetic,
+        }
+    return NEUTRAL_NEED, {"kind": "neutral", "value": str(NEUTRAL_NEED)}
 
 
 @transaction.atomic
@@ -67,7 +74,7 @@ def _envelope_within_available(envelope: Any) -> None:
                     "The envelope %(envelope)s is more than the %(available)s the fund holds "
                     "available."
                 )
-                % {"envelope": f"{wanted:.2f}", "available": f"{available:.2f}"}
+                % {"envelope": money(wanted), "available": money(available)}
             }
         )
 
@@ -92,7 +99,8 @@ def round_prepare(
     _envelope_within_available(envelope)
     entries: list[dict[str, Any]] = []
     keys: dict[str, str] = {}
-    sources: dict[str, dict[str, str]] = {}
+    # Where each input came from, as data (`fund.wording.source` words it for each reader).
+    sources: dict[str, dict[str, Any]] = {}
     excluded: dict[str, str] = {}
     states = list(State.objects.prefetch_related("groups").order_by("iso3"))
     # Keys are drawn at random so that neither the order nor the key says who a State is.
@@ -102,7 +110,7 @@ def round_prepare(
         population = indicators.latest(state, POPULATION)
         gni = indicators.latest(state, GNI_PER_CAPITA)
         if population is None or gni is None or population.value <= 0 or gni.value <= 0:
-            excluded[state.iso3] = "no population or GNI per capita figure"
+            excluded[state.iso3] = "no_population_or_gni"  # worded by fund.wording
             continue
         need, need_source = _need(state)
         entries.append(
@@ -117,8 +125,18 @@ def round_prepare(
         keys[key] = state.iso3
         sources[key] = {
             "need": need_source,
-            "size": f"population in millions: {population.source}, {population.year}",
-            "gni_per_capita": f"{gni.source}, {gni.year}",
+            "size": {
+                "kind": "population",
+                "source": population.source,
+                "year": population.year,
+                "synthetic": population.is_synthetic,
+            },
+            "gni_per_capita": {
+                "kind": "indicator",
+                "source": gni.source,
+                "year": gni.year,
+                "synthetic": gni.is_synthetic,
+            },
         }
     entries.sort(key=lambda e: str(e["key"]))
     inputs = {
@@ -134,7 +152,7 @@ def round_prepare(
     try:
         result = allocation.result_json(allocation.allocate(allocation.parse_inputs(inputs)))
     except allocation.AllocationError as exc:
-        raise InvalidInput({exc.where.split()[0].split(".")[0]: str(exc)}) from None
+        raise InvalidInput({exc.where.split()[0].split(".")[0]: wording.refusal(exc)}) from None
     round_ = AllocationRound.objects.create(
         inputs=inputs,
         result=result,
@@ -166,7 +184,7 @@ def round_publish(*, actor: Any, round_: AllocationRound) -> AllocationRound:
                 "envelope": _(
                     "The fund holds %(available)s available, less than the envelope %(total)s."
                 )
-                % {"available": f"{ledger.balance(ledger.AVAILABLE):.2f}", "total": f"{total:.2f}"}
+                % {"available": money(ledger.balance(ledger.AVAILABLE)), "total": money(total)}
             }
         )
     states = {s.iso3: s for s in State.objects.all()}

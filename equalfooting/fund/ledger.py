@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 
 from equalfooting.audit.services import audit_append
 from equalfooting.core.errors import InvalidInput
+from equalfooting.core.numbers import money
 
 from .models import Account, LedgerTransaction
 
@@ -48,7 +49,7 @@ class InsufficientFunds(InvalidInput):
         super().__init__(
             {
                 "amount": _("The account %(account)s holds %(balance)s, less than %(amount)s.")
-                % {"account": account, "balance": f"{balance:.2f}", "amount": f"{amount:.2f}"}
+                % {"account": account, "balance": money(balance), "amount": money(amount)}
             }
         )
 

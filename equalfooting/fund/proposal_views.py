@@ -25,7 +25,7 @@ from equalfooting.needs.principles import PRINCIPLES
 from equalfooting.registry.models import State
 from equalfooting.registry.selectors import state_from_iso3, state_get, state_list
 
-from . import ledger, proposals, selectors, services
+from . import ledger, proposals, selectors, services, wording
 from .models import Project, Proposal, Review
 from .review import CRITERIA, blind
 from .selectors import project_from_id, proposal_from_id, review_from_id
@@ -245,7 +245,7 @@ def project_detail(request: HttpRequest, project_id: int) -> HttpResponse:
         "fund/project_detail.html",
         {
             "project": project,
-            "trail": selectors.project_money_trail(project=project),
+            "trail": wording.with_account_names(selectors.project_money_trail(project=project)),
             "reports": project.reports.all(),
             "remaining": ledger.balance(ledger.committed(project.reference)),
             "can_manage": permissions.can(request.user, "fund.manage", project),

@@ -17,27 +17,26 @@ from equalfooting import permissions
 from equalfooting.core.errors import InvalidInput, NotFound, TransitionNotAllowed
 from equalfooting.core.forms import attach_errors
 from equalfooting.core.i18n import pick
+from equalfooting.core.periods import Period
 from equalfooting.core.responses import json_download
 from equalfooting.needs import framework as fw
 from equalfooting.registry.selectors import state_from_iso3
 
-from . import allocation_rounds, ledger, selectors, services
+from . import allocation_rounds, figures, ledger, selectors, services, wording
 from .models import FUND_CURRENCY, AllocationRound, Contributor
 from .selectors import allocation_round_from_id
 
 
 @require_safe
 def overview(request: HttpRequest) -> HttpResponse:
-    balances = {
-        code: ledger.balance(code) for code in (ledger.PLEDGED, ledger.AVAILABLE, ledger.DISBURSED)
-    }
     return render(
         request,
         "fund/overview.html",
         {
-            "balances": balances,
-            "by_kind": selectors.ledger_totals_by_kind(),
-            "months": selectors.ledger_totals_by_month(),
+            "figures": figures.money_figures(Period.ever()),
+            "months": figures.money_figures_by_month(Period.ever()),
+            "available": ledger.balance(ledger.AVAILABLE),
+            "Flow": figures.Flow,
             "contributors": selectors.contributors_by_total(),
             "rounds": selectors.allocation_rounds_visible(user=request.user),
             "projects": selectors.projects_latest(limit=100),
@@ -54,9 +53,15 @@ def round_detail(request: HttpRequest, round_id: int) -> HttpResponse:
         "fund/round_detail.html",
         {
             "round": round_,
-            "lines": selectors.allocation_round_lines(round_=round_),
-            "parameters": {k: v for k, v in round_.inputs.items() if k != "states"},
-            "excluded": round_.sources.get("excluded", {}),
+            "lines": [
+                {**line, "bound_by": wording.binding(line["binding"])}
+                for line in selectors.allocation_round_lines(round_=round_)
+            ],
+            "parameters": wording.parameters(round_.inputs),
+            "excluded": {
+                iso3: wording.excluded(why)
+                for iso3, why in round_.sources.get("excluded", {}).items()
+            },
             "can_manage": permissions.can(request.user, "fund.manage"),
         },
     )
@@ -80,13 +85,18 @@ def round_file(request: HttpRequest, round_id: int, name: str) -> HttpResponse:
 def state_explanation(request: HttpRequest, round_id: int, iso3: str) -> HttpResponse:
     round_ = selectors.allocation_round_visible(user=request.user, round_id=round_id)
     state = state_from_iso3(iso3=iso3)
+    found = selectors.state_in_allocation_round(round_=round_, state=state)
     return render(
         request,
         "fund/state_explanation.html",
         {
             "round": round_,
             "state": state,
-            **selectors.state_in_allocation_round(round_=round_, state=state),
+            **found,
+            "bound_by": wording.binding(found["line"]["binding"]),
+            "derivation": wording.derivation(round_.inputs, found["entry"], found["line"]),
+            "sources": {name: wording.source(v) for name, v in found["sources"].items()},
+            "groups": [wording.group(code) for code in found["entry"].get("groups", [])],
         },
     )
 
@@ -94,6 +104,7 @@ def state_explanation(request: HttpRequest, round_id: int, iso3: str) -> HttpRes
 @require_safe
 def ledger_list(request: HttpRequest) -> HttpResponse:
     page = selectors.ledger_page(page=request.GET.get("page"))
+    page.object_list = wording.with_account_names(page.object_list)
     return render(request, "fund/ledger.html", {"page": page})
 
 
@@ -128,9 +139,9 @@ class AllocationForm(forms.Form):
     base_share = forms.CharField(
         label=gettext_lazy("Equal base share"), initial="0.2", max_length=10
     )
-    alpha = forms.CharField(label="α (need)", initial="1", max_length=10)
-    beta = forms.CharField(label="β (size)", initial="0.5", max_length=10)
-    gamma = forms.CharField(label="γ (GNI per capita)", initial="0.125", max_length=10)
+    alpha = forms.CharField(label=wording.PARAMETERS["alpha"], initial="1", max_length=10)
+    beta = forms.CharField(label=wording.PARAMETERS["beta"], initial="0.5", max_length=10)
+    gamma = forms.CharField(label=wording.PARAMETERS["gamma"], initial="0.125", max_length=10)
     floor_ldc = forms.CharField(label=gettext_lazy("Floor for LDCs"), required=False, max_length=30)
     floor_sids = forms.CharField(
         label=gettext_lazy("Floor for SIDS"), required=False, max_length=30
@@ -204,6 +215,7 @@ def manage(request: HttpRequest) -> HttpResponse:
             "allocation": allocation,
             "pledges": selectors.pledges_awaiting_receipt(),
             "available": ledger.balance(ledger.AVAILABLE),
+            "Flow": figures.Flow,
             "today": dt.date.today(),
         },
         status=422 if request.method == "POST" else 200,

@@ -11,6 +11,7 @@ from equalfooting import permissions
 from equalfooting.accounts.api_auth import write_auth
 
 from . import selectors, services
+from .explanations import worded
 from .models import Match
 from .selectors import match_from_id
 
@@ -71,7 +72,10 @@ def _match(m: Match) -> dict[str, Any]:
         "state_decline_reason": m.state_decline_reason,
         "provider_decision": m.provider_decision,
         "decline_reason": m.decline_reason,
-        "explanation": m.explanation,
+        # Worded in the request's language (Accept-Language), as the round's page words it.
+        "explanation": worded(
+            (m.round.solution.get("reasons") or {}).get(m.request.reference), m.explanation
+        ).text,
     }
 
 

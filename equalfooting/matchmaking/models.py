@@ -13,7 +13,18 @@ class Round(models.Model):
         PUBLISHED = "published", _("Published")
         DISCARDED = "discarded", _("Discarded")
 
-    fairness = models.CharField(max_length=20, default="max-min-state")
+    class Fairness(models.TextChoices):
+        """The solver's fairness stage (`equalfooting match solve --fairness`)."""
+
+        MAX_MIN_STATE = (
+            "max-min-state",
+            _("First the largest minimum share across States, then the most help"),
+        )
+        NONE = "none", _("The most help only")
+
+    fairness = models.CharField(
+        max_length=20, choices=Fairness.choices, default=Fairness.MAX_MIN_STATE
+    )
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.PROPOSED)
     problem = models.JSONField()  # the published input file, exactly as solved
     solution = models.JSONField()  # the published output file
@@ -39,6 +50,13 @@ class MatchQuerySet(models.QuerySet["Match"]):
         the parts under matchmaking need not import it to show their published matches.
         """
         return self.filter(round__status=Round.Status.PUBLISHED)
+
+    def agreed(self) -> MatchQuerySet:
+        """Matches both sides agreed to: the State accepted and the provider confirmed."""
+        return self.filter(
+            state_decision=Match.StateDecision.ACCEPTED,
+            provider_decision=Match.ProviderDecision.CONFIRMED,
+        )
 
     def ended(self) -> MatchQuerySet:
         """Matches declined or lapsed on either side: their pairs are never proposed again."""
@@ -113,6 +131,8 @@ class Match(models.Model):
     delivery_started = models.BooleanField(default=False)
     completed_by_state = models.BooleanField(default=False)
     completed_by_provider = models.BooleanField(default=False)
+    # When the second side said yes: the date the public figures count an agreement by.
+    agreed_at = models.DateTimeField(null=True, blank=True, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
 
     # Decisions that end a match: a decline, or a deadline passed without an answer.

@@ -409,6 +409,8 @@ def match_state_decide(
     match.state_decision = Match.StateDecision.ACCEPTED if accept else Match.StateDecision.DECLINED
     match.state_decline_reason = "" if accept else reason
     match.state_note = note.strip()
+    if match.agreed:
+        match.agreed_at = timezone.now()
     match.save()
     audit_append(
         actor=actor,
@@ -470,6 +472,8 @@ def match_provider_decide(
     )
     match.decline_reason = "" if confirm else reason
     match.provider_note = note.strip()
+    if match.agreed:
+        match.agreed_at = timezone.now()
     match.save()
     audit_append(
         actor=actor,

@@ -21,6 +21,7 @@ from equalfooting.deadlines.selectors import deadlines_open
 from equalfooting.jobs.selectors import jobs_unfinished
 
 from . import forms, selectors, services
+from .explanations import explanations_of, worded
 from .models import Match, Round
 from .selectors import match_from_id, matching_round_from_id
 
@@ -63,10 +64,12 @@ def round_detail(request: HttpRequest, round_id: int) -> HttpResponse:
     provider_due = deadlines_open(
         kind=Deadline.Kind.MATCH_PROVIDER_CONFIRM, object_type="match", ids=matches
     )
+    explanations = explanations_of(round_.solution)
     for m in matches:
         rows.append(
             {
                 "match": m,
+                "explanation": explanations.get(m.request.reference, worded(None, m.explanation)),
                 "state_due": state_due.get(str(m.pk)),
                 "provider_due": provider_due.get(str(m.pk)),
                 "state_can": m.awaits_state
@@ -88,11 +91,7 @@ def round_detail(request: HttpRequest, round_id: int) -> HttpResponse:
             "round": round_,
             "rows": rows,
             "solution": solution,
-            "unmatched": {
-                k: v
-                for k, v in solution.get("explanations", {}).items()
-                if not v.startswith("Matched in full")
-            },
+            "unmatched": {ref: text for ref, text in explanations.items() if not text.full},
             "can_run": permissions.can(request.user, "round.run"),
         },
     )

@@ -8,6 +8,8 @@ from typing import Any
 import pytest
 
 CHROMIUM = Path(os.environ.get("EF_CHROMIUM", "/usr/bin/chromium"))
+# Screenshots worth keeping go here; CI sets EF_ARTIFACTS and keeps the folder (.ci/run).
+ARTIFACTS = Path(os.environ.get("EF_ARTIFACTS", Path(__file__).resolve().parents[2] / "artifacts"))
 # Playwright's sync API runs an event loop in this thread; the test server's database work
 # happens in its own thread, so Django's async-safety guard does not apply here.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -51,3 +53,11 @@ def page(browser: Any, live_server: Any) -> Any:
     page.on("console", lambda msg: msg.type == "error" and page.console_errors.append(msg.text))
     yield page
     context.close()
+
+
+def keep_screenshot(page: Any, name: str, *, full_page: bool = True) -> Path:
+    """Save what the page shows as ARTIFACTS/<name>.png, a CI artefact; return the file."""
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    shot = ARTIFACTS / f"{name}.png"
+    page.screenshot(path=str(shot), full_page=full_page)
+    return shot

@@ -5,17 +5,15 @@ A screenshot is kept under artifacts/ (EF_ARTIFACTS) so CI keeps what the page l
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
 from typing import Any
 
 import pytest
 
 from equalfooting.needs import framework as fw
+from tests.browser.conftest import keep_screenshot
 from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.browser
-ARTIFACTS = Path(os.environ.get("EF_ARTIFACTS", Path(__file__).resolve().parents[2] / "artifacts"))
 
 
 def test_a_focal_point_fills_in_the_questionnaire_in_arabic(
@@ -45,8 +43,6 @@ def test_a_focal_point_fills_in_the_questionnaire_in_arabic(
     assert page.locator(".message.success").count() == 1
     assert page.locator(f"input[name='stage_{first.indicators[0].code}'][value='2']").is_checked()
 
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    shot = ARTIFACTS / "questionnaire-ar.png"
-    page.screenshot(path=str(shot), full_page=False)
+    shot = keep_screenshot(page, "questionnaire-ar", full_page=False)
     assert shot.stat().st_size > 10_000
     context.close()

@@ -230,7 +230,8 @@ def test_the_focal_points_are_told_once_per_state(
         assert notice.link == "/contacts/" and notice.object_id == str(the_round(job).pk)
     assert not notices(Notification.Kind.CONTACT_CHECK_WAITING, focal_point_fra)
     body = next(m.body for m in mail.outbox if m.to == [focal_point_ken.email])
-    assert "2 points of contact of your State" in body and due.isoformat() in body
+    written = f"{due.day} {due:%B %Y}"  # the date written out, as the e-mail's language does
+    assert "2 points of contact of your State" in body and written in body
 
 
 def test_acknowledging_meets_the_deadline(contacts: list[PointOfContact], officer: Any) -> None:

@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 from django.core.exceptions import ValidationError
 from django.test import Client
+from django.utils import translation
 
 from equalfooting.audit.models import AuditEntry
 from equalfooting.core.errors import TransitionNotAllowed
@@ -62,7 +63,7 @@ def test_publication_sets_every_envelope_from_the_available_balance(
     with pytest.raises(ValidationError) as caught:  # nothing received yet: refused at once
         allocation_rounds.round_prepare(actor=officer, **PARAMETERS)
     assert caught.value.message_dict["envelope"] == [
-        "The envelope 1000000.00 is more than the 0.00 the fund holds available."
+        "The envelope $1,000,000.00 is more than the $0.00 the fund holds available."
     ]
     fund(officer, "1500000.00")
     round_ = allocation_rounds.round_prepare(actor=officer, **PARAMETERS)
@@ -182,3 +183,31 @@ def test_a_proposed_round_is_discarded_on_a_page_of_its_own(
         allocation_rounds.round_publish(actor=officer, round_=round_)
     assert client.post(f"/en/fund/rounds/{round_.pk}/discard/").status_code == 409
     assert not Allocation.objects.exists()
+
+
+def test_a_round_is_worded_in_the_readers_language(
+    client: Client, officer: Any, indicators: None
+) -> None:
+    fund(officer, "1000000.00")
+    round_ = allocation_rounds.round_prepare(actor=officer, **PARAMETERS)
+    allocation_rounds.round_publish(actor=officer, round_=round_)
+    ldc = State.objects.filter(groups__code="LDC").order_by("iso3").first()
+    assert ldc is not None
+    page = client.get(f"/fr/fund/rounds/{round_.pk}/states/{ldc.iso3}/").content.decode()
+    main = page[page.index("<main") :]
+    # The derivation in French, with French numbers; no English sentence and no raw code.
+    assert "Base égale b = " in main
+    assert "Montant, arrondi au cent près" in main
+    for english in ("Equal base", "Within the floor", "(formula)", "(floor)", "(cap)"):
+        assert english not in main, english
+    assert "Test, 2025" in main  # a real source's name is shown as it was imported
+    whole = client.get(f"/fr/fund/rounds/{round_.pk}/").content.decode()
+    assert "Pays les moins avancés: 3\u202f000,00\u00a0$US" in whole
+    assert "{'LDC'" not in whole and "fixé par la formule" in whole
+
+
+def test_the_formulas_refusals_are_in_the_readers_language(officer: Any, indicators: None) -> None:
+    fund(officer, "1000000.00")
+    with translation.override("fr"), pytest.raises(ValidationError) as refused:
+        allocation_rounds.round_prepare(actor=officer, **{**PARAMETERS, "cap_share": "1.5"})
+    assert refused.value.message_dict == {"cap_share": ["Saisissez une valeur au plus égale à 1."]}
