@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django_otp import devices_for_user
 
 from equalfooting.core.errors import (
@@ -29,6 +30,14 @@ def _back(request: HttpRequest) -> str:
     ):
         return referer
     return reverse("core:home")
+
+
+# The refusals a page answers with its reason and a Back link: kind, page title, status.
+REFUSALS = (
+    (TransitionNotAllowed, gettext_lazy("This step cannot be taken now"), 409),
+    (InvalidInput, gettext_lazy("The information given cannot be accepted"), 422),
+    (Unavailable, gettext_lazy("This cannot be done on this server"), 503),
+)
 
 
 class DomainErrorMiddleware:
@@ -54,39 +63,17 @@ class DomainErrorMiddleware:
             has_device = any(devices_for_user(request.user, confirmed=True))
             target = reverse("accounts:otp_verify" if has_device else "accounts:otp_setup")
             return redirect(f"{target}?{urlencode({'next': request.get_full_path()})}")
-        if isinstance(exception, TransitionNotAllowed):
-            return render(
-                request,
-                "errors/refused.html",
-                {
-                    "title": _("This step cannot be taken now"),
-                    "messages_": [str(exception)],
-                    "back": _back(request),
-                },
-                status=409,
-            )
-        if isinstance(exception, InvalidInput):
-            return render(
-                request,
-                "errors/refused.html",
-                {
-                    "title": _("The information given cannot be accepted"),
-                    "messages_": exception.messages,
-                    "back": _back(request),
-                },
-                status=422,
-            )
-        if isinstance(exception, Unavailable):
-            return render(
-                request,
-                "errors/refused.html",
-                {
-                    "title": _("This cannot be done on this server"),
-                    "messages_": [str(exception)],
-                    "back": _back(request),
-                },
-                status=503,
-            )
+        for refused, title, status in REFUSALS:
+            if isinstance(exception, refused):
+                messages = (
+                    exception.messages if isinstance(exception, InvalidInput) else [str(exception)]
+                )
+                return render(
+                    request,
+                    "errors/refused.html",
+                    {"title": title, "messages_": messages, "back": _back(request)},
+                    status=status,
+                )
         return None
 
 
