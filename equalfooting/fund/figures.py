@@ -75,12 +75,13 @@ def money_figures_by_month(period: Period) -> dict[datetime.date, dict[str, Deci
         .annotate(**{name: _signed(name) for name in FLOWS})
         .order_by("month")
     )
-    return {_day(row["month"]): {name: _money(row[name]) for name in FLOWS} for row in rows}
+    return {month_start(row["month"]): {name: _money(row[name]) for name in FLOWS} for row in rows}
 
 
 def _money(value: Any) -> Decimal:
     return Decimal(value or 0).quantize(ZERO)
 
 
-def _day(month: datetime.date | datetime.datetime) -> datetime.date:
+def month_start(month: datetime.date | datetime.datetime) -> datetime.date:
+    """A truncated month as a date, whether the database gave a date or a moment."""
     return month.date() if isinstance(month, datetime.datetime) else month

@@ -17,7 +17,7 @@ from django.db.models import Count, QuerySet
 from django.db.models.functions import TruncMonth
 
 from equalfooting.core.periods import Period
-from equalfooting.fund.figures import FLOWS, money_figures, money_figures_by_month
+from equalfooting.fund.figures import FLOWS, money_figures, money_figures_by_month, month_start
 from equalfooting.matchmaking.models import Match
 from equalfooting.needs.models import AssistanceRequest
 
@@ -62,7 +62,7 @@ def public_figures_by_month(period: Period) -> list[dict[str, Any]]:
             .annotate(n=Count("pk"))
             .order_by()
         ):
-            month(_day(row["month"]))[name] = row["n"]
+            month(month_start(row["month"]))[name] = row["n"]
     for day, amounts in money_figures_by_month(period).items():
         month(day).update(amounts)
     return [{"month": day, **values} for day, values in sorted(months.items())]
@@ -71,7 +71,3 @@ def public_figures_by_month(period: Period) -> list[dict[str, Any]]:
 def _count(name: str, period: Period) -> int:
     rows, field = COUNTED[name]
     return int(rows().filter(period.q(field)).count())
-
-
-def _day(month: datetime.date | datetime.datetime) -> datetime.date:
-    return month.date() if isinstance(month, datetime.datetime) else month
