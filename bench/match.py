@@ -1,6 +1,7 @@
 """Benchmark the matching core on a synthetic instance; prints one JSON object.
 
     python bench/match.py --requests 10000 --offers 2000 --seed 1 [--fairness max-min-state]
+    python bench/match.py --requests 2000 --offers 400 --fairness max-min-state --largest-units
 
 About 20 compatible offers per request: one theme in six, two languages in ten, one or two
 modalities in three, and date windows that overlap about three times in five.
@@ -32,8 +33,13 @@ def window(rng: random.Random, length: int) -> tuple[dt.date, dt.date]:
     return start, start + dt.timedelta(days=length)
 
 
-def instance(n_requests: int, n_offers: int, seed: int, fairness: str) -> matching.Problem:
+def instance(
+    n_requests: int, n_offers: int, seed: int, fairness: str, *, largest: bool = False
+) -> matching.Problem:
+    """`largest`: units scaled so the largest requests have the largest units allowed
+    (matching.MAX_UNITS); the fairness stage's time must not grow with them."""
     rng = random.Random(seed)  # noqa: S311 - synthetic benchmark data
+    scale = matching.MAX_UNITS // 40 if largest else 1
     requests = []
     for i in range(n_requests):
         start, end = window(rng, 120)
@@ -44,7 +50,7 @@ def instance(n_requests: int, n_offers: int, seed: int, fairness: str) -> matchi
                 theme=rng.choice(THEMES),
                 languages=frozenset([rng.choice(LANGUAGES)]),
                 modalities=frozenset([rng.choice(MODALITIES)]),
-                units=rng.randint(1, 40),
+                units=rng.randint(1, 40) * scale,
                 weight=round(rng.uniform(0.5, 5.0), 3),
                 start=start,
                 end=end,
@@ -60,7 +66,7 @@ def instance(n_requests: int, n_offers: int, seed: int, fairness: str) -> matchi
                 themes=frozenset([rng.choice(THEMES)]),
                 languages=frozenset(rng.sample(LANGUAGES, 2)),
                 modalities=frozenset(rng.sample(MODALITIES, rng.randint(1, 2))),
-                capacity=rng.randint(20, 200),
+                capacity=min(rng.randint(20, 200) * scale, matching.MAX_UNITS),
                 start=start,
                 end=end,
             )
@@ -74,8 +80,15 @@ def main() -> int:
     parser.add_argument("--offers", type=int, default=2_000)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--fairness", choices=matching.FAIRNESS, default="none")
+    parser.add_argument(
+        "--largest-units",
+        action="store_true",
+        help=f"scale units so the largest requests have {matching.MAX_UNITS:,}, the maximum",
+    )
     args = parser.parse_args()
-    problem = instance(args.requests, args.offers, args.seed, args.fairness)
+    problem = instance(
+        args.requests, args.offers, args.seed, args.fairness, largest=args.largest_units
+    )
     began = time.perf_counter()
     solution = matching.solve(problem)
     seconds = time.perf_counter() - began
@@ -87,6 +100,7 @@ def main() -> int:
                 "offers": args.offers,
                 "seed": args.seed,
                 "fairness": args.fairness,
+                "largest_units": max(r.units for r in problem.requests),
                 "compatible_offers_per_request": round(sum(map(len, edges)) / len(edges), 2),
                 "seconds": round(seconds, 3),
                 "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),

@@ -30,6 +30,14 @@ FAIRNESS = ("none", "max-min-state")
 # Costs must be integers for the network solver; weights are scaled and rounded. Every
 # reported objective is recomputed from the exact weights.
 COST_SCALE = 1_000_000
+# The documented maxima of a round's input (docs/methodology-matching.md). A request's units and
+# an offer's capacity: a million units (hours, places, days) is beyond any single request, and
+# keeps every flow and every cost exact in 64-bit integers. A weight: the mechanism's weights are
+# single digits; a thousand leaves room for any policy and keeps scaled costs far from overflow.
+MAX_UNITS = 1_000_000
+MAX_WEIGHT = 1_000
+MAX_TEXT = 200  # an id, a State, a theme, a language, a modality
+MAX_LIST = 50  # languages, modalities, themes
 
 
 class ProblemError(ValueError):
@@ -110,20 +118,29 @@ def _date(record: str, name: str, value: Any) -> dt.date | None:
 
 
 def _positive_int(record: str, name: str, value: Any) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
-        raise ProblemError(record, f"{name} must be a positive integer, not {value!r}")
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 < value <= MAX_UNITS:
+        shown = value if not isinstance(value, int) or value.bit_length() < 64 else "too large"
+        raise ProblemError(
+            record, f"{name} must be a whole number from 1 to {MAX_UNITS:,}, not {shown!r}"
+        )
     return value
 
 
 def _strings(record: str, name: str, value: Any) -> frozenset[str]:
-    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        raise ProblemError(record, f"{name} must be a list of strings")
+    if (
+        not isinstance(value, list)
+        or len(value) > MAX_LIST
+        or not all(isinstance(v, str) and len(v) <= MAX_TEXT for v in value)
+    ):
+        raise ProblemError(
+            record, f"{name} must be a list of at most {MAX_LIST} strings of {MAX_TEXT} characters"
+        )
     return frozenset(value)
 
 
 def _text(record: str, name: str, value: Any) -> str:
-    if not isinstance(value, str) or not value:
-        raise ProblemError(record, f"{name} must be a non-empty string")
+    if not isinstance(value, str) or not value or len(value) > MAX_TEXT:
+        raise ProblemError(record, f"{name} must be a string of 1 to {MAX_TEXT} characters")
     return value
 
 
@@ -190,9 +207,12 @@ def parse_problem(data: Any) -> Problem:
             isinstance(weight, bool)
             or not isinstance(weight, int | float)
             or not math.isfinite(weight)
-            or weight < 0
+            or not 0 <= weight <= MAX_WEIGHT
         ):
-            raise ProblemError(record, f"weight must be a number ≥ 0, not {weight!r}")
+            shown = weight if not isinstance(weight, int) or weight.bit_length() < 64 else "large"
+            raise ProblemError(
+                record, f"weight must be a number from 0 to {MAX_WEIGHT}, not {shown!r}"
+            )
         start, end = _date(record, "start", raw.get("start")), _date(record, "end", raw.get("end"))
         if start and end and start > end:
             raise ProblemError(record, "start is after end")
@@ -371,23 +391,58 @@ def _lower_bounds(net: _Network, share: Fraction) -> dict[str, int]:
     return {s: math.ceil(share * units) for s, units in net.servable.items()}
 
 
+def _candidates_between(net: _Network, low: Fraction, high: Fraction) -> int:
+    """How many shares k / servable_s lie strictly between low and high (counted, not listed)."""
+    return sum(
+        max(0, math.ceil(high * units) - 1 - math.floor(low * units))
+        for units in net.servable.values()
+    )
+
+
 def _max_min_share(net: _Network) -> Fraction:
     """The largest z for which every State can get ⌈z × servable⌉ units at once.
 
-    The bounds only change at the shares k / servable_s, so the answer is one of them:
-    binary search over those candidates (feasibility is monotone in z).
+    The bounds only change at the shares k / servable_s, so the answer is one of them, and
+    feasibility is monotone in z. Listing every share would take time in proportion to the
+    unit counts (a request of 2^20 units meant a million candidates); instead, bisect the
+    interval — each step one flow — until few shares are left in it, then search those. The
+    number of flows grows with the logarithm of the largest unit count, not with the count.
+
+    Invariant: `low` is a feasible share; every share at or above `high` is infeasible.
     """
-    candidates = sorted(
-        {Fraction(k, units) for units in net.servable.values() for k in range(units + 1)}
-    )
-    low, high = 0, len(candidates) - 1  # candidates[0] == 0 is always feasible
-    while low < high:
-        mid = (low + high + 1) // 2
-        if _solve_flow(net, _lower_bounds(net, candidates[mid]), with_costs=False) is not None:
-            low = mid
+
+    def feasible(share: Fraction) -> bool:
+        return _solve_flow(net, _lower_bounds(net, share), with_costs=False) is not None
+
+    if not net.servable:
+        return Fraction(0)
+    low, high = Fraction(0), Fraction(1)
+    if feasible(high):
+        return high
+    while _candidates_between(net, low, high) > 2 * len(net.servable):
+        middle = (low + high) / 2
+        if feasible(middle):
+            # Between two shares the bounds are those of the next share up, so it is feasible
+            # too: the smallest share at or above the middle.
+            low = min(Fraction(math.ceil(middle * u), u) for u in net.servable.values())
         else:
-            high = mid - 1
-    return candidates[low] if candidates else Fraction(0)
+            high = middle
+    # Few shares are left between low and high: list them and search.
+    shares = sorted(
+        {
+            Fraction(k, units)
+            for units in net.servable.values()
+            for k in range(math.floor(low * units) + 1, math.ceil(high * units))
+        }
+    )
+    first, last = 0, len(shares)  # answer is low, or shares[i] for the largest feasible i
+    while first < last:
+        mid = (first + last) // 2
+        if feasible(shares[mid]):
+            low, first = shares[mid], mid + 1
+        else:
+            last = mid
+    return low
 
 
 def _lp_bound(net: _Network, lower: Mapping[str, int]) -> float:

@@ -401,15 +401,15 @@ def test_every_request_is_explained() -> None:
         (lambda d: d["requests"][0].pop("units"), "request 'r0': missing field(s): units"),
         (
             lambda d: d["requests"][0].update(units=0),
-            "request 'r0': units must be a positive integer",
+            "request 'r0': units must be a whole number from 1 to 1,000,000",
         ),
         (
             lambda d: d["requests"][0].update(units=2.5),
-            "request 'r0': units must be a positive integer",
+            "request 'r0': units must be a whole number from 1 to 1,000,000",
         ),
         (
             lambda d: d["offers"][0].update(capacity=-1),
-            "offer 'o0': capacity must be a positive integer",
+            "offer 'o0': capacity must be a whole number from 1 to 1,000,000",
         ),
         (lambda d: d["requests"].append(dict(d["requests"][0])), "request 'r0': duplicate id"),
         (
@@ -423,7 +423,7 @@ def test_every_request_is_explained() -> None:
         (lambda d: d.update(fairness="maybe"), "problem: fairness must be one of"),
         (
             lambda d: d["offers"][0].update(languages="en"),
-            "offer 'o0': languages must be a list of strings",
+            "offer 'o0': languages must be a list of at most 50 strings",
         ),
         (lambda d: d.update(exclusions={"r0": "o0"}), "problem: exclusions must be a list"),
         (
@@ -436,7 +436,7 @@ def test_every_request_is_explained() -> None:
         ),
         (
             lambda d: d.update(exclusions=[{"request": "r0", "offer": 7}]),
-            "exclusions[0]: offer must be a non-empty string",
+            "exclusions[0]: offer must be a string of 1 to 200 characters",
         ),
     ],
 )
@@ -507,3 +507,96 @@ def test_the_greedy_baseline_serves_in_request_order() -> None:
     assert m.greedy(problem) == [m.Assignment("r0", "o", 3)]
     solution = m.solve(problem)
     assert (solution.greedy_objective, solution.objective) == (3.0, 27.0)
+
+
+def enumerated_share(net: Any) -> Fraction:
+    """The search as it was: every share k / servable listed, then bisected. Exact, but its
+    time grew with the unit counts."""
+    shares = sorted({Fraction(k, u) for u in net.servable.values() for k in range(u + 1)})
+    low, high = 0, len(shares) - 1
+    while low < high:
+        mid = (low + high + 1) // 2
+        if m._solve_flow(net, m._lower_bounds(net, shares[mid]), with_costs=False) is not None:
+            low = mid
+        else:
+            high = mid - 1
+    return shares[low] if shares else Fraction(0)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=instances(), scale=st.sampled_from([7, 53, 389]))
+def test_the_share_search_without_listing_every_share_finds_the_same_share(
+    data: dict[str, Any], scale: int
+) -> None:
+    # Large unit counts, so that the bisection (not only the final listing) is exercised.
+    for r in data["requests"]:
+        r["units"] *= scale
+    for o in data["offers"]:
+        o["capacity"] = o["capacity"] * scale + 1
+    problem = m.parse_problem({**data, "fairness": "max-min-state"})
+    net = m._network(problem, m.compatibility(problem))
+    assert m._max_min_share(net) == enumerated_share(net)
+
+
+def huge(units: int, capacity: int) -> dict[str, Any]:
+    request = {"theme": "t", "languages": ["en"], "modalities": ["online"], "weight": 1}
+    return {
+        "requests": [
+            {**request, "id": "a", "state": "A", "units": units},
+            {**request, "id": "b", "state": "B", "units": 3},
+        ],
+        "offers": [
+            {
+                "id": "o",
+                "provider": "P",
+                "themes": ["t"],
+                "languages": ["en"],
+                "modalities": ["online"],
+                "capacity": capacity,
+            },
+        ],
+        "fairness": "max-min-state",
+    }
+
+
+@pytest.mark.parametrize(
+    ("change", "named"),
+    [
+        ({"units": 2**40}, "units must be a whole number from 1 to 1,000,000"),
+        ({"units": 2**70}, "not 'too large'"),
+        ({"weight": 1e308}, "weight must be a number from 0 to 1000"),
+        ({"theme": "t" * 201}, "theme must be a string of 1 to 200 characters"),
+    ],
+)
+def test_values_beyond_the_documented_maxima_are_refused(
+    change: dict[str, Any], named: str
+) -> None:
+    data = huge(3, 3)
+    data["requests"][0].update(change)
+    with pytest.raises(m.ProblemError, match="request 'a'") as refused:
+        m.parse_problem(data)
+    assert named in str(refused.value)
+
+
+def test_the_share_search_takes_few_flows_for_the_largest_unit_counts(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    problem = m.parse_problem(huge(m.MAX_UNITS, m.MAX_UNITS // 2))
+    net = m._network(problem, m.compatibility(problem))
+    calls = 0
+    solve_flow = m._solve_flow
+
+    def counted(*args: Any, **kwargs: Any) -> Any:
+        nonlocal calls
+        calls += 1
+        return solve_flow(*args, **kwargs)
+
+    monkeypatch.setattr(m, "_solve_flow", counted)
+    share = m._max_min_share(net)
+    lower = m._lower_bounds(net, share)
+    assert lower["A"] + lower["B"] <= m.MAX_UNITS // 2  # feasible
+    following = min(Fraction(math.ceil(share * u) + 1, u) for u in net.servable.values())
+    after = m._lower_bounds(net, following)
+    assert after["A"] + after["B"] > m.MAX_UNITS // 2  # and the next share is not
+    # The logarithm of the unit count (about 20 bisections), not a million candidates.
+    assert calls <= 2 * 21 + 8
