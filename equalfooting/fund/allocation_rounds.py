@@ -93,7 +93,9 @@ def round_prepare(
     """Assemble inputs from the indicators, hide names behind keys, and run the formula.
 
     An envelope larger than the money the fund holds available is refused before anything is
-    computed: such a round could never be published.
+    computed: such a round could never be published. The formula runs outside any
+    transaction (no solver holds the database's write lock); the round and its audit entry
+    are then written together.
     """
     permissions.require(actor, "fund.manage")
     _envelope_within_available(envelope)
@@ -153,20 +155,23 @@ def round_prepare(
         result = allocation.result_json(allocation.allocate(allocation.parse_inputs(inputs)))
     except allocation.AllocationError as exc:
         raise InvalidInput({exc.where.split()[0].split(".")[0]: wording.refusal(exc)}) from None
-    round_ = AllocationRound.objects.create(
-        inputs=inputs,
-        result=result,
-        keys=keys,
-        sources={"per_key": sources, "excluded": excluded},
-        opened_by=permissions.person(actor),
-    )
-    audit_append(
-        actor=actor,
-        action="fund.allocation.prepare",
-        object_type="allocation_round",
-        object_id=str(round_.pk),
-        state={"inputs": inputs, "result": result, "keys": keys},
-    )
+    with transaction.atomic():
+        round_ = AllocationRound.objects.create(
+            inputs=inputs,
+            result=result,
+            keys=keys,
+            sources={"per_key": sources, "excluded": excluded},
+            opened_by=permissions.person(actor),
+        )
+        audit_append(
+            actor=actor,
+            action="fund.allocation.prepare",
+            object_type="allocation_round",
+            object_id=str(round_.pk),
+            state={"inputs": inputs, "result": result, "keys": keys},
+            # A proposed round is not public until it is published.
+            public=False,
+        )
     return round_
 
 
@@ -216,6 +221,7 @@ def round_publish(*, actor: Any, round_: AllocationRound) -> AllocationRound:
         object_type="allocation_round",
         object_id=str(round_.pk),
         state={"status": round_.status, "total": f"{total:.2f}"},
+        public=True,
     )
     return round_
 
@@ -235,6 +241,7 @@ def round_discard(*, actor: Any, round_: AllocationRound) -> AllocationRound:
         object_type="allocation_round",
         object_id=str(round_.pk),
         state={"status": round_.status},
+        public=False,
     )
     return round_
 
