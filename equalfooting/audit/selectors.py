@@ -12,7 +12,13 @@ from .models import AuditEntry, AuditHead
 
 
 def audit_entries() -> QuerySet[AuditEntry]:
+    """Every entry with its private part: for the installation's own checks only."""
     return AuditEntry.objects.order_by("seq")
+
+
+def public_entries() -> QuerySet[AuditEntry]:
+    """The entries as the public may read them: the private columns are never even loaded."""
+    return AuditEntry.objects.order_by("seq").only(*AuditEntry.PUBLIC_FIELDS)
 
 
 def audit_head() -> tuple[int, str]:

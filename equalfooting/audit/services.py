@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from datetime import UTC, datetime
 from typing import Any
 
@@ -10,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from equalfooting.core.errors import MirrorReadOnly
 from equalfooting.core.models import is_mirror
-from equalfooting.domain.audit import GENESIS_HASH, Entry, digest
+from equalfooting.domain.audit import ANONYMOUS, GENESIS_HASH, Entry, Statement, digest
 
 from .models import AuditEntry, AuditHead
 
@@ -20,14 +21,25 @@ def actor_label(user: Any) -> str:
     if isinstance(user, str):
         return user
     if user is None or not getattr(user, "is_authenticated", False):
-        return "anonymous"
+        return ANONYMOUS
     return f"user:{user.pk}"
 
 
 def audit_append(
-    *, actor: Any, action: str, object_type: str, object_id: str, state: dict[str, Any]
+    *,
+    actor: Any,
+    action: str,
+    object_type: str,
+    object_id: str,
+    state: dict[str, Any],
+    public: bool = False,
 ) -> AuditEntry:
     """Append one entry; must run inside the caller's transaction so both commit together.
+
+    `public` says whether the object, as this change leaves it, is one the public may see (the
+    same test its pages use). Only then does the public entry disclose the action and the
+    object; otherwise it carries the commitment alone. Sealed is the default, so a service
+    that forgets to decide reveals nothing.
 
     The head row is locked (SELECT ... FOR UPDATE on PostgreSQL; SQLite's IMMEDIATE
     transactions already serialise writers), so two appends can never share a predecessor.
@@ -43,17 +55,24 @@ def audit_append(
     head, _created = AuditHead.objects.select_for_update().get_or_create(
         pk=1, defaults={"seq": 0, "hash": GENESIS_HASH}
     )
-    entry = Entry(
-        seq=head.seq + 1,
-        at=datetime.now(UTC).isoformat(timespec="microseconds"),
+    statement = Statement(
         actor=actor_label(actor),
         action=action,
         object_type=object_type,
         object_id=str(object_id),
         digest=digest(state),
+    )
+    salt = secrets.token_hex(32)
+    entry = Entry(
+        seq=head.seq + 1,
+        at=datetime.now(UTC).isoformat(timespec="microseconds"),
+        commitment=statement.commitment(salt),
+        disclosed=statement.disclosure() if public else {},
         prev_hash=head.hash,
     )
-    row = AuditEntry.objects.create(**entry.fields(), hash=entry.hash(), payload=state)
+    row = AuditEntry.objects.create(
+        **entry.fields(), hash=entry.hash(), **statement.fields(), salt=salt, payload=state
+    )
     head.seq, head.hash = entry.seq, row.hash
     head.save(update_fields=["seq", "hash"])
     return row

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 
 from .setup import Subcommands, django_setup
@@ -18,6 +19,16 @@ def register(commands: Subcommands) -> None:
         "names the first broken entry and exits 1.",
     )
     verify.set_defaults(func=cmd_audit_verify)
+    show = actions.add_parser(
+        "show",
+        help="one entry whole, to show to whoever may see it",
+        description="Print one entry as JSON: its public face (what every copy of the chain "
+        "holds) and what it commits to — the statement, the salt and the recorded state. Give "
+        "it only to someone entitled to see the object; they check it with "
+        "HMAC-SHA-256(salt, statement) == commitment (docs/audit-chain.md).",
+    )
+    show.add_argument("seq", type=int, help="the entry's number")
+    show.set_defaults(func=cmd_audit_show)
 
 
 def cmd_audit_verify(args: argparse.Namespace) -> int:
@@ -35,3 +46,22 @@ def cmd_audit_verify(args: argparse.Namespace) -> int:
         file=sys.stderr,
     )
     return 1
+
+
+def cmd_audit_show(args: argparse.Namespace) -> int:
+    django_setup()
+    # after django_setup(): the model needs the app registry
+    from equalfooting.audit.models import AuditEntry
+
+    entry = AuditEntry.objects.filter(seq=args.seq).first()
+    if entry is None:
+        print(f"error: there is no audit entry {args.seq}", file=sys.stderr)
+        return 2
+    shown = {
+        "public": entry.public_record(),
+        "statement": entry.statement().fields(),
+        "salt": entry.salt,
+        "state": entry.payload,
+    }
+    print(json.dumps(shown, ensure_ascii=False, indent=2, sort_keys=True))
+    return 0

@@ -1,19 +1,32 @@
-"""The audit hash chain: canonical encoding, entry hashes, and verification.
+"""The audit chain: canonical encoding, commitments, entry hashes, and verification.
 
 Each entry commits to the entry before it, so altering, removing or re-ordering any entry
 changes every hash after it. The encoding is canonical JSON (sorted keys, no insignificant
 whitespace, UTF-8), so anyone can recompute a hash in any language from the published fields.
+
+An entry has two faces. What it says — who acted, what was done to which object, the digest of
+the object's new state — is its `Statement`, kept private. What the chain hashes and the public
+sees is the `Entry`: its number, time, link, a *commitment* to the statement (HMAC-SHA-256
+keyed with a random salt that never leaves the installation), and — only when the object is
+public — a disclosure of the action and the object. A confidential object's entries disclose
+nothing: they cannot be counted per State, linked to an actor, or guessed from their content
+(the salt defeats guessing), yet the chain verifies end to end from public data alone, and
+whoever is shown a statement and its salt can check it against the published commitment.
 """
 
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 GENESIS_HASH = "0" * 64
+# How the public names a person who acted: never by a number that would link their entries.
+PERSON = "person"
+ANONYMOUS = "anonymous"
 
 
 def canonical(value: Any) -> bytes:
@@ -29,39 +42,90 @@ def digest(state: Mapping[str, Any]) -> str:
 
 
 @dataclass(frozen=True)
-class Entry:
-    seq: int
-    at: str  # ISO 8601 in UTC, as stored
-    actor: str
+class Statement:
+    """What an entry says. Private: it names the acting account and the object."""
+
+    actor: str  # "user:<n>", "anonymous", or a named process such as "system:worker"
     action: str
     object_type: str
     object_id: str
     digest: str
+
+    def fields(self) -> dict[str, str]:
+        return {
+            "actor": self.actor,
+            "action": self.action,
+            "object_type": self.object_type,
+            "object_id": self.object_id,
+            "digest": self.digest,
+        }
+
+    def commitment(self, salt: str) -> str:
+        """HMAC-SHA-256 of the statement keyed with the entry's salt (hex)."""
+        return hmac.new(bytes.fromhex(salt), canonical(self.fields()), hashlib.sha256).hexdigest()
+
+    def disclosure(self) -> dict[str, str]:
+        """What the public sees of a public object's entry: never the account, never the digest
+        (a digest of a guessable state could be confirmed by guessing)."""
+        return {
+            "actor": public_actor(self.actor),
+            "action": self.action,
+            "object_type": self.object_type,
+            "object_id": self.object_id,
+        }
+
+
+def public_actor(actor: str) -> str:
+    """A named process stays named; any person is only "person"."""
+    if actor.startswith("system:") or actor == ANONYMOUS:
+        return actor
+    return PERSON
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One entry as the chain hashes it and the public sees it."""
+
+    seq: int
+    at: str  # ISO 8601 in UTC, as stored
+    commitment: str
+    disclosed: Mapping[str, str]  # empty for a confidential object
     prev_hash: str
 
     def fields(self) -> dict[str, Any]:
         return {
             "seq": self.seq,
             "at": self.at,
-            "actor": self.actor,
-            "action": self.action,
-            "object_type": self.object_type,
-            "object_id": self.object_id,
-            "digest": self.digest,
+            "commitment": self.commitment,
+            "disclosed": dict(self.disclosed),
             "prev_hash": self.prev_hash,
         }
 
     def hash(self) -> str:
         return hashlib.sha256(canonical(self.fields())).hexdigest()
 
+    @property
+    def sealed(self) -> bool:
+        return not self.disclosed
+
+
+@dataclass(frozen=True)
+class Private:
+    """What only the installation (and whoever it shows an entry to) holds."""
+
+    statement: Statement
+    salt: str
+    payload: Mapping[str, Any] | None = None
+
 
 @dataclass(frozen=True)
 class StoredEntry:
-    """An entry as read back from storage, with the hash that was stored beside it."""
+    """An entry as read back, with the hash stored beside it and, for a reader who may see
+    it, its private part."""
 
     entry: Entry
     stored_hash: str
-    payload: Mapping[str, Any] | None = None
+    private: Private | None = field(default=None)
 
 
 @dataclass(frozen=True)
@@ -73,11 +137,24 @@ class Verification:
     reason: str = ""
 
 
+def check_private(entry: Entry, private: Private) -> str:
+    """Why the private part does not belong to the entry, or "" when it does."""
+    statement = private.statement
+    if not hmac.compare_digest(statement.commitment(private.salt), entry.commitment):
+        return "its statement does not match its commitment"
+    if entry.disclosed and dict(entry.disclosed) != statement.disclosure():
+        return "what it discloses does not match its statement"
+    if private.payload is not None and digest(private.payload) != statement.digest:
+        return "its recorded state does not match its digest"
+    return ""
+
+
 def verify(entries: Iterable[StoredEntry]) -> Verification:
     """Walk the chain in order and report the first entry that does not hold.
 
-    Checks, per entry: consecutive sequence numbers from 1, the link to the previous hash,
-    the stored hash, and — where the payload is stored — its digest.
+    Checks, per entry: consecutive sequence numbers from 1, the link to the previous hash and
+    the stored hash — all from public data — and, where the private part is at hand, the
+    commitment, the disclosure and the stored state's digest.
     """
     previous = GENESIS_HASH
     count = 0
@@ -96,10 +173,10 @@ def verify(entries: Iterable[StoredEntry]) -> Verification:
             return Verification(
                 False, count, previous, entry.seq, "its previous-hash link does not match"
             )
-        if stored.payload is not None and digest(stored.payload) != entry.digest:
-            return Verification(
-                False, count, previous, entry.seq, "its recorded state does not match its digest"
-            )
+        if stored.private is not None:
+            reason = check_private(entry, stored.private)
+            if reason:
+                return Verification(False, count, previous, entry.seq, reason)
         recomputed = entry.hash()
         if recomputed != stored.stored_hash:
             return Verification(

@@ -142,6 +142,7 @@ def import_file(*, path: Path, actor: Any, synthetic: bool = False) -> ImportSum
             "synthetic": synthetic,
             "sha256": hashlib.sha256(path.read_bytes()).hexdigest(),
         },
+        public=True,
     )
     return ImportSummary(layout, len(rows), skipped)
 

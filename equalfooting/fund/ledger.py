@@ -113,6 +113,8 @@ def post(
             "memo": memo,
             "reference": reference,
         },
+        # The ledger is public, every movement of it.
+        public=True,
     )
     return row
 

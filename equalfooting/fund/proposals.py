@@ -153,6 +153,8 @@ def proposal_create(
         object_type="proposal",
         object_id=str(proposal.pk),
         state=_state(proposal),
+        # Proposals stay confidential: they are reviewed blind.
+        public=False,
     )
     return proposal
 
@@ -172,6 +174,7 @@ def proposal_transition(*, actor: Any, proposal: Proposal, target: str) -> Propo
         object_type="proposal",
         object_id=str(proposal.pk),
         state=_state(proposal),
+        public=False,
     )
     return proposal
 
@@ -188,6 +191,7 @@ def conflict_declare(*, actor: Any, state: Any, reason: str = "") -> ConflictDec
         object_type="conflict",
         object_id=str(declaration.pk),
         state={"reviewer": actor.pk, "state": state.iso3},
+        public=False,
     )
     return declaration
 
@@ -239,6 +243,7 @@ def reviewers_assign(*, actor: Any, proposal: Proposal, reviewers: list[Any]) ->
         object_type="proposal",
         object_id=str(proposal.pk),
         state={**_state(proposal), "reviewers": sorted(r.pk for r in reviewers)},
+        public=False,
     )
     return proposal
 
@@ -276,6 +281,7 @@ def review_submit(
         object_type="review",
         object_id=str(review.pk),
         state={"proposal": review.proposal_id, "scores": clean, "recommendation": recommendation},
+        public=False,
     )
     return review
 
@@ -328,6 +334,8 @@ def proposal_determine(*, actor: Any, proposal: Proposal, decision: str, reason:
         object_type="proposal",
         object_id=str(proposal.pk),
         state=_state(proposal),
+        # The project it may become is public; the proposal and its review are not.
+        public=False,
     )
     notify(
         kind=Notification.Kind.PROPOSAL_DETERMINED,
@@ -355,5 +363,7 @@ def results_report(*, actor: Any, project: Project, text: str) -> ResultsReport:
         object_type="project",
         object_id=str(project.pk),
         state={"project": project.reference, "text": report.text},
+        # Projects and their results reports are public.
+        public=True,
     )
     return report

@@ -94,6 +94,7 @@ def rate_record(
             "date": date.isoformat(),
             "source": row.source,
         },
+        public=True,
     )
     return row
 

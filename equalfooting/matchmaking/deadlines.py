@@ -96,6 +96,7 @@ def lapse(deadline: Deadline, now: dt.datetime) -> None:
         object_type="match",
         object_id=str(match.pk),
         state={**match_snapshot(match), "deadline": deadline.pk},
+        public=match.is_public,
     )
     notify(
         kind=Notification.Kind.DEADLINE_LAPSED,

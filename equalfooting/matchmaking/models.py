@@ -174,6 +174,11 @@ class Match(models.Model):
         )
 
     @property
+    def is_public(self) -> bool:
+        """A match is public once its round is published (the same rule as the exports)."""
+        return self.round.status == Round.Status.PUBLISHED
+
+    @property
     def agreed(self) -> bool:
         return (
             self.state_decision == self.StateDecision.ACCEPTED

@@ -243,6 +243,8 @@ def round_solve(*, actor: Any, job: Job, fairness: str) -> None:
                 "opened_for": current.requested_by_label,
                 "job": str(current.pk),
             },
+            # A proposed round is not public until it is published.
+            public=False,
         )
         current.outcome = {
             "type": "round",
@@ -272,6 +274,7 @@ def round_publish(*, actor: Any, round_: Round) -> Round:
             "status": round_.status,
             "matches": list(round_.matches.values_list("pk", flat=True)),
         },
+        public=True,
     )
     for m in round_.matches.select_related("request", "offer"):
         deadline_open(
@@ -308,6 +311,7 @@ def round_discard(*, actor: Any, round_: Round) -> Round:
         object_type="round",
         object_id=str(round_.pk),
         state={"status": round_.status},
+        public=False,
     )
     return round_
 
@@ -373,6 +377,7 @@ def _settle(match: Match) -> None:
             object_type="offer",
             object_id=str(offer.pk),
             state={"status": offer.status},
+            public=True,
         )
 
 
@@ -418,6 +423,7 @@ def match_state_decide(
         object_type="match",
         object_id=str(match.pk),
         state=match_snapshot(match),
+        public=match.is_public,
     )
     deadline_close(
         actor=actor, kind=Deadline.Kind.MATCH_STATE_ANSWER, object_type="match", about=match
@@ -481,6 +487,7 @@ def match_provider_decide(
         object_type="match",
         object_id=str(match.pk),
         state=match_snapshot(match),
+        public=match.is_public,
     )
     deadline_close(
         actor=actor, kind=Deadline.Kind.MATCH_PROVIDER_CONFIRM, object_type="match", about=match
@@ -509,6 +516,8 @@ def match_provider_decide(
             object_type="priority_entry",
             object_id=str(entry.pk),
             state={"request": match.request.reference, "match": match.pk, "units": match.units},
+            # The fund's priority list is public.
+            public=True,
         )
     if match.agreed:
         _settle(match)
@@ -541,6 +550,7 @@ def match_report(*, actor: Any, match: Match, event: str) -> Match:
         object_type="match",
         object_id=str(match.pk),
         state=match_snapshot(match),
+        public=match.is_public,
     )
     request = match.request
     if event == Match.DeliveryEvent.STARTED and request.status in (

@@ -116,6 +116,8 @@ def assessment_save_draft(
         object_type="assessment",
         object_id=str(draft.pk),
         state=_assessment_state(draft),
+        # A draft self-assessment is the State's alone.
+        public=False,
     )
     return draft
 
@@ -150,6 +152,7 @@ def assessment_submit(*, actor: Any, assessment: Assessment, visibility: str) ->
         object_type="assessment",
         object_id=str(assessment.pk),
         state=_assessment_state(assessment),
+        public=assessment.is_shared_with({Assessment.Visibility.PUBLIC}),
     )
     return assessment
 
@@ -168,6 +171,8 @@ def assessment_set_visibility(*, actor: Any, assessment: Assessment, visibility:
         object_type="assessment",
         object_id=str(assessment.pk),
         state=_assessment_state(assessment),
+        # Made private again, it is sealed from now on; what was public stays public.
+        public=assessment.is_shared_with({Assessment.Visibility.PUBLIC}),
     )
     return assessment
 
@@ -287,6 +292,7 @@ def request_create(*, actor: Any, state: Any, **fields: Any) -> AssistanceReques
         object_type="request",
         object_id=str(request.pk),
         state=_request_state(request),
+        public=request.is_public,
     )
     return request
 
@@ -310,6 +316,7 @@ def request_update(*, actor: Any, request: AssistanceRequest, **fields: Any) -> 
         object_type="request",
         object_id=str(request.pk),
         state=_request_state(request),
+        public=request.is_public,
     )
     return request
 
@@ -352,6 +359,7 @@ def request_transition(
         object_type="request",
         object_id=str(request.pk),
         state={**_request_state(request), "reason": reason.strip()},
+        public=request.is_public,
     )
     if target in workflow.ENDED:
         # Its matches no longer await an answer from either side.
@@ -393,5 +401,6 @@ def request_advance(*, request: AssistanceRequest, target: str, cause: str) -> A
         object_type="request",
         object_id=str(request.pk),
         state={**_request_state(request), "reason": cause},
+        public=request.is_public,
     )
     return request

@@ -139,6 +139,7 @@ def offer_create(*, actor: Any, provider: Provider, **fields: Any) -> Offer:
         object_type="offer",
         object_id=str(offer.pk),
         state=_offer_state(offer),
+        public=offer.is_public,
     )
     return offer
 
@@ -159,6 +160,7 @@ def offer_update(*, actor: Any, offer: Offer, **fields: Any) -> Offer:
         object_type="offer",
         object_id=str(offer.pk),
         state=_offer_state(offer),
+        public=offer.is_public,
     )
     availability_deadline_keep(actor=actor, offer=offer)
     return offer
@@ -184,6 +186,7 @@ def offer_transition(*, actor: Any, offer: Offer, target: str) -> Offer:
         object_type="offer",
         object_id=str(offer.pk),
         state=_offer_state(offer),
+        public=offer.is_public,
     )
     availability_deadline_keep(actor=actor, offer=offer)
     if target in workflow.ENDED:
@@ -245,6 +248,7 @@ def offer_expire(*, actor: Any, offer: Offer, now: dt.datetime) -> Offer | None:
         object_type="offer",
         object_id=str(offer.pk),
         state={**_offer_state(offer), "cause": "availability ended"},
+        public=offer.is_public,
     )
     _matches_no_longer_awaited(actor=actor, offer=offer)
     return offer
@@ -270,5 +274,7 @@ def provider_create(*, actor: Any, name: str, kind: str) -> Provider:
         object_type="provider",
         object_id=str(provider.pk),
         state={"name": provider.name, "kind": provider.kind},
+        # Providers are listed publicly.
+        public=True,
     )
     return provider

@@ -69,6 +69,8 @@ def _upsert(
         object_type=kind,
         object_id=str(next(iter(lookup.values()))),
         state=state,
+        # Reference data is public.
+        public=True,
     )
     return obj
 
@@ -269,5 +271,7 @@ def state_profile_update(*, actor: Any, state: State, **fields: Any) -> StatePro
         object_type="state_profile",
         object_id=state.iso3,
         state={"state": state.iso3, **{k: getattr(profile, k) for k in allowed}},
+        # A State's profile is shown on its public page.
+        public=True,
     )
     return profile

@@ -10,7 +10,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import condition, require_http_methods, require_safe
 
-from equalfooting.audit.selectors import audit_entries, audit_head
+from equalfooting.audit.selectors import audit_head, public_entries
 from equalfooting.core.errors import NotFound
 from equalfooting.core.models import is_mirror
 
@@ -29,7 +29,7 @@ def _etag(request: HttpRequest, dataset: str, fmt: str) -> str:
 
 
 def _last_modified(request: HttpRequest, dataset: str, fmt: str) -> dt.datetime | None:
-    latest = audit_entries().values_list("at", flat=True).last()
+    latest = public_entries().values_list("at", flat=True).last()
     return dt.datetime.fromisoformat(latest) if latest else None
 
 

@@ -17,8 +17,9 @@ from typing import Any, BinaryIO
 
 from django.utils import translation
 
-from equalfooting.audit.selectors import audit_entries
+from equalfooting.audit.selectors import public_entries
 from equalfooting.core import languages
+from equalfooting.domain.text import spreadsheet_cell
 from equalfooting.fund.models import (
     Allocation,
     AllocationRound,
@@ -254,15 +255,18 @@ def _allocations() -> Iterator[dict[str, Any]]:
 
 
 def _audit() -> Iterator[dict[str, Any]]:
-    for e in audit_entries().defer("payload").iterator(chunk_size=CHUNK):
+    # A sealed entry (a confidential object) has empty disclosure columns; an open one has
+    # all four, so `disclosed` is rebuilt from a row as {} or the four of them.
+    for e in public_entries().iterator(chunk_size=CHUNK):
+        disclosed = e.disclosed or {}
         yield {
             "seq": e.seq,
             "at": e.at,
-            "actor": e.actor,
-            "action": e.action,
-            "object_type": e.object_type,
-            "object_id": e.object_id,
-            "digest": e.digest,
+            "actor": disclosed.get("actor", ""),
+            "action": disclosed.get("action", ""),
+            "object_type": disclosed.get("object_type", ""),
+            "object_id": disclosed.get("object_id", ""),
+            "commitment": e.commitment,
             "prev_hash": e.prev_hash,
             "hash": e.hash,
         }
@@ -286,7 +290,7 @@ COLUMNS = {
     "ledger": "transaction at kind kind_label from to amount_usd reference memo",
     "projects": "reference state state_name title committed_usd status status_label synthetic",
     "allocations": "round key state state_name amount_usd binding",
-    "audit": "seq at actor action object_type object_id digest prev_hash hash",
+    "audit": "seq at actor action object_type object_id commitment prev_hash hash",
 }
 ROWS: dict[str, Callable[[], Iterator[dict[str, Any]]]] = {
     "states": _states,
@@ -312,6 +316,13 @@ def _plain(value: Any) -> Any:
     return value
 
 
+def _cell(value: Any) -> Any:
+    """A value as a spreadsheet (CSV or XLSX) receives it: text can never become a formula,
+    and a control character stored long ago cannot break the file. Numbers stay numbers, so
+    a negative amount is still a number and not neutralised text."""
+    return spreadsheet_cell(value) if isinstance(value, str) else _plain(value)
+
+
 class _Echo:
     def write(self, value: str) -> str:
         return value
@@ -324,7 +335,7 @@ def csv_chunks(dataset: Dataset, lang: str) -> Iterator[bytes]:
             "\ufeff" + writer.writerow(dataset.columns)
         ).encode()  # a BOM so spreadsheets read UTF-8
         for row in dataset.rows():
-            yield writer.writerow([_plain(row[c]) for c in dataset.columns]).encode()
+            yield writer.writerow([_cell(row[c]) for c in dataset.columns]).encode()
 
 
 def json_chunks(dataset: Dataset, lang: str) -> Iterator[bytes]:
@@ -355,7 +366,7 @@ def xlsx_file(dataset: Dataset, lang: str) -> BinaryIO:
     with translation.override(lang):
         sheet.append(list(dataset.columns))
         for row in dataset.rows():
-            sheet.append([_plain(row[c]) for c in dataset.columns])
+            sheet.append([_cell(row[c]) for c in dataset.columns])
     handle = tempfile.TemporaryFile()  # noqa: SIM115 - returned to the caller, who closes it
     workbook.save(handle)
     handle.seek(0)

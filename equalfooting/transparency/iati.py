@@ -17,6 +17,7 @@ from typing import Any
 from django.db.models import Sum
 from lxml import etree
 
+from equalfooting.domain.text import printable
 from equalfooting.fund.models import LedgerTransaction, Project
 from equalfooting.needs.models import AssistanceRequest
 
@@ -65,7 +66,8 @@ def _narrative(parent: etree._Element, text: str, lang: str | None = None) -> No
     node = etree.SubElement(parent, "narrative")
     if lang:
         node.set(XML_LANG, lang)
-    node.text = text
+    # Text stored before control characters were refused must not break the file for good.
+    node.text = printable(text)
 
 
 def _reporting_org(parent: etree._Element) -> None:

@@ -5,7 +5,8 @@ A bundle is a tar archive:
     manifest.json      what is inside: each file's SHA-256, the audit head, the public key
     manifest.sig       Ed25519 signature of manifest.json
     records.json       the public records, as Django serialised objects
-    audit.json         the audit chain (hashes and fields; never the stored states)
+    audit.json         the audit chain as the public sees it (commitments and disclosures;
+                       never a statement about a confidential object, a salt or a state)
 
 `verify` checks the signature, every file's hash, and recomputes the chain. `import` loads a
 verified bundle into an empty installation and marks it a read-only mirror: from then on
@@ -35,9 +36,9 @@ from django.conf import settings
 from django.core import serializers
 from django.db import transaction
 
-from equalfooting.accounts.models import Role, User
+from equalfooting.accounts.models import Role
 from equalfooting.audit.models import AuditEntry, AuditHead
-from equalfooting.audit.selectors import audit_entries, audit_head
+from equalfooting.audit.selectors import audit_head, public_entries
 from equalfooting.core.errors import InvalidFile
 from equalfooting.core.models import Installation
 from equalfooting.domain.audit import Entry, StoredEntry, verify
@@ -49,7 +50,8 @@ from equalfooting.registry import models as registry
 
 from .statistics import requests_public
 
-FORMAT = "equalfooting-mirror/1"
+# 2: the audit chain commits to statements and discloses only public ones (issue 11).
+FORMAT = "equalfooting-mirror/2"
 
 
 class BundleError(InvalidFile):
@@ -110,9 +112,6 @@ def _public_querysets() -> list[tuple[Any, dict[str, Any]]]:
     """(queryset, fields to blank) for every public record. Order respects foreign keys."""
     published_rounds = Round.objects.filter(status=Round.Status.PUBLISHED)
     public_requests = requests_public()
-    verified_roles = Role.objects.filter(status=Role.Status.VERIFIED).exclude(
-        kind__in=[Role.Kind.SECRETARIAT, Role.Kind.REVIEWER]
-    )
     return [
         (Installation.objects.all(), {}),
         (registry.ReferenceSource.objects.all(), {}),
@@ -123,21 +122,6 @@ def _public_querysets() -> list[tuple[Any, dict[str, Any]]]:
         (registry.Organisation.objects.all(), {}),
         (registry.StateProfile.objects.all(), {"updated_by": None}),
         (Provider.objects.all(), {}),
-        # People are not public: a mirror gets placeholders, so that public counts still hold.
-        (
-            User.objects.filter(pk__in=verified_roles.values("user")),
-            {
-                "username": "mirror-user-{pk}",
-                "email": "",
-                "first_name": "",
-                "last_name": "",
-                "password": "!",
-                "is_staff": False,
-                "is_superuser": False,
-                "last_login": None,
-            },
-        ),
-        (verified_roles, {"nominated_by": None, "decided_by": None, "reference": "", "reason": ""}),
         (
             Assessment.objects.filter(
                 status=Assessment.Status.SUBMITTED, visibility=Assessment.Visibility.PUBLIC
@@ -169,6 +153,55 @@ def _public_querysets() -> list[tuple[Any, dict[str, Any]]]:
     ]
 
 
+def _roles() -> list[dict[str, Any]]:
+    """Which States and providers have verified focal points, and never who they are.
+
+    Each verified focal point or provider role is published with a placeholder account of its
+    own, both numbered afresh in an order of public attributes only, so neither number can be
+    linked to an account, a role or a time at the source (issue 11: the mapping of account
+    numbers to States undid blind review).
+    """
+    roles = (
+        Role.objects.filter(status=Role.Status.VERIFIED)
+        .exclude(kind__in=[Role.Kind.SECRETARIAT, Role.Kind.REVIEWER])
+        .select_related("state", "provider")
+        .order_by("kind", "state__iso3", "provider__name", "focal_kind")
+    )
+    items: list[dict[str, Any]] = []
+    for number, role in enumerate(roles, start=1):
+        items.append(
+            {
+                "model": "accounts.user",
+                "pk": number,
+                "fields": {"username": f"mirror-user-{number}", "password": "!", "email": ""},
+            }
+        )
+        items.append(
+            {
+                "model": "accounts.role",
+                "pk": number,
+                "fields": {
+                    "user": number,
+                    "kind": role.kind,
+                    "state": role.state_id,
+                    "provider": role.provider_id,
+                    "focal_kind": role.focal_kind,
+                    "status": role.status,
+                    # The day, not the instant: an instant could be matched to an entry's time.
+                    "nominated_at": _day(role.nominated_at),
+                    "decided_at": _day(role.decided_at),
+                    "reference": "",
+                    "reason": "",
+                },
+            }
+        )
+    return items
+
+
+def _day(moment: datetime | None) -> str | None:
+    return moment.date().isoformat() + "T00:00:00+00:00" if moment else None
+
+
 def _encode(value: Any) -> Any:
     """Full precision: Django's JSON encoder would cut microseconds to milliseconds."""
     if isinstance(value, datetime | date):
@@ -188,24 +221,14 @@ def _records() -> bytes:
                         value.format(pk=item["pk"]) if isinstance(value, str) else value
                     )
             items.append(item)
+        if queryset.model is Provider:
+            # Roles name providers and States, so they come after both.
+            items.extend(_roles())
     return json.dumps(items, ensure_ascii=False, sort_keys=True, default=_encode).encode()
 
 
 def _audit() -> bytes:
-    rows = [
-        {
-            "seq": e.seq,
-            "at": e.at,
-            "actor": e.actor,
-            "action": e.action,
-            "object_type": e.object_type,
-            "object_id": e.object_id,
-            "digest": e.digest,
-            "prev_hash": e.prev_hash,
-            "hash": e.hash,
-        }
-        for e in audit_entries().defer("payload").iterator(chunk_size=2000)
-    ]
+    rows = [e.public_record() for e in public_entries().iterator(chunk_size=2000)]
     return json.dumps(rows, ensure_ascii=False).encode()
 
 
@@ -275,19 +298,11 @@ def verify_bundle(path: Path, *, public_key: str | None = None) -> Verified:
     result = verify(
         StoredEntry(
             Entry(
-                **{
-                    k: e[k]
-                    for k in (
-                        "seq",
-                        "at",
-                        "actor",
-                        "action",
-                        "object_type",
-                        "object_id",
-                        "digest",
-                        "prev_hash",
-                    )
-                }
+                seq=e["seq"],
+                at=e["at"],
+                commitment=e["commitment"],
+                disclosed=e["disclosed"],
+                prev_hash=e["prev_hash"],
             ),
             e["hash"],
         )
@@ -309,7 +324,9 @@ def import_bundle(path: Path, *, public_key: str | None = None) -> dict[str, Any
     for obj in serializers.deserialize("python", bundle.records):
         obj.save()
     AuditEntry.objects.bulk_create(
-        [AuditEntry(payload=None, **e) for e in bundle.audit], batch_size=2000
+        # A mirror holds the public face only: no statement, salt or state.
+        [AuditEntry(**{name: e[name] for name in AuditEntry.PUBLIC_FIELDS}) for e in bundle.audit],
+        batch_size=2000,
     )
     AuditHead.objects.update_or_create(
         pk=1,

@@ -11,7 +11,7 @@ from equalfooting.audit import selectors
 @require_safe
 def audit_chain(request: HttpRequest) -> HttpResponse:
     """The public audit chain, newest first, with the head hash anyone can compare."""
-    paginator = Paginator(selectors.audit_entries().defer("payload").order_by("-seq"), 50)
+    paginator = Paginator(selectors.public_entries().order_by("-seq"), 50)
     page = paginator.get_page(request.GET.get("page"))
     seq, head = selectors.audit_head()
     return render(request, "transparency/audit.html", {"page": page, "head": head, "head_seq": seq})
