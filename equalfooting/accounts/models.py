@@ -74,7 +74,7 @@ class Role(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     decided_at = models.DateTimeField(null=True, blank=True)
-    reason = models.TextField(blank=True)
+    reason = models.TextField(blank=True, max_length=2000)
 
     objects = RoleQuerySet.as_manager()
 

@@ -5,10 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Router, Schema, Status
+from ninja import Field, Router, Schema, Status
 
 from equalfooting import permissions
 from equalfooting.accounts.api_auth import write_auth
+from equalfooting.core.validation import limit
 from equalfooting.registry.selectors import state_from_iso3
 
 from . import selectors, services
@@ -22,12 +23,12 @@ class Error(Schema):
 
 
 class ContactIn(Schema):
-    kind: str = ""
-    name: str = ""
-    position: str = ""
-    organisation: str = ""
-    email: str = ""
-    phone: str = ""
+    kind: str = Field("", max_length=limit(PointOfContact, "kind"))
+    name: str = Field("", max_length=limit(PointOfContact, "name"))
+    position: str = Field("", max_length=limit(PointOfContact, "position"))
+    organisation: str = Field("", max_length=limit(PointOfContact, "organisation"))
+    email: str = Field("", max_length=limit(PointOfContact, "email"))
+    phone: str = Field("", max_length=limit(PointOfContact, "phone"))
 
 
 class ContactOut(ContactIn):

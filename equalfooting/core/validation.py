@@ -27,3 +27,12 @@ def clean_choices(values: Any, allowed: Sequence[str]) -> list[str] | None:
     if not isinstance(values, list) or not values or not set(values) <= set(allowed):
         return None
     return [v for v in allowed if v in values]
+
+
+def limit(model: Any, name: str) -> int:
+    """A text field's maximum length, from the model: the one number the API schemas, the
+    forms and the database guard (`core.guards`) all use."""
+    length = model._meta.get_field(name).max_length
+    if length is None:
+        raise ValueError(f"{model.__name__}.{name} has no max_length")
+    return int(length)

@@ -6,10 +6,11 @@ from decimal import Decimal
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Field, Router, Schema
 
 from equalfooting import permissions
 from equalfooting.accounts.api_auth import write_auth
+from equalfooting.core.validation import limit
 
 from . import ledger, proposals, selectors
 from .models import Review
@@ -49,8 +50,8 @@ class BlindProposalOut(Schema):
 
 class ReviewIn(Schema):
     scores: dict[str, int]
-    recommendation: str
-    comments: str = ""
+    recommendation: str = Field(max_length=40)
+    comments: str = Field("", max_length=limit(Review, "comments"))
 
 
 @router.get("/fund/balances", response=BalancesOut)

@@ -287,7 +287,7 @@ class Proposal(models.Model):
     )
     principles = models.JSONField(default=dict)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
-    determination_reason = models.TextField(blank=True)
+    determination_reason = models.TextField(blank=True, max_length=2000)
     project = models.OneToOneField(
         Project, null=True, blank=True, on_delete=models.PROTECT, related_name="proposal"
     )

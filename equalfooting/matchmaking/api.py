@@ -5,10 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Field, Router, Schema
 
 from equalfooting import permissions
 from equalfooting.accounts.api_auth import write_auth
+from equalfooting.core.validation import limit
 
 from . import selectors, services
 from .explanations import worded
@@ -50,14 +51,14 @@ class StateDecisionIn(Schema):
     accept: bool
     # Required to decline: one of Match.StateDeclineReason (no_longer_needed, met_elsewhere,
     # does_not_fit, timing, other).
-    reason: str = ""
-    note: str = ""
+    reason: str = Field("", max_length=40)
+    note: str = Field("", max_length=limit(Match, "state_note"))
 
 
 class ProviderDecisionIn(Schema):
     confirm: bool
-    reason: str = ""
-    note: str = ""
+    reason: str = Field("", max_length=40)
+    note: str = Field("", max_length=limit(Match, "provider_note"))
 
 
 def _match(m: Match) -> dict[str, Any]:

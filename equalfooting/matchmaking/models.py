@@ -122,12 +122,12 @@ class Match(models.Model):
     state_decline_reason = models.CharField(
         max_length=20, choices=StateDeclineReason.choices, blank=True
     )
-    state_note = models.TextField(blank=True)
+    state_note = models.TextField(blank=True, max_length=2000)
     provider_decision = models.CharField(
         max_length=20, choices=ProviderDecision.choices, default=ProviderDecision.PENDING
     )
     decline_reason = models.CharField(max_length=20, choices=DeclineReason.choices, blank=True)
-    provider_note = models.TextField(blank=True)
+    provider_note = models.TextField(blank=True, max_length=2000)
     delivery_started = models.BooleanField(default=False)
     completed_by_state = models.BooleanField(default=False)
     completed_by_provider = models.BooleanField(default=False)

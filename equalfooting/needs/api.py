@@ -6,16 +6,17 @@ import datetime as dt
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Router, Schema, Status
+from ninja import Field, Router, Schema, Status
 
 from equalfooting import permissions
 from equalfooting.accounts.api_auth import write_auth
 from equalfooting.core.errors import NotFound
+from equalfooting.core.validation import limit
 from equalfooting.registry.selectors import state_from_iso3
 
 from . import framework as fw
 from . import scoring, selectors, services
-from .models import Assessment, AssistanceRequest
+from .models import Assessment, AssistanceRequest, RequestTransition
 from .selectors import assessment_from_id, request_from_id
 
 router = Router(tags=["needs"])
@@ -58,7 +59,7 @@ class VisibilityIn(Schema):
 
 
 class RequestIn(Schema):
-    title: str | None = None
+    title: str | None = Field(None, max_length=limit(AssistanceRequest, "title"))
     theme: str | None = None
     kind: str | None = None
     units: Any = None
@@ -68,10 +69,12 @@ class RequestIn(Schema):
     desired_start: str | None = None
     desired_end: str | None = None
     urgency: str | None = None
-    description: str | None = None
-    gaps: list[str] | None = None
+    description: str | None = Field(None, max_length=limit(AssistanceRequest, "description"))
+    gaps: list[str] | None = Field(None, max_length=200)
     principles: dict[str, bool] | None = None
-    principles_note: str | None = None
+    principles_note: str | None = Field(
+        None, max_length=limit(AssistanceRequest, "principles_note")
+    )
 
 
 class RequestOut(Schema):
@@ -97,8 +100,8 @@ class RequestOut(Schema):
 
 
 class TransitionIn(Schema):
-    target: str
-    reason: str = ""
+    target: str = Field(max_length=40)
+    reason: str = Field("", max_length=limit(RequestTransition, "reason"))
 
 
 def _summary(a: Assessment) -> dict[str, Any]:

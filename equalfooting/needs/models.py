@@ -185,7 +185,7 @@ class RequestTransition(models.Model):
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
-    reason = models.TextField(blank=True)
+    reason = models.TextField(blank=True, max_length=2000)
     at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -19,9 +19,11 @@ from equalfooting.accounts.selectors import focal_points_of
 from equalfooting.audit.services import audit_append
 from equalfooting.core import languages
 from equalfooting.core.errors import InvalidInput, TransitionNotAllowed
+from equalfooting.core.numbers import number
 from equalfooting.core.validation import clean_choices, clean_date
 from equalfooting.deadlines.models import Deadline
 from equalfooting.deadlines.services import deadlines_cancel
+from equalfooting.domain.matching import MAX_UNITS
 from equalfooting.notifications.services import notify
 
 from . import framework as fw
@@ -217,11 +219,16 @@ def clean_request(fields: dict[str, Any]) -> dict[str, Any]:
     if isinstance(raw, int) and not isinstance(raw, bool):
         units = raw
     elif isinstance(raw, str) and raw.strip().lstrip("-").isdigit():
-        units = int(raw)
+        # More digits than any allowed count: too large, without converting a huge string.
+        units = int(raw) if len(raw.strip()) <= 12 else MAX_UNITS + 1
     else:
         units = 0
     if units <= 0:
         errors.setdefault("units", []).append(_("Units must be a whole number greater than zero."))
+    elif units > MAX_UNITS:
+        errors.setdefault("units", []).append(
+            _("Units must not exceed %(maximum)s.") % {"maximum": number(MAX_UNITS)}
+        )
     data["units"] = units
     for name, allowed, message in (
         ("languages", languages.CODES, _("Choose at least one language.")),

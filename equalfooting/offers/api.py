@@ -6,12 +6,13 @@ import datetime as dt
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Router, Schema, Status
+from ninja import Field, Router, Schema, Status
 from pydantic import ConfigDict
 
 from equalfooting import permissions
 from equalfooting.accounts.api_auth import write_auth
 from equalfooting.core.errors import NotFound
+from equalfooting.core.validation import limit
 
 from . import selectors, services
 from .models import Offer
@@ -28,8 +29,8 @@ class OfferIn(Schema):
     # Unknown fields are refused, not ignored: "excluded_states" cannot slip through.
     model_config = ConfigDict(extra="forbid")
 
-    title: str | None = None
-    themes: list[str] | None = None
+    title: str | None = Field(None, max_length=limit(Offer, "title"))
+    themes: list[str] | None = Field(None, max_length=50)
     kind: str | None = None
     languages: list[str] | None = None
     modalities: list[str] | None = None
@@ -37,7 +38,7 @@ class OfferIn(Schema):
     unit: str | None = None
     available_from: str | None = None
     available_until: str | None = None
-    description: str | None = None
+    description: str | None = Field(None, max_length=limit(Offer, "description"))
     principles: dict[str, bool] | None = None
 
 
@@ -61,7 +62,7 @@ class OfferOut(Schema):
 
 
 class TargetIn(Schema):
-    target: str
+    target: str = Field(max_length=40)
 
 
 def _out(o: Offer) -> dict[str, Any]:

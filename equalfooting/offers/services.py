@@ -12,6 +12,7 @@ from equalfooting import permissions
 from equalfooting.audit.services import audit_append
 from equalfooting.core import languages
 from equalfooting.core.errors import InvalidInput, TransitionNotAllowed
+from equalfooting.core.numbers import number
 from equalfooting.core.validation import clean_choices, clean_date
 from equalfooting.deadlines.models import Deadline
 from equalfooting.deadlines.selectors import deadline_open as deadline_open_of
@@ -21,6 +22,7 @@ from equalfooting.deadlines.services import (
     deadline_open,
     deadlines_cancel,
 )
+from equalfooting.domain.matching import MAX_UNITS
 from equalfooting.needs import framework as fw
 from equalfooting.needs import principles
 from equalfooting.needs.models import AssistanceRequest
@@ -69,9 +71,14 @@ def clean_offer(fields: dict[str, Any]) -> dict[str, Any]:
         errors["unit"] = [_("Choose a unit.")]
     capacity = data["capacity"]
     if isinstance(capacity, str) and capacity.strip().isdigit():
-        capacity = int(capacity)
+        # More digits than any allowed capacity: too large, without converting a huge string.
+        capacity = int(capacity) if len(capacity.strip()) <= 12 else MAX_UNITS + 1
     if isinstance(capacity, bool) or not isinstance(capacity, int) or capacity <= 0:
         errors["capacity"] = [_("Capacity must be a whole number greater than zero.")]
+    elif capacity > MAX_UNITS:
+        errors["capacity"] = [
+            _("Capacity must not exceed %(maximum)s.") % {"maximum": number(MAX_UNITS)}
+        ]
     data["capacity"] = capacity
     for name, allowed, message in (
         ("languages", languages.CODES, _("Choose at least one language.")),

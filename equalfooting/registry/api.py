@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 from django.http import HttpRequest
-from ninja import Field, Router, Schema
-from ninja.errors import HttpError
+from ninja import Field, Query, Router, Schema
 
 from equalfooting import permissions
 from equalfooting.accounts.api_auth import write_auth
@@ -14,6 +13,8 @@ from .models import State, StateProfile
 from .selectors import state_from_iso3
 
 router = Router(tags=["registry"])
+# The largest page and offset the API accepts (docs/user-guide.md, the API section).
+MAX_PAGE, MAX_OFFSET = 1000, 1_000_000
 
 LanguageNames = dict[str, str]
 
@@ -82,10 +83,13 @@ def _state_out(state: State) -> StateOut:
 
 
 @router.get("/states", response=StatesPage, summary="List every State")
-def states(request: HttpRequest, limit: int | None = None, offset: int = 0) -> StatesPage:
+def states(
+    request: HttpRequest,
+    # Bounded, so that no page number can reach the database as an integer it cannot hold.
+    limit: int | None = Query(None, ge=1, le=MAX_PAGE),
+    offset: int = Query(0, ge=0, le=MAX_OFFSET),
+) -> StatesPage:
     """All 193 Member States and 2 Observer States; page with `limit` and `offset`."""
-    if (limit is not None and limit < 1) or offset < 0:
-        raise HttpError(422, "limit must be a positive integer and offset not negative")
     rows = selectors.state_list()
     count = rows.count()
     page = rows[offset : offset + limit] if limit is not None else rows[offset:]
