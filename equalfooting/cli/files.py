@@ -4,26 +4,48 @@ from __future__ import annotations
 
 import json
 import sys
+from pathlib import Path
 from typing import Any
 
 from equalfooting.core.errors import InvalidFile
 
 
 def read_json(path: str) -> Any:
-    """The JSON in a file; InvalidFile says why it cannot be read."""
+    """The JSON in a file; InvalidFile says, in one sentence, why it cannot be read."""
     try:
         with open(path, encoding="utf-8") as handle:
             return json.load(handle)
     except OSError as exc:
         raise InvalidFile(f"cannot read {path}: {exc.strerror}") from exc
+    except UnicodeDecodeError as exc:
+        raise InvalidFile(f"{path} is not UTF-8 text (byte {exc.start})") from exc
     except json.JSONDecodeError as exc:
         raise InvalidFile(f"{path} is not valid JSON: {exc}") from exc
+    except RecursionError:
+        raise InvalidFile(f"{path} is nested too deeply to be read") from None
+    except ValueError as exc:  # an integer of thousands of digits, refused by Python itself
+        raise InvalidFile(f"{path} holds a number with too many digits to read") from exc
+
+
+def check_output(path: str) -> None:
+    """Refuse an output path that cannot be written before any work is done: a folder, or a
+    file in a folder that does not exist."""
+    if path == "-":
+        return
+    target = Path(path)
+    if target.is_dir():
+        raise InvalidFile(f"cannot write {path}: it is a folder; give a file name")
+    if not target.parent.is_dir():
+        raise InvalidFile(f"cannot write {path}: the folder {target.parent} does not exist")
 
 
 def write_text(path: str, text: str) -> None:
     """Write to the file, or to standard output when the path is '-'."""
     if path == "-":
         sys.stdout.write(text)
-    else:
+        return
+    try:
         with open(path, "w", encoding="utf-8") as handle:
             handle.write(text)
+    except OSError as exc:  # a folder, a missing folder, no permission
+        raise InvalidFile(f"cannot write {path}: {exc.strerror}") from exc

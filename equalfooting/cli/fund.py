@@ -10,7 +10,7 @@ from pathlib import Path
 from equalfooting.core.errors import InvalidFile
 from equalfooting.domain import allocation
 
-from .files import read_json, write_text
+from .files import check_output, read_json, write_text
 from .setup import Subcommands, django_setup
 
 
@@ -55,6 +55,7 @@ def register(commands: Subcommands) -> None:
 
 def cmd_fund_allocate(args: argparse.Namespace) -> int:
     """Pure: no database, so anyone can re-run a published allocation from its inputs file."""
+    check_output(args.output)
     data = read_json(args.input)
     try:
         result = allocation.result_json(allocation.allocate(allocation.parse_inputs(data)))

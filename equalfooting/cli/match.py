@@ -13,7 +13,7 @@ import sys
 from equalfooting.core.errors import InvalidFile
 from equalfooting.domain import matching
 
-from .files import read_json, write_text
+from .files import check_output, read_json, write_text
 from .setup import Subcommands
 
 
@@ -41,6 +41,7 @@ def register(commands: Subcommands) -> None:
 
 
 def cmd_match_solve(args: argparse.Namespace) -> int:
+    check_output(args.output)
     data = read_json(args.input)
     try:
         problem = matching.parse_problem(data)

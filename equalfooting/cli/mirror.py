@@ -41,7 +41,9 @@ def register(commands: Subcommands) -> None:
         )
         action.add_argument("bundle", help="the bundle file")
         action.add_argument(
-            "--public-key", help="the source's public key (base64), as it publishes it"
+            "--public-key",
+            help="the source's public key (base64), as it publishes it; import requires it "
+            "(a bundle's own key proves nothing)",
         )
         action.set_defaults(func=handler)
 

@@ -25,6 +25,13 @@ from typing import Any
 
 PRECISION = 50
 CENT = Decimal("0.01")
+# The documented maxima of the formula's inputs (docs/methodology-allocation.md): every number
+# within ±10^15 (a thousand trillion dollars, far beyond any envelope), written in at most 40
+# characters, and the three exponents within ±10, so no input can make the arithmetic run
+# for minutes or overflow.
+MAX_MAGNITUDE = Decimal(10) ** 15
+MAX_CHARACTERS = 40
+MAX_EXPONENT = Decimal(10)
 TOLERANCE = Decimal("1e-20")
 
 
@@ -96,12 +103,20 @@ def _decimal(
 ) -> Decimal:
     if isinstance(value, bool) or not isinstance(value, int | float | str):
         raise AllocationError(where, f"must be a number, not {value!r}", "not_number")
+    if (isinstance(value, int) and value.bit_length() > 64) or len(str(value)) > MAX_CHARACTERS:
+        raise AllocationError(
+            where, f"must be a number of at most {MAX_CHARACTERS} characters", "not_number"
+        )
     try:
         number = Decimal(str(value))
     except InvalidOperation:
         raise AllocationError(where, f"must be a number, not {value!r}", "not_number") from None
     if not number.is_finite():
         raise AllocationError(where, "must be a finite number", "not_number")
+    if maximum is None or maximum > MAX_MAGNITUDE:
+        maximum = MAX_MAGNITUDE
+    if minimum is None or minimum < -MAX_MAGNITUDE:
+        minimum = -MAX_MAGNITUDE
     if minimum is not None and (number < minimum or (strict and number == minimum)):
         raise AllocationError(
             where,
@@ -119,6 +134,10 @@ def _decimal(
             where, f"must be < {below}, not {number}", "below", limit=below, value=number
         )
     return number
+
+
+def _exponent(where: str, value: Any) -> Decimal:
+    return _decimal(where, value, minimum=-MAX_EXPONENT, maximum=MAX_EXPONENT)
 
 
 def parse_inputs(data: Any) -> Inputs:
@@ -173,9 +192,9 @@ def parse_inputs(data: Any) -> Inputs:
     return Inputs(
         envelope=envelope,
         base_share=_decimal("base_share", data["base_share"], minimum=Decimal(0), below=Decimal(1)),
-        alpha=_decimal("alpha", data["alpha"]),
-        beta=_decimal("beta", data["beta"]),
-        gamma=_decimal("gamma", data["gamma"]),
+        alpha=_exponent("alpha", data["alpha"]),
+        beta=_exponent("beta", data["beta"]),
+        gamma=_exponent("gamma", data["gamma"]),
         floors=floors,
         cap_share=_decimal(
             "cap_share", data["cap_share"], minimum=Decimal(0), strict=True, maximum=Decimal(1)

@@ -22,6 +22,8 @@ from django.db import transaction
 
 from equalfooting.audit.services import audit_append
 from equalfooting.core.errors import InvalidFile
+from equalfooting.core.validation import limit
+from equalfooting.domain.text import has_control_characters
 from equalfooting.registry.models import State
 
 from .models import Indicator
@@ -37,6 +39,9 @@ class IndicatorFileError(InvalidFile):
         super().__init__(f"line {line}: {message}" if line else message)
 
 
+CODE_LENGTH, SOURCE_LENGTH = limit(Indicator, "code"), limit(Indicator, "source")
+
+
 @dataclass
 class ImportSummary:
     layout: str
@@ -44,14 +49,32 @@ class ImportSummary:
     skipped_rows: int
 
 
+# What the value column can hold (24 digits, 6 of them decimals): below 10^18 in size.
+MAX_VALUE = Decimal(10) ** 18
+
+
 def _number(text: str, line: int, column: str) -> Decimal:
+    shown = text if len(text) <= 40 else text[:40] + "…"
+    if len(text) > 60:
+        raise IndicatorFileError(line, f"{column}: {shown!r} is not a number")
     try:
         value = Decimal(text.strip())
     except InvalidOperation:
-        raise IndicatorFileError(line, f"{column}: {text!r} is not a number") from None
+        raise IndicatorFileError(line, f"{column}: {shown!r} is not a number") from None
     if not value.is_finite():
-        raise IndicatorFileError(line, f"{column}: {text!r} is not a finite number")
-    return value
+        raise IndicatorFileError(line, f"{column}: {shown!r} is not a finite number")
+    if abs(value) >= MAX_VALUE:
+        raise IndicatorFileError(line, f"{column}: {shown!r} is too large (the limit is 10^18)")
+    return value.quantize(Decimal("0.000001"))
+
+
+def _text(text: str, line: int, column: str, longest: int) -> str:
+    """A code or a source: one line, no control characters, within the column's length."""
+    if len(text) > longest:
+        raise IndicatorFileError(line, f"{column}: longer than {longest} characters")
+    if has_control_characters(text):
+        raise IndicatorFileError(line, f"{column}: holds a control character")
+    return text
 
 
 def parse(path: Path) -> tuple[str, list[tuple[str, str, int, Decimal, str]], int]:
@@ -60,9 +83,17 @@ def parse(path: Path) -> tuple[str, list[tuple[str, str, int, Decimal, str]], in
         text = path.read_text(encoding="utf-8-sig")
     except FileNotFoundError:
         raise IndicatorFileError(None, f"{path} does not exist") from None
+    except OSError as exc:  # a folder, no permission
+        raise IndicatorFileError(None, f"cannot read {path}: {exc.strerror}") from None
     except UnicodeDecodeError:
         raise IndicatorFileError(None, f"{path} is not UTF-8 text") from None
-    lines = list(csv.reader(text.splitlines()))
+    reader = csv.reader(text.splitlines())
+    lines: list[list[str]] = []
+    try:
+        for row in reader:
+            lines.append(row)
+    except csv.Error as exc:  # a field beyond the csv module's 128 KB limit, a stray quote
+        raise IndicatorFileError(reader.line_num, f"not a CSV row ({exc})") from None
     known = set(State.objects.values_list("iso3", flat=True))
     rows: list[tuple[str, str, int, Decimal, str]] = []
     skipped = 0
@@ -92,6 +123,7 @@ def parse(path: Path) -> tuple[str, list[tuple[str, str, int, Decimal, str]], in
                 continue
             if not code:
                 raise IndicatorFileError(number, "Indicator Code is empty")
+            code = _text(code, number, "Indicator Code", CODE_LENGTH)
             for position, year in years.items():
                 cell = row[position] if position < len(row) else ""
                 if cell.strip():
@@ -115,6 +147,8 @@ def parse(path: Path) -> tuple[str, list[tuple[str, str, int, Decimal, str]], in
             raise IndicatorFileError(number, f"year: {year_text!r} is not a year")
         if not source:
             raise IndicatorFileError(number, "source is empty: every value needs one")
+        code = _text(code, number, "indicator", CODE_LENGTH)
+        source = _text(source, number, "source", SOURCE_LENGTH)
         rows.append((iso3, code, int(year_text), _number(value, number, "value"), source))
     return "long", rows, skipped
 

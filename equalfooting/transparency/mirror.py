@@ -260,6 +260,26 @@ def export(path: Path) -> dict[str, Any]:
     return manifest
 
 
+MANIFEST_FIELDS: dict[str, type | tuple[type, ...]] = {
+    "public_key": str,
+    "files": dict,
+    "audit_entries": int,
+    "audit_head": str,
+    "created_at": str,
+}
+
+
+def _json(contents: dict[str, bytes], name: str, kind: type) -> Any:
+    """One file of the bundle, parsed, or a BundleError naming it (never a traceback)."""
+    try:
+        value = json.loads(contents[name])
+    except (ValueError, RecursionError):  # not UTF-8, not JSON, nested too deep, huge numbers
+        raise BundleError(f"{name} is not valid JSON") from None
+    if not isinstance(value, kind):
+        raise BundleError(f"{name} must be a JSON {'object' if kind is dict else 'list'}")
+    return value
+
+
 @dataclass
 class Verified:
     manifest: dict[str, Any]
@@ -276,14 +296,14 @@ def verify_bundle(path: Path, *, public_key: str | None = None) -> Verified:
     for name in ("manifest.json", "manifest.sig", "records.json", "audit.json"):
         if name not in contents:
             raise BundleError(f"{name} is missing")
-    try:
-        manifest = json.loads(contents["manifest.json"])
-    except ValueError:
-        raise BundleError("manifest.json is not valid JSON") from None
+    manifest = _json(contents, "manifest.json", dict)
     if manifest.get("format") != FORMAT:
         raise BundleError(f"unknown format {manifest.get('format')!r}")
-    key_text = public_key or manifest.get("public_key", "")
-    if public_key and public_key != manifest.get("public_key"):
+    for name, kind in MANIFEST_FIELDS.items():
+        if not isinstance(manifest.get(name), kind):
+            raise BundleError(f"manifest.json lacks {name} or gives it in the wrong form")
+    key_text = public_key or manifest["public_key"]
+    if public_key and public_key != manifest["public_key"]:
         raise BundleError("the bundle was signed with another key than the one given")
     try:
         Ed25519PublicKey.from_public_bytes(base64.b64decode(key_text)).verify(
@@ -294,7 +314,11 @@ def verify_bundle(path: Path, *, public_key: str | None = None) -> Verified:
     for name, expected in manifest["files"].items():
         if hashlib.sha256(contents.get(name, b"")).hexdigest() != expected:
             raise BundleError(f"{name} does not match its SHA-256 in the manifest")
-    audit = json.loads(contents["audit.json"])
+    audit = _json(contents, "audit.json", list)
+    fields = ("seq", "at", "commitment", "disclosed", "prev_hash", "hash")
+    for index, e in enumerate(audit):
+        if not isinstance(e, dict) or any(name not in e for name in fields):
+            raise BundleError(f"audit.json: entry {index + 1} lacks one of {', '.join(fields)}")
     result = verify(
         StoredEntry(
             Entry(
@@ -312,12 +336,25 @@ def verify_bundle(path: Path, *, public_key: str | None = None) -> Verified:
         raise BundleError(f"the audit chain breaks at entry {result.broken_seq}: {result.reason}")
     if (result.count, result.head) != (manifest["audit_entries"], manifest["audit_head"]):
         raise BundleError("the audit chain does not end at the head the manifest names")
-    return Verified(manifest, json.loads(contents["records.json"]), audit)
+    return Verified(manifest, _json(contents, "records.json", list), audit)
 
 
 @transaction.atomic
 def import_bundle(path: Path, *, public_key: str | None = None) -> dict[str, Any]:
-    """Load a verified bundle into an empty installation and make it a read-only mirror."""
+    """Load a verified bundle into an empty installation and make it a read-only mirror.
+
+    The key is the one given, or the one a previous import pinned; never the bundle's own,
+    which anyone forging a bundle would simply replace (issue 11).
+    """
+    pinned = Installation.objects.filter(pk=1).values_list("mirror_of", flat=True).first()
+    if pinned and public_key and public_key != pinned:
+        raise BundleError("the key given is not the key this mirror has pinned")
+    public_key = public_key or pinned or None
+    if not public_key:
+        raise BundleError(
+            "give the source's public key (--public-key), as the source publishes it: "
+            "a bundle's own key proves nothing"
+        )
     bundle = verify_bundle(path, public_key=public_key)
     if registry.State.objects.exists() or AuditEntry.objects.exists():
         raise BundleError("this installation is not empty: a mirror is imported into a fresh one")

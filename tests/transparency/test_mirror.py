@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import io
 import json
 import tarfile
 from pathlib import Path
 
 import pytest
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from django.db import transaction
 from django.test import Client
 
@@ -43,6 +48,35 @@ def source(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return home
 
 
+def published_key(home: Path) -> str:
+    """The source's public key as it publishes it (on /mirror/ and in its announcements)."""
+    script = (
+        "from equalfooting.transparency.mirror import public_key_text; print(public_key_text())"
+    )
+    return run("manage", "shell", "-c", script, home=home).stdout.strip().splitlines()[-1]
+
+
+def forged(bundle: Path, out: Path) -> Path:
+    """The bundle with one record changed, re-signed with the forger's own key, which the
+    forger also writes into the manifest."""
+    with tarfile.open(bundle) as tar:
+        files = {m.name: tar.extractfile(m).read() for m in tar.getmembers()}  # type: ignore[union-attr]
+    files["records.json"] = files["records.json"].replace(b'"Kenya"', b'"Forged"', 1)
+    manifest = json.loads(files["manifest.json"])
+    key = Ed25519PrivateKey.generate()
+    raw = key.public_key().public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
+    manifest["public_key"] = base64.b64encode(raw).decode()
+    manifest["files"]["records.json"] = hashlib.sha256(files["records.json"]).hexdigest()
+    files["manifest.json"] = json.dumps(manifest, sort_keys=True, indent=2).encode()
+    files["manifest.sig"] = key.sign(files["manifest.json"])
+    with tarfile.open(out, "w") as tar:
+        for name, data in files.items():
+            info = tarfile.TarInfo(name)
+            info.size = len(data)
+            tar.addfile(info, io.BytesIO(data))
+    return out
+
+
 def exported(home: Path, out: Path) -> dict[str, bytes]:
     files = {}
     for dataset in DATASETS:
@@ -58,7 +92,8 @@ def exported(home: Path, out: Path) -> dict[str, bytes]:
 def test_a_mirror_serves_the_same_public_records_and_figures(source: Path, tmp_path: Path) -> None:
     mirror = tmp_path / "mirror"
     assert run("manage", "migrate", "-v0", home=mirror).returncode == 0
-    imported = run("mirror", "import", str(source / "bundle.tar"), home=mirror)
+    key = published_key(source)
+    imported = run("mirror", "import", str(source / "bundle.tar"), "--public-key", key, home=mirror)
     assert imported.returncode == 0, imported.stderr
     (tmp_path / "a").mkdir()
     (tmp_path / "b").mkdir()
@@ -71,7 +106,7 @@ def test_a_mirror_serves_the_same_public_records_and_figures(source: Path, tmp_p
     assert json.loads(figures[0])["overview"]["requests"] > 0
     assert run("audit", "verify", home=mirror).returncode == 0
     # A mirror refuses a second import and every write.
-    again = run("mirror", "import", str(source / "bundle.tar"), home=mirror)
+    again = run("mirror", "import", str(source / "bundle.tar"), "--public-key", key, home=mirror)
     assert again.returncode == 1 and "not empty" in again.stderr
     values = tmp_path / "values.csv"
     values.write_text(
@@ -93,7 +128,9 @@ def test_a_one_byte_change_is_refused_and_nothing_is_imported(source: Path, tmp_
     assert verify.returncode == 1 and "records.json does not match its SHA-256" in verify.stderr
     fresh = tmp_path / "fresh"
     assert run("manage", "migrate", "-v0", home=fresh).returncode == 0
-    refused = run("mirror", "import", str(tampered), home=fresh)
+    refused = run(
+        "mirror", "import", str(tampered), "--public-key", published_key(source), home=fresh
+    )
     assert refused.returncode == 1 and "Nothing was imported" in refused.stderr
     count = run(
         "manage",
@@ -103,6 +140,48 @@ def test_a_one_byte_change_is_refused_and_nothing_is_imported(source: Path, tmp_
         home=fresh,
     )
     assert count.stdout.strip().splitlines()[-1] == "0"
+
+
+def test_import_trusts_only_the_key_given_never_the_bundles_own(
+    source: Path, tmp_path: Path
+) -> None:
+    fake = forged(source / "bundle.tar", tmp_path / "forged.tar")
+    fresh = tmp_path / "fresh"
+    assert run("manage", "migrate", "-v0", home=fresh).returncode == 0
+    # The forgery verifies against the key inside it: that key proves nothing.
+    assert run("mirror", "verify", str(fake), home=tmp_path / "x").returncode == 0
+    without = run("mirror", "import", str(fake), home=fresh)
+    assert without.returncode == 1 and "--public-key" in without.stderr
+    genuine = run("mirror", "import", str(fake), "--public-key", published_key(source), home=fresh)
+    assert genuine.returncode == 1 and "another key" in genuine.stderr
+    count = run(
+        "manage",
+        "shell",
+        "-c",
+        "from equalfooting.registry.models import State; print(State.objects.count())",
+        home=fresh,
+    )
+    assert count.stdout.strip().splitlines()[-1] == "0"
+
+
+def test_a_manifest_that_is_not_an_object_is_refused_in_one_sentence(
+    source: Path, tmp_path: Path
+) -> None:
+    odd = tmp_path / "list.tar"
+    with tarfile.open(odd, "w") as tar:
+        for name, data in [
+            ("manifest.json", b"[1, 2]"),
+            ("manifest.sig", b""),
+            ("records.json", b"[]"),
+            ("audit.json", b"[]"),
+        ]:
+            info = tarfile.TarInfo(name)
+            info.size = len(data)
+            tar.addfile(info, io.BytesIO(data))
+    result = run("mirror", "verify", str(odd), home=tmp_path / "x")
+    assert result.returncode == 1
+    assert "manifest.json must be a JSON object" in result.stderr
+    assert "Traceback" not in result.stderr
 
 
 def test_a_bundle_signed_with_another_key_is_refused(source: Path, tmp_path: Path) -> None:
