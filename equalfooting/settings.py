@@ -244,7 +244,21 @@ LOGOUT_REDIRECT_URL = "core:home"
 # Login throttling: five failures lock the username and address pair for fifteen minutes.
 AXES_FAILURE_LIMIT = int(os.environ.get("EF_LOGIN_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = 0.25
+# Lock out a user name only together with the address it is tried from: wrong passwords from
+# one address never lock the user out from another (an attacker cannot turn it against them).
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# The client's address (equalfooting.core.client): behind reverse proxies (EF_PROXY_COUNT of
+# them; EF_BEHIND_PROXY=1 means one) it is read from X-Forwarded-For, as many entries from the
+# right as there are proxies, so a client cannot forge it; without a proxy only the
+# connection's own address counts. Before this, every attempt behind a proxy came from the
+# proxy's one address, and five wrong passwords from anywhere locked the real user out.
+_proxies = os.environ.get(
+    "EF_PROXY_COUNT", "1" if env_flag("EF_BEHIND_PROXY", default=False) else "0"
+).strip()
+if not (_proxies.isdigit() and int(_proxies) <= 5):
+    raise ImproperlyConfigured("EF_PROXY_COUNT must be the number of reverse proxies, 0 to 5")
+EF_PROXY_COUNT = int(_proxies)
+AXES_CLIENT_IP_CALLABLE = "equalfooting.core.client.client_address"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_VERBOSE = False

@@ -215,12 +215,7 @@ accounts_patterns = (
         path("nominations/<int:pk>/decide/", accounts.nomination_decide, name="nomination_decide"),
         path(
             "password-reset/",
-            auth_views.PasswordResetView.as_view(
-                template_name="accounts/password_reset.html",
-                email_template_name="accounts/password_reset_email.txt",
-                subject_template_name="accounts/password_reset_subject.txt",
-                success_url=reverse_lazy("accounts:password_reset_done"),
-            ),
+            accounts.PasswordResetView.as_view(),
             name="password_reset",
         ),
         path(

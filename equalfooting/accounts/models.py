@@ -121,3 +121,18 @@ class ApiToken(models.Model):
     @staticmethod
     def hash_key(key: str) -> str:
         return hashlib.sha256(key.encode()).hexdigest()
+
+
+class ResetAttempt(models.Model):
+    """One request for a password-reset e-mail, kept a day so that they can be rate-limited
+    per address and per account (`accounts.services.password_reset_permit`). The address and
+    the e-mail given are stored only as keyed digests."""
+
+    key = models.CharField(max_length=64)
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["key", "at"])]
+
+    def __str__(self) -> str:
+        return f"reset attempt {self.key[:8]} at {self.at:%Y-%m-%d %H:%M}"

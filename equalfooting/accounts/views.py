@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import base64
+from typing import Any
 from urllib.parse import urlencode
 
 import segno
@@ -9,7 +10,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse, translate_url
+from django.urls import reverse, reverse_lazy, translate_url
 from django.utils.cache import add_never_cache_headers
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -19,6 +20,7 @@ from django_otp import login as otp_login
 from django_otp.plugins.otp_static.models import StaticDevice
 
 from equalfooting import permissions
+from equalfooting.core.client import client_address
 from equalfooting.core.errors import InvalidInput, TwoFactorRequired
 from equalfooting.core.forms import attach_errors
 from equalfooting.registry.models import State
@@ -34,6 +36,7 @@ from .forms import (
     TokenForm,
     TwoFactorResetForm,
 )
+from .limits import password_reset_permit
 from .models import Role, User
 
 
@@ -59,6 +62,21 @@ class LoginView(auth_views.LoginView):
             step = "accounts:otp_verify" if has_device else "accounts:otp_setup"
             return f"{reverse(step)}?{urlencode({'next': super().get_success_url()})}"
         return super().get_success_url()
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """Django's reset view, limited per address and per account (`accounts.limits`)."""
+
+    template_name = "accounts/password_reset.html"
+    email_template_name = "accounts/password_reset_email.txt"
+    subject_template_name = "accounts/password_reset_subject.txt"
+    success_url = reverse_lazy("accounts:password_reset_done")
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        address = client_address(self.request)
+        if not password_reset_permit(address=address, email=form.cleaned_data["email"]):
+            return render(self.request, "accounts/password_reset_limited.html", status=429)
+        return super().form_valid(form)
 
 
 @login_required
