@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from equalfooting.accounts.models import User
+from equalfooting.accounts.models import ApiToken, User
 from equalfooting.accounts.services import api_token_create
 from equalfooting.audit.models import AuditEntry
 from equalfooting.core.errors import InvalidInput
@@ -37,7 +37,7 @@ BAD_REQUESTS = [
 
 
 def bearer(user: User) -> dict[str, str]:
-    _token, key = api_token_create(actor=user, name="bounds")
+    _token, key = api_token_create(actor=user, name="bounds", scope=ApiToken.Scope.WRITE)
     return {"Authorization": f"Bearer {key}"}
 
 

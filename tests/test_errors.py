@@ -11,7 +11,7 @@ import pytest
 from django.http import HttpResponse
 from django.test import Client, RequestFactory
 
-from equalfooting.accounts.models import Role, User
+from equalfooting.accounts.models import ApiToken, Role, User
 from equalfooting.accounts.services import api_token_create, role_decide
 from equalfooting.api.main import api
 from equalfooting.contacts.models import PointOfContact
@@ -35,7 +35,7 @@ MIRROR = "This installation is a read-only mirror: nothing can be changed here."
 
 
 def bearer(user: User) -> dict[str, str]:
-    _token, key = api_token_create(actor=user, name="errors")
+    _token, key = api_token_create(actor=user, name="errors", scope=ApiToken.Scope.WRITE)
     return {"Authorization": f"Bearer {key}"}
 
 

@@ -15,7 +15,7 @@ import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
-from equalfooting.accounts.models import User
+from equalfooting.accounts.models import ApiToken, User
 from equalfooting.accounts.services import api_token_create
 from equalfooting.api.main import api
 from equalfooting.audit.models import AuditEntry
@@ -157,7 +157,7 @@ def test_a_foreign_focal_point_is_refused_on_every_api_write(
     client: Client, focal_point_ken: User, focal_point_fra: User, method: str, url: str
 ) -> None:
     foreign, own = owned_by("FRA", focal_point_fra), owned_by("KEN", focal_point_ken)
-    _token, key = api_token_create(actor=focal_point_ken, name="t")
+    _token, key = api_token_create(actor=focal_point_ken, name="t", scope=ApiToken.Scope.WRITE)
     before = AuditEntry.objects.count()
     response = client.generic(
         method,

@@ -1,10 +1,13 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.conf import settings
+from django.core.validators import MaxValueValidator
 from django.utils.translation import gettext_lazy as _
 
-from .models import Role
+from .models import ApiToken, Role
 
 
 class OtpTokenForm(forms.Form):
@@ -63,6 +66,22 @@ class DecisionForm(forms.Form):
 
 class TokenForm(forms.Form):
     name = forms.CharField(label=_("Token name"), max_length=100)
+    scope = forms.ChoiceField(
+        label=_("What the token may do"),
+        choices=ApiToken.Scope.choices,
+        initial=ApiToken.Scope.READ,
+        widget=forms.RadioSelect,
+    )
+    days = forms.IntegerField(label=_("Days before it expires"), min_value=1)
+
+    def __init__(self, *args: Any, longest: int, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        days = self.fields["days"]
+        assert isinstance(days, forms.IntegerField)
+        days.max_value, days.initial = longest, longest
+        days.validators.append(MaxValueValidator(longest))
+        days.widget.attrs["max"] = longest
+        days.help_text = _("At most %(days)s days for your roles.") % {"days": longest}
 
 
 class LanguageForm(forms.Form):

@@ -101,7 +101,22 @@ class Role(models.Model):
 
 
 class ApiToken(models.Model):
-    """A bearer token for the API. Only its SHA-256 is stored; the token is shown once."""
+    """A bearer token for the API. Only its SHA-256 is stored; the token is shown once.
+
+    A token opens the API until it expires or is revoked, and only while its owner's
+    credentials are those it was made with: a new password or a changed second factor ends
+    every token at once (`accounts.credentials`).
+    """
+
+    class Scope(models.TextChoices):
+        READ = "read", _("Read only")
+        WRITE = "write", _("Read and write")
+
+    class Standing(models.TextChoices):
+        ACTIVE = "active", _("Active")
+        EXPIRED = "expired", _("Expired")
+        REVOKED = "revoked", _("Revoked")
+        SUPERSEDED = "superseded", _("Ended: the password or the second factor changed")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="tokens"
@@ -109,9 +124,13 @@ class ApiToken(models.Model):
     name = models.CharField(_("name"), max_length=100)
     key_hash = models.CharField(max_length=64, unique=True)
     prefix = models.CharField(max_length=8)
+    scope = models.CharField(_("scope"), max_length=10, choices=Scope.choices, default=Scope.READ)
     # Created from a session that had passed 2FA: it may then act for privileged roles.
     two_factor = models.BooleanField(default=False)
+    # A keyed digest of the owner's password and second factors when it was made.
+    credentials = models.CharField(max_length=64)
     created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
     last_used_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
 

@@ -6,12 +6,14 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.db.models import QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from equalfooting.core.errors import NotFound
 
+from .credentials import credentials_digest
 from .models import ApiToken, Role, User
 
 
@@ -33,8 +35,28 @@ def role_from_id(*, pk: int, **_ignored: object) -> Role:
 
 
 def api_tokens_active(*, user: Any) -> QuerySet[ApiToken]:
-    """The user's tokens that still open the API."""
+    """The user's tokens that are not revoked (some may have expired or ended)."""
     return ApiToken.objects.filter(user=user, revoked_at__isnull=True)
+
+
+def api_token_standing(token: ApiToken, credentials: str) -> str:
+    if token.revoked_at is not None:
+        return ApiToken.Standing.REVOKED
+    if token.expires_at <= timezone.now():
+        return ApiToken.Standing.EXPIRED
+    if token.credentials != credentials:
+        return ApiToken.Standing.SUPERSEDED
+    return ApiToken.Standing.ACTIVE
+
+
+def api_tokens_listed(*, user: Any) -> list[tuple[ApiToken, str]]:
+    """The user's tokens not revoked, newest first, each with whether it still opens the API
+    (`ApiToken.Standing`) — shown with its scope, expiry and last use."""
+    credentials = credentials_digest(user)
+    return [
+        (token, api_token_standing(token, credentials))
+        for token in api_tokens_active(user=user).order_by("-created_at")
+    ]
 
 
 def api_token_active(*, user: Any, pk: int) -> ApiToken:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import secrets
+from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
@@ -24,11 +25,16 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from equalfooting import permissions
 from equalfooting.audit.services import audit_append
 from equalfooting.core.errors import InvalidInput, NotAllowed, TwoFactorRequired
+from equalfooting.core.numbers import number
 from equalfooting.notifications.models import Notification
 from equalfooting.notifications.services import notify
 
 from . import selectors, workflow
+from .credentials import credentials_digest
 from .models import ApiToken, Role, User
+
+# How long a token lives, at most and by default (docs/operations.md, *API tokens*).
+TOKEN_DAYS, TOKEN_DAYS_PRIVILEGED = 90, 30
 
 
 def _role_state(role: Role) -> dict[str, Any]:
@@ -179,26 +185,56 @@ def role_grant_system(*, actor: str, user: User, kind: str, **binding: Any) -> R
 
 
 @transaction.atomic
-def api_token_create(*, actor: Any, name: str) -> tuple[ApiToken, str]:
-    """A new API token for the acting user; the clear token is returned once, never stored."""
+def token_lifetime_days(user: Any) -> int:
+    """How long a token of this person may live: shorter for the privileged roles."""
+    privileged = any(permissions.has_role(user, kind) for kind in permissions.PRIVILEGED)
+    return TOKEN_DAYS_PRIVILEGED if privileged else TOKEN_DAYS
+
+
+def api_token_create(
+    *, actor: Any, name: str, scope: str = ApiToken.Scope.READ, days: int | None = None
+) -> tuple[ApiToken, str]:
+    """A new API token for the acting user; the clear token is returned once, never stored.
+
+    It reads only unless `scope` is write, and lives `days` (at most, and by default, 90 days;
+    30 for the Secretariat and reviewers).
+    """
     if not getattr(actor, "is_authenticated", False):
         raise NotAllowed(_("Sign in to create a token."))
+    longest = token_lifetime_days(actor)
+    errors: dict[str, list[str]] = {}
     if not name.strip():
-        raise InvalidInput({"name": _("Give the token a name.")})
+        errors["name"] = [_("Give the token a name.")]
+    if scope not in ApiToken.Scope.values:
+        errors["scope"] = [_("Choose whether the token may only read, or also write.")]
+    days = longest if days is None else days
+    if isinstance(days, bool) or not isinstance(days, int) or not 1 <= days <= longest:
+        errors["days"] = [_("A token lives from 1 to %(days)s days.") % {"days": number(longest)}]
+    if errors:
+        raise InvalidInput(errors)
     key = "ef_" + secrets.token_urlsafe(32)
     token = ApiToken.objects.create(
         user=actor,
         name=name.strip(),
         key_hash=ApiToken.hash_key(key),
         prefix=key[:8],
+        scope=scope,
         two_factor=permissions.is_two_factor_verified(actor),
+        credentials=credentials_digest(actor),
+        expires_at=timezone.now() + timedelta(days=days),
     )
     audit_append(
         actor=actor,
         action="accounts.token.create",
         object_type="api_token",
         object_id=str(token.pk),
-        state={"user": actor.pk, "name": token.name, "prefix": token.prefix},
+        state={
+            "user": actor.pk,
+            "name": token.name,
+            "prefix": token.prefix,
+            "scope": token.scope,
+            "expires_at": token.expires_at.isoformat(),
+        },
     )
     return token, key
 

@@ -37,7 +37,7 @@ from .forms import (
     TwoFactorResetForm,
 )
 from .limits import password_reset_permit
-from .models import Role, User
+from .models import ApiToken, Role, User
 
 
 def _safe_next(request: HttpRequest, default: str) -> str:
@@ -84,7 +84,10 @@ def home(request: HttpRequest) -> HttpResponse:
     user = request.user
     assert user.is_authenticated  # login_required
     roles = selectors.roles_of_user(user=user)
-    tokens = selectors.api_tokens_active(user=user)
+    tokens = [
+        (token, ApiToken.Standing(standing).label)
+        for token, standing in selectors.api_tokens_listed(user=user)
+    ]
     two_factor_verified = permissions.is_two_factor_verified(user)
     return render(
         request,
@@ -97,7 +100,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "recovery_codes_left": (
                 selectors.recovery_codes_left(user=user) if two_factor_verified else None
             ),
-            "token_form": TokenForm(),
+            "token_form": TokenForm(longest=services.token_lifetime_days(user)),
         },
     )
 
@@ -300,12 +303,18 @@ def nomination_decide(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def token_create(request: HttpRequest) -> HttpResponse:
-    form = TokenForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("Give the token a name."))
-        return redirect("accounts:home")
-    _token, key = services.api_token_create(actor=request.user, name=form.cleaned_data["name"])
-    return render(request, "accounts/token_created.html", {"key": key})
+    form = TokenForm(request.POST, longest=services.token_lifetime_days(request.user))
+    if form.is_valid():
+        try:
+            token, key = services.api_token_create(actor=request.user, **form.cleaned_data)
+        except InvalidInput as exc:
+            attach_errors(form, exc)
+        else:
+            return render(request, "accounts/token_created.html", {"key": key, "token": token})
+    for field, errors in form.errors.items():
+        label = form.fields[field].label if field in form.fields else field
+        messages.error(request, f"{label}: {' '.join(str(e) for e in errors)}")
+    return redirect("accounts:home")
 
 
 @login_required

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
 from ninja import NinjaAPI
+from ninja import errors as ninja_errors
 
+from equalfooting.accounts.api_auth import read_auth
 from equalfooting.contacts.api import router as contacts_router
 from equalfooting.core.errors import InvalidFile, TransitionNotAllowed, Unavailable
 from equalfooting.fund.api import router as fund_router
@@ -15,7 +20,53 @@ from equalfooting.offers.api import router as offers_router
 from equalfooting.registry.api import router as registry_router
 from equalfooting.transparency.api import router as transparency_router
 
-api = NinjaAPI(
+# The refusals every operation can answer, in the one shape {"detail": "..."} (`Error`). Ninja
+# documents only the answers a route declares; the contract (schemathesis in CI) requires
+# every answer to be documented, so the document adds what each kind of operation can refuse.
+REFUSALS = {
+    "401": "A bearer token was sent that opens nothing: unknown, expired, revoked or ended.",
+    "403": "Not allowed: the role, the token's scope, two-factor authentication, or a mirror.",
+    "404": "No such object, or not one the caller may see.",
+    "409": "The step is not in the object's transition table.",
+    "422": "The input is refused; the detail names each field and what is wrong.",
+}
+
+
+class EqualFootingAPI(NinjaAPI):
+    def get_openapi_schema(self, **kwargs: Any) -> Any:
+        schema = super().get_openapi_schema(**kwargs)
+        error = {"$ref": "#/components/schemas/Error"}
+        schema["components"]["schemas"].setdefault(
+            "Error",
+            {
+                "title": "Error",
+                "type": "object",
+                "properties": {"detail": {"title": "Detail", "type": "string"}},
+                "required": ["detail"],
+            },
+        )
+        for path, methods in schema["paths"].items():
+            for method, operation in methods.items():
+                answers = operation.setdefault("responses", {})
+                codes = ["401"]
+                if operation.get("parameters") or operation.get("requestBody"):
+                    codes.append("422")
+                if "{" in path:
+                    codes.append("404")
+                if method != "get":
+                    codes += ["403", "409"]
+                for code in codes:
+                    answers.setdefault(
+                        code,
+                        {
+                            "description": REFUSALS[code],
+                            "content": {"application/json": {"schema": error}},
+                        },
+                    )
+        return schema
+
+
+api = EqualFootingAPI(
     title="Equal Footing API",
     version="1",
     description=(
@@ -23,6 +74,8 @@ api = NinjaAPI(
         "Every route applies the same permission rules as the web pages."
     ),
     urls_namespace="api",
+    # Every route without its own: open to all, and a token sent is checked, never ignored.
+    auth=read_auth,
 )
 api.add_router("/", registry_router)
 api.add_router("/", needs_router)
@@ -59,6 +112,29 @@ def invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
     else:
         detail = " ".join(exc.messages)
     return api.create_response(request, {"detail": detail}, status=422)
+
+
+@api.exception_handler(ninja_errors.ValidationError)
+def invalid_request(request: HttpRequest, exc: ninja_errors.ValidationError) -> HttpResponse:
+    """A request the schema refuses (a field too long, of the wrong type, missing): the same
+    shape as every other refusal, {"detail": "field: message; ..."}, as the schema documents
+    it — not ninja's own list of error objects."""
+    parts = []
+    for error in exc.errors:
+        where = [str(p) for p in error.get("loc", ()) if p not in ("body", "query", "path")]
+        name = ".".join(where[1:] if len(where) > 1 and where[0] == "payload" else where)
+        parts.append(f"{name}: {error.get('msg', 'invalid')}" if name else error.get("msg", ""))
+    detail = "; ".join(parts) or _("The input is refused.")
+    return api.create_response(request, {"detail": detail}, status=422)
+
+
+@api.exception_handler(ninja_errors.AuthenticationError)
+def unauthenticated(request: HttpRequest, exc: ninja_errors.AuthenticationError) -> HttpResponse:
+    return api.create_response(
+        request,
+        {"detail": _("Authentication failed: the token is unknown, expired, revoked or ended.")},
+        status=401,
+    )
 
 
 @api.exception_handler(TransitionNotAllowed)

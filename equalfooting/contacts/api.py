@@ -37,7 +37,7 @@ class ContactOut(ContactIn):
     status: str
 
 
-class RoundOut(Schema):
+class CheckRoundOut(Schema):
     round: int
     contacts: int
     answered: int
@@ -47,11 +47,11 @@ class RoundOut(Schema):
     share_72h: float
 
 
-class FiguresOut(Schema):
+class DirectoryFiguresOut(Schema):
     states_total: int
     states_nominated: int
     states_verified: int
-    rounds: list[RoundOut]
+    rounds: list[CheckRoundOut]
 
 
 def _out(c: PointOfContact) -> dict[str, Any]:
@@ -88,7 +88,7 @@ def contact_nominate(request: HttpRequest, iso3: str, payload: ContactIn) -> Sta
     )
 
 
-@router.get("/contacts/figures", response=FiguresOut)
+@router.get("/contacts/figures", response=DirectoryFiguresOut)
 def figures(request: HttpRequest) -> dict[str, Any]:
     """Public aggregate figures: how many States nominated, and how fast contacts answer."""
     data = selectors.public_figures()

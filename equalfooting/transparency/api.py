@@ -39,7 +39,11 @@ class FiguresOut(Schema):
     disbursed: Decimal = Field(description="USD disbursed, less refunds.")
 
 
-@router.get("/figures", response=FiguresOut)
+class Error(Schema):
+    detail: str
+
+
+@router.get("/figures", response={200: FiguresOut, 404: Error})
 def figures(request: HttpRequest, query: Query[FiguresIn]) -> FiguresOut:
     """The public figures over a year, or from the start to now: the same numbers as the
     dashboard (everything so far) and the annual report (a year)."""

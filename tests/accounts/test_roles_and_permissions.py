@@ -7,7 +7,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from equalfooting import permissions
 from equalfooting.accounts import workflow
-from equalfooting.accounts.models import Role, User
+from equalfooting.accounts.models import ApiToken, Role, User
 from equalfooting.accounts.services import api_token_create, role_decide, role_nominate
 from equalfooting.audit.models import AuditEntry
 from equalfooting.core.errors import NotAllowed, TransitionNotAllowed
@@ -203,7 +203,7 @@ def test_a_bad_profile_field_is_named_and_nothing_is_written(
 
 
 def test_api_token_writes_with_the_same_rules(client: Client, focal_point_ken: User) -> None:
-    _token, key = api_token_create(actor=focal_point_ken, name="ci")
+    _token, key = api_token_create(actor=focal_point_ken, name="ci", scope=ApiToken.Scope.WRITE)
     headers = {"Authorization": f"Bearer {key}"}
     ok = client.put(
         "/api/v1/states/KEN/profile",

@@ -182,7 +182,9 @@ def test_the_secretariat_resets_a_second_factor_which_forces_enrolment_and_is_au
     login_with_2fa(reviewer_session, reviewer)
     assert reviewer_session.get("/en/account/").context["two_factor_verified"] is True
     # A token made under the second factor, and one made without it.
-    privileged = reviewer_session.post("/en/account/tokens/new/", {"name": "with 2FA"})
+    privileged = reviewer_session.post(
+        "/en/account/tokens/new/", {"name": "with 2FA", "scope": "read", "days": 30}
+    )
     assert privileged.status_code == 200
     assert ApiToken.objects.get(name="with 2FA").two_factor
     plain, _secret = api_token_create(actor=reviewer, name="plain")

@@ -9,7 +9,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import Client
 
-from equalfooting.accounts.models import Role
+from equalfooting.accounts.models import ApiToken, Role
 from equalfooting.accounts.services import api_token_create
 from equalfooting.core.errors import TransitionNotAllowed
 from equalfooting.fund import ledger, proposals
@@ -204,7 +204,9 @@ def test_a_reviewers_pages_and_api_never_show_the_state(
     proposals.reviewers_assign(actor=officer, proposal=proposal, reviewers=[reviewer])
     review = Review.objects.get()
     factories.login_with_2fa(client, reviewer)
-    _token, key = api_token_create(actor=factories.passed_two_factor(reviewer), name="t")
+    _token, key = api_token_create(
+        actor=factories.passed_two_factor(reviewer), name="t", scope=ApiToken.Scope.WRITE
+    )
     headers = {"Authorization": f"Bearer {key}"}
     bodies = []
     for lang in ("en", "ar", "zh-hans", "fr", "ru", "es"):

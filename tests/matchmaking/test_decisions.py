@@ -12,6 +12,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import Client
 
+from equalfooting.accounts.models import ApiToken
 from equalfooting.accounts.services import api_token_create
 from equalfooting.audit.models import AuditEntry
 from equalfooting.cli import main
@@ -138,7 +139,7 @@ def test_once_the_state_declines_the_provider_cannot_confirm(
     assert "can no longer be confirmed" in page.content.decode()
     # Nor is the decline page open to it any more.
     assert client.get(f"/en/matches/{match.pk}/provider/decline/").status_code == 409
-    _token, key = api_token_create(actor=provider_rep, name="t")
+    _token, key = api_token_create(actor=provider_rep, name="t", scope=ApiToken.Scope.WRITE)
     response = client.post(
         f"/api/v1/matches/{match.pk}/provider-decision",
         {"confirm": True},
@@ -163,7 +164,7 @@ def test_once_the_provider_declines_the_state_cannot_accept(
     client.force_login(focal_point_ken)
     page = client.post(f"/en/matches/{match.pk}/state/", {"decision": "accept"})
     assert page.status_code == 409 and "can no longer be accepted" in page.content.decode()
-    _token, key = api_token_create(actor=focal_point_ken, name="t")
+    _token, key = api_token_create(actor=focal_point_ken, name="t", scope=ApiToken.Scope.WRITE)
     response = client.post(
         f"/api/v1/matches/{match.pk}/state-decision",
         {"accept": True},
@@ -177,7 +178,7 @@ def test_once_the_provider_declines_the_state_cannot_accept(
 def test_the_api_takes_the_states_reason(
     client: Client, match: Match, focal_point_ken: Any
 ) -> None:
-    _token, key = api_token_create(actor=focal_point_ken, name="t")
+    _token, key = api_token_create(actor=focal_point_ken, name="t", scope=ApiToken.Scope.WRITE)
     url, auth = f"/api/v1/matches/{match.pk}/state-decision", {"Authorization": f"Bearer {key}"}
     response = client.post(url, {"accept": False}, content_type="application/json", headers=auth)
     assert response.status_code == 422 and "reason" in response.content.decode()

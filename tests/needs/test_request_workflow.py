@@ -123,7 +123,7 @@ def test_the_api_answers_409_for_a_step_not_in_the_table(
     from equalfooting.accounts.services import api_token_create
 
     request = bring_to("submitted", actors, state_ken)
-    _token, key = api_token_create(actor=actors["focal_point"], name="t")
+    _token, key = api_token_create(actor=actors["focal_point"], name="t", scope="write")
     headers = {"Authorization": f"Bearer {key}"}
     response = client.post(
         f"/api/v1/requests/{request.pk}/transition",
@@ -189,7 +189,7 @@ def test_bad_input_is_refused_naming_the_field_and_writes_nothing(
 def test_bad_input_through_the_api_names_the_field(client: Client, focal_point_ken: Any) -> None:
     from equalfooting.accounts.services import api_token_create
 
-    _token, key = api_token_create(actor=focal_point_ken, name="t")
+    _token, key = api_token_create(actor=focal_point_ken, name="t", scope="write")
     response = client.post(
         "/api/v1/states/KEN/requests",
         {**VALID_REQUEST, "units": 0, "theme": None},

@@ -6,6 +6,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import Client
 
+from equalfooting.accounts.models import ApiToken
 from equalfooting.accounts.services import api_token_create
 from equalfooting.audit.models import AuditEntry
 from equalfooting.offers.forms import OfferForm
@@ -70,7 +71,7 @@ def test_the_offer_form_has_no_way_to_name_or_exclude_a_state() -> None:
 def test_the_api_refuses_an_exclusion_field(
     client: Client, provider: Provider, provider_rep: Any
 ) -> None:
-    _token, key = api_token_create(actor=provider_rep, name="t")
+    _token, key = api_token_create(actor=provider_rep, name="t", scope=ApiToken.Scope.WRITE)
     response = client.post(
         f"/api/v1/providers/{provider.pk}/offers",
         {**VALID_OFFER, "excluded_states": ["FRA"]},
@@ -153,7 +154,7 @@ def test_the_offer_workflow(client: Client, provider: Provider, provider_rep: An
     offer_transition(actor=provider_rep, offer=offer, target="closed")
     with pytest.raises(TransitionNotAllowed):
         offer_transition(actor=provider_rep, offer=offer, target="published")
-    _token, key = api_token_create(actor=provider_rep, name="t")
+    _token, key = api_token_create(actor=provider_rep, name="t", scope=ApiToken.Scope.WRITE)
     response = client.post(
         f"/api/v1/offers/{offer.pk}/transition",
         {"target": "published"},
