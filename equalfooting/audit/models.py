@@ -23,6 +23,7 @@ class AuditEntry(models.Model):
     object_type = models.CharField(max_length=100)
     object_id = models.CharField(max_length=100)
     digest = models.CharField(max_length=64)
+    record = models.CharField(max_length=64, blank=True)  # see equalfooting.audit.records
     salt = models.CharField(max_length=64)
     # The state that was digested: it may hold what a State marked confidential.
     payload = models.JSONField(null=True)
@@ -45,6 +46,7 @@ class AuditEntry(models.Model):
             object_type=self.object_type,
             object_id=self.object_id,
             digest=self.digest,
+            record=self.record,
         )
 
     def to_domain(self, *, private: bool = True) -> StoredEntry:

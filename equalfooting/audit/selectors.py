@@ -6,9 +6,11 @@ from collections.abc import Iterator
 
 from django.db.models import QuerySet
 
+from equalfooting.core.models import is_mirror
 from equalfooting.domain.audit import GENESIS_HASH, StoredEntry, Verification, verify
 
 from .models import AuditEntry, AuditHead
+from .records import Discrepancy, discrepancies
 
 
 def audit_entries() -> QuerySet[AuditEntry]:
@@ -29,6 +31,17 @@ def audit_head() -> tuple[int, str]:
 def _stored_entries() -> Iterator[StoredEntry]:
     for row in audit_entries().iterator(chunk_size=2000):
         yield row.to_domain()
+
+
+def audit_discrepancies() -> list[Discrepancy]:
+    """Every object the log proves whose stored row does not match its last audited state.
+
+    A mirror holds only the public face of the log, not the statements the rows are checked
+    against: there its records are checked by the bundle's signature instead.
+    """
+    if is_mirror():
+        return []
+    return list(discrepancies(audit_entries()))
 
 
 def audit_verify() -> Verification:

@@ -14,6 +14,7 @@ from equalfooting.core.models import is_mirror
 from equalfooting.domain.audit import ANONYMOUS, GENESIS_HASH, Entry, Statement, digest
 
 from .models import AuditEntry, AuditHead
+from .records import record_digest
 
 
 def actor_label(user: Any) -> str:
@@ -61,6 +62,8 @@ def audit_append(
         object_type=object_type,
         object_id=str(object_id),
         digest=digest(state),
+        # The row as this change leaves it, for the object types the log proves.
+        record=record_digest(object_type, str(object_id)),
     )
     salt = secrets.token_hex(32)
     entry = Entry(

@@ -15,8 +15,10 @@ def register(commands: Subcommands) -> None:
     verify = actions.add_parser(
         "verify",
         help="recompute the whole chain",
-        description="Recompute every hash. Prints 'OK <n> entries <head hash>' and exits 0, or "
-        "names the first broken entry and exits 1.",
+        description="Recompute every hash and check every commitment, then check every object "
+        "the log proves (requests, offers, ledger transactions, States) as it stands in the "
+        "database against its last audited state. Prints 'OK <n> entries <head hash>' and exits "
+        "0, or names the first broken entry and each object that differs, and exits 1.",
     )
     verify.set_defaults(func=cmd_audit_verify)
     show = actions.add_parser(
@@ -34,12 +36,22 @@ def register(commands: Subcommands) -> None:
 def cmd_audit_verify(args: argparse.Namespace) -> int:
     django_setup()
     # after django_setup(): the selector reads models, which need the app registry
-    from equalfooting.audit.selectors import audit_verify
+    from equalfooting.audit.selectors import audit_discrepancies, audit_verify
 
     result = audit_verify()
-    if result.ok:
+    differing = audit_discrepancies()
+    for discrepancy in differing:
+        print(f"DIFFERS {discrepancy.sentence()}", file=sys.stderr)
+    if result.ok and not differing:
         print(f"OK {result.count} entries {result.head}")
         return 0
+    if result.ok:
+        print(
+            f"The chain holds ({result.count} entries, head {result.head}), but "
+            f"{len(differing)} object(s) differ from what it recorded.",
+            file=sys.stderr,
+        )
+        return 1
     print(f"BROKEN at entry {result.broken_seq}: {result.reason}", file=sys.stderr)
     print(
         f"(the first {result.count} entries hold; the last good hash is {result.head})",

@@ -31,12 +31,13 @@ def register(commands: Subcommands) -> None:
     allocate.set_defaults(func=cmd_fund_allocate)
     verify = actions.add_parser(
         "verify",
-        help="recompute a stored allocation round and compare every figure",
-        description="Recompute the allocation round from its stored inputs. Exits 0 only if the "
-        "result and every stored allocation match to the cent; otherwise lists each mismatch and "
-        "exits 1.",
+        help="check the ledger against the audit log, and recompute an allocation round",
+        description="Check every ledger transaction against its audited state and every "
+        "account's balance against the transactions; with --round, also recompute that "
+        "allocation round from its stored inputs. Exits 0 only if everything matches to the "
+        "cent; otherwise lists each mismatch and exits 1.",
     )
-    verify.add_argument("--round", type=int, required=True, help="allocation round number")
+    verify.add_argument("--round", type=int, help="also recompute this allocation round")
     verify.set_defaults(func=cmd_fund_verify)
 
     indicators = commands.add_parser(
@@ -81,17 +82,26 @@ def cmd_fund_verify(args: argparse.Namespace) -> int:
     # after django_setup(): the recomputation reads models, which need the app registry
     from equalfooting.fund.allocation_rounds import round_verify
 
+    # after django_setup(): the check reads models, which need the app registry
+    from equalfooting.fund.ledger import ledger_verify
+
     # after django_setup(): the selector reads models, which need the app registry
     from equalfooting.fund.selectors import allocation_round_from_id
 
+    problems = ledger_verify()
+    if not problems:
+        print("OK ledger: every transaction as audited, every balance the sum of its movements")
+    for problem in problems:
+        print(f"MISMATCH {problem}", file=sys.stderr)
+    if args.round is None:
+        return 1 if problems else 0
     round_ = allocation_round_from_id(round_id=args.round)  # NotFound: exit 2
     result = round_verify(round_)
     if result.ok:
         print(f"OK allocation round {round_.pk}: {result.checked} figures recomputed and matching")
-        return 0
     for problem in result.problems:
         print(f"MISMATCH {problem}", file=sys.stderr)
-    return 1
+    return 0 if result.ok and not problems else 1
 
 
 def cmd_import_indicators(args: argparse.Namespace) -> int:

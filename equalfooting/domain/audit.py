@@ -50,15 +50,21 @@ class Statement:
     object_type: str
     object_id: str
     digest: str
+    # The digest of the object's stored row after the change ("absent" once deleted), for the
+    # object types whose rows the log proves; "" for the others and for entries made before.
+    record: str = ""
 
     def fields(self) -> dict[str, str]:
-        return {
+        fields = {
             "actor": self.actor,
             "action": self.action,
             "object_type": self.object_type,
             "object_id": self.object_id,
             "digest": self.digest,
         }
+        if self.record:  # absent from entries that have none, so their commitments still hold
+            fields["record"] = self.record
+        return fields
 
     def commitment(self, salt: str) -> str:
         """HMAC-SHA-256 of the statement keyed with the entry's salt (hex)."""

@@ -11,3 +11,7 @@ class FundConfig(AppConfig):
         from . import deadlines
 
         deadlines.register()
+        # The ledger's rows are proven by the audit log (equalfooting.audit.records).
+        from equalfooting.audit.records import recorded
+
+        recorded("ledger_transaction", "fund.LedgerTransaction")

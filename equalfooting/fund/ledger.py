@@ -20,6 +20,8 @@ from django.db import transaction
 from django.db.models import Sum
 from django.utils.translation import gettext as _
 
+from equalfooting.audit.records import discrepancies
+from equalfooting.audit.selectors import audit_entries
 from equalfooting.audit.services import audit_append
 from equalfooting.core.errors import InvalidInput
 from equalfooting.core.numbers import money
@@ -117,6 +119,26 @@ def post(
         public=True,
     )
     return row
+
+
+def ledger_verify() -> list[str]:
+    """What does not hold in the ledger: a transaction that differs from its audited state (or
+    has none, or was deleted), and an account whose balance is not the sum of its movements."""
+    problems = [d.sentence() for d in discrepancies(audit_entries(), types=("ledger_transaction",))]
+    received = dict(
+        LedgerTransaction.objects.values_list("debit__code").annotate(total=Sum("amount"))
+    )
+    given = dict(
+        LedgerTransaction.objects.values_list("credit__code").annotate(total=Sum("amount"))
+    )
+    for account in Account.objects.order_by("code"):
+        expected = received.get(account.code, Decimal(0)) - given.get(account.code, Decimal(0))
+        if account.balance != expected:
+            problems.append(
+                f"account {account.code} holds {account.balance:.2f}, "
+                f"but its movements add up to {expected:.2f}"
+            )
+    return problems
 
 
 def balance(code: str) -> Decimal:

@@ -11,3 +11,7 @@ class OffersConfig(AppConfig):
         from . import deadlines
 
         deadlines.register()
+        # An offer's row is proven by the audit log; the demo's synthetic label is not data.
+        from equalfooting.audit.records import recorded
+
+        recorded("offer", "offers.Offer", exclude=("is_synthetic",))

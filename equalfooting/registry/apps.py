@@ -5,3 +5,9 @@ from django.utils.translation import gettext_lazy as _
 class RegistryConfig(AppConfig):
     name = "equalfooting.registry"
     verbose_name = _("Registry of States")
+
+    def ready(self) -> None:
+        # A State's row is proven by the audit log (equalfooting.audit.records).
+        from equalfooting.audit.records import recorded
+
+        recorded("state", "registry.State", lookup="iso3")
