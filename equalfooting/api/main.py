@@ -24,11 +24,11 @@ from equalfooting.transparency.api import router as transparency_router
 # documents only the answers a route declares; the contract (schemathesis in CI) requires
 # every answer to be documented, so the document adds what each kind of operation can refuse.
 REFUSALS = {
-    "401": "A bearer token was sent that opens nothing: unknown, expired, revoked or ended.",
-    "403": "Not allowed: the role, the token's scope, two-factor authentication, or a mirror.",
-    "404": "No such object, or not one the caller may see.",
-    "409": "The step is not in the object's transition table.",
-    "422": "The input is refused; the detail names each field and what is wrong.",
+    401: "A bearer token was sent that opens nothing: unknown, expired, revoked or ended.",
+    403: "Not allowed: the role, the token's scope, two-factor authentication, or a mirror.",
+    404: "No such object, or not one the caller may see.",
+    409: "The step is not in the object's transition table.",
+    422: "The input is refused; the detail names each field and what is wrong.",
 }
 
 
@@ -48,21 +48,22 @@ class EqualFootingAPI(NinjaAPI):
         for path, methods in schema["paths"].items():
             for method, operation in methods.items():
                 answers = operation.setdefault("responses", {})
-                codes = ["401"]
+                codes = [401]
                 if operation.get("parameters") or operation.get("requestBody"):
-                    codes.append("422")
+                    codes.append(422)
                 if "{" in path:
-                    codes.append("404")
+                    codes.append(404)
                 if method != "get":
-                    codes += ["403", "409"]
+                    codes += [403, 409]
+                # Ninja keys the answers by number; a text key beside a number would be the
+                # same key twice in the JSON, which Swagger UI's parser refuses.
+                declared = {int(code) for code in answers}
                 for code in codes:
-                    answers.setdefault(
-                        code,
-                        {
+                    if code not in declared:
+                        answers[code] = {
                             "description": REFUSALS[code],
                             "content": {"application/json": {"schema": error}},
-                        },
-                    )
+                        }
         return schema
 
 

@@ -94,3 +94,16 @@ def test_every_schema_name_means_one_shape() -> None:
 
     walk(Schema)
     assert {name for name, seen in shapes.items() if len(seen) > 1} == set()
+
+
+def test_the_document_names_no_key_twice(client: Any) -> None:
+    """Python reads a JSON object with a repeated key without a word; Swagger UI's parser
+    refuses the whole document (the answers were once keyed both 404 and "404")."""
+
+    def no_repeats(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+        keys = [key for key, _value in pairs]
+        assert len(keys) == len(set(keys)), keys
+        return dict(pairs)
+
+    text = client.get("/api/v1/openapi.json").content
+    assert json.loads(text, object_pairs_hook=no_repeats)["paths"]
