@@ -29,7 +29,8 @@ def register(commands: Subcommands) -> None:
         ("verify", "check a bundle's signature, files and audit chain", cmd_mirror_verify),
         (
             "import",
-            "load a verified bundle into an empty installation, read-only",
+            "load a verified bundle into an empty installation, read-only, or update a mirror "
+            "with the source's next bundle (its audit log must extend the one the mirror kept)",
             cmd_mirror_import,
         ),
     ):
@@ -51,13 +52,14 @@ def register(commands: Subcommands) -> None:
 def cmd_mirror_export(args: argparse.Namespace) -> int:
     django_setup()
     # after django_setup(): the bundle reads models, which need the app registry
+    from equalfooting.core.signing import fingerprint
     from equalfooting.transparency import mirror
 
     manifest = mirror.export(Path(args.out))
     print(
         f"Wrote {args.out}: {manifest['audit_entries']} audit entries, "
         f"head {manifest['audit_head']}, "
-        f"signed by {mirror.fingerprint(manifest['public_key'])}."
+        f"signed by {fingerprint(manifest['public_key'])}."
     )
     return 0
 
@@ -65,6 +67,7 @@ def cmd_mirror_export(args: argparse.Namespace) -> int:
 def cmd_mirror_verify(args: argparse.Namespace) -> int:
     django_setup(creates=True)  # it reads a bundle, not an installation: it needs none
     # after django_setup(): the mirror module reads models, which need the app registry
+    from equalfooting.core.signing import fingerprint
     from equalfooting.transparency import mirror
 
     try:
@@ -76,7 +79,7 @@ def cmd_mirror_verify(args: argparse.Namespace) -> int:
     print(
         f"OK {args.bundle}: signature, files and {manifest['audit_entries']} "
         f"audit entries hold; head {manifest['audit_head']}; "
-        f"key fingerprint {mirror.fingerprint(manifest['public_key'])}"
+        f"key fingerprint {fingerprint(manifest['public_key'])}"
     )
     if not args.public_key:
         print(
@@ -89,15 +92,24 @@ def cmd_mirror_verify(args: argparse.Namespace) -> int:
 def cmd_mirror_import(args: argparse.Namespace) -> int:
     django_setup()
     # after django_setup(): the import writes models, which need the app registry
+    from equalfooting.core.models import is_mirror
     from equalfooting.transparency import mirror
 
+    update = is_mirror()
     try:
         manifest = mirror.import_bundle(Path(args.bundle), public_key=args.public_key)
     except mirror.BundleError as exc:
         print(f"REFUSED {args.bundle}: {exc}. Nothing was imported.", file=sys.stderr)
         return 1
-    print(
-        f"Imported {args.bundle}: this installation is now a read-only mirror "
-        f"(head {manifest['audit_head']})."
-    )
+    tree = manifest["tree_head"]
+    if update:
+        print(
+            f"Updated the mirror from {args.bundle}: its audit log grew consistently to "
+            f"{tree['size']} entries (root {tree['root']})."
+        )
+    else:
+        print(
+            f"Imported {args.bundle}: this installation is now a read-only mirror "
+            f"(head {manifest['audit_head']}; tree head {tree['size']} {tree['root']})."
+        )
     return 0

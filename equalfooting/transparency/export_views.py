@@ -13,6 +13,7 @@ from django.views.decorators.http import condition, require_http_methods, requir
 from equalfooting.audit.selectors import audit_head, public_entries
 from equalfooting.core.errors import NotFound
 from equalfooting.core.models import is_mirror
+from equalfooting.core.signing import fingerprint
 
 from . import exports, file_views, mirror, published
 
@@ -84,7 +85,7 @@ def mirror_info(request: HttpRequest) -> HttpResponse:
         "transparency/mirror.html",
         {
             "public_key": key,
-            "fingerprint": mirror.fingerprint(key),
+            "fingerprint": fingerprint(key),
             "installation": installation,
             # A mirror makes no bundle of its own.
             "files": []

@@ -20,7 +20,6 @@ import base64
 import hashlib
 import io
 import json
-import os
 import tarfile
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -30,17 +29,17 @@ from typing import Any
 from uuid import UUID
 
 from cryptography.exceptions import InvalidSignature
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
-from django.conf import settings
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from django.core import serializers
 from django.db import transaction
 
-from equalfooting.accounts.models import Role
+from equalfooting.accounts.models import Role, User
 from equalfooting.audit.models import AuditEntry, AuditHead
 from equalfooting.audit.selectors import audit_head, public_entries
+from equalfooting.audit.tree import leaves_of, tree_head
 from equalfooting.core.errors import InvalidFile
 from equalfooting.core.models import Installation
+from equalfooting.core.signing import public_key_text, signing_key
 from equalfooting.domain.audit import Entry, StoredEntry, verify
 from equalfooting.fund import models as fund
 from equalfooting.matchmaking.models import Match, Round
@@ -48,6 +47,7 @@ from equalfooting.needs.models import Assessment, RequestTransition
 from equalfooting.offers.models import Offer, Provider
 from equalfooting.registry import models as registry
 
+from .models import SeenHead
 from .statistics import requests_public
 
 # 2: the audit chain commits to statements and discloses only public ones (issue 11).
@@ -58,42 +58,7 @@ class BundleError(InvalidFile):
     """A bundle that is not intact or not signed: says what fails. Nothing is imported."""
 
 
-# --- Keys ---------------------------------------------------------------------------------
-
-
-def _key_path() -> Path:
-    return Path(os.environ.get("EF_SIGNING_KEY_FILE", settings.EF_HOME / "mirror_signing_key"))
-
-
-def signing_key() -> Any:
-    """The installation's Ed25519 key, made on first use and kept under EF_HOME (mode 600)."""
-    path = _key_path()
-    if path.exists():
-        return serialization.load_pem_private_key(path.read_bytes(), password=None)
-    key = Ed25519PrivateKey.generate()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(
-        key.private_bytes(
-            serialization.Encoding.PEM,
-            serialization.PrivateFormat.PKCS8,
-            serialization.NoEncryption(),
-        )
-    )
-    path.chmod(0o600)
-    return key
-
-
-def public_key_text(key: Any | None = None) -> str:
-    raw = (
-        (key or signing_key())
-        .public_key()
-        .public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
-    )
-    return base64.b64encode(raw).decode()
-
-
-def fingerprint(public_key: str) -> str:
-    return hashlib.sha256(base64.b64decode(public_key)).hexdigest()[:32]
+# --- Keys: the installation's Ed25519 key (equalfooting.core.signing) ---------------------
 
 
 def installation_key() -> tuple[Installation | None, str]:
@@ -232,6 +197,22 @@ def _audit() -> bytes:
     return json.dumps(rows, ensure_ascii=False).encode()
 
 
+def _wipe() -> None:
+    """Remove a mirror's records before the next bundle replaces them (its audit log was just
+    shown to be a prefix of the new one, which is loaded whole)."""
+    AuditEntry.objects.all().delete()
+    # In the reverse of the order they were loaded in, so nothing still refers to a row
+    # removed (the sub-regions go before the regions they belong to).
+    for queryset, _blanks in reversed(_public_querysets()):
+        if queryset.model is Installation:
+            continue  # it holds what the mirror pinned; the import updates it
+        if queryset.model is Provider:
+            Role.objects.all().delete()  # roles name providers, and came in after them
+        queryset.delete()
+    # Only the placeholders the bundles brought: an operator's own account stays.
+    User.objects.filter(username__startswith="mirror-user-").delete()
+
+
 # --- Export, verify, import ---------------------------------------------------------------
 
 
@@ -239,11 +220,14 @@ def export(path: Path) -> dict[str, Any]:
     key = signing_key()
     files = {"records.json": _records(), "audit.json": _audit()}
     seq, head = audit_head()
+    tree = tree_head(leaves_of(json.loads(files["audit.json"])))
     manifest = {
         "format": FORMAT,
         "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "audit_entries": seq,
         "audit_head": head,
+        # The log's Merkle tree head (RFC 9162), signed with the manifest: what mirrors keep.
+        "tree_head": {"size": tree.size, "root": tree.root},
         "public_key": public_key_text(key),
         "files": {name: hashlib.sha256(data).hexdigest() for name, data in files.items()},
     }
@@ -266,6 +250,7 @@ MANIFEST_FIELDS: dict[str, type | tuple[type, ...]] = {
     "audit_entries": int,
     "audit_head": str,
     "created_at": str,
+    "tree_head": dict,
 }
 
 
@@ -336,6 +321,9 @@ def verify_bundle(path: Path, *, public_key: str | None = None) -> Verified:
         raise BundleError(f"the audit chain breaks at entry {result.broken_seq}: {result.reason}")
     if (result.count, result.head) != (manifest["audit_entries"], manifest["audit_head"]):
         raise BundleError("the audit chain does not end at the head the manifest names")
+    tree = tree_head(leaves_of(audit))
+    if manifest["tree_head"] != {"size": tree.size, "root": tree.root}:
+        raise BundleError("the audit log's tree head is not the one the manifest names")
     return Verified(manifest, _json(contents, "records.json", list), audit)
 
 
@@ -356,7 +344,25 @@ def import_bundle(path: Path, *, public_key: str | None = None) -> dict[str, Any
             "a bundle's own key proves nothing"
         )
     bundle = verify_bundle(path, public_key=public_key)
-    if registry.State.objects.exists() or AuditEntry.objects.exists():
+    leaves = leaves_of(bundle.audit)
+    if pinned:
+        # An update: the bundle's log must be the log this mirror saw, grown. A source that
+        # rewrote its history (or a forger with the key) cannot make the first entries hash
+        # to a head this mirror kept.
+        seen = SeenHead.objects.first()
+        if seen is not None and seen.tree_size > len(leaves):
+            raise BundleError(
+                f"the bundle's audit log has {len(leaves)} entries, fewer than the "
+                f"{seen.tree_size} this mirror saw: refused"
+            )
+        if seen is not None and tree_head(leaves[: seen.tree_size]).root != seen.root_hash:
+            raise BundleError(
+                f"the bundle's audit log is not a consistent extension of the head this mirror "
+                f"kept ({seen.tree_size} entries, root {seen.root_hash}): its history was "
+                "rewritten; refused"
+            )
+        _wipe()
+    elif registry.State.objects.exists() or AuditEntry.objects.exists():
         raise BundleError("this installation is not empty: a mirror is imported into a fresh one")
     for obj in serializers.deserialize("python", bundle.records):
         obj.save()
@@ -372,9 +378,13 @@ def import_bundle(path: Path, *, public_key: str | None = None) -> dict[str, Any
     Installation.objects.update_or_create(
         pk=1,
         defaults={
-            "mirror_of": bundle.manifest["public_key"],
+            "mirror_of": public_key,
             "mirror_head": bundle.manifest["audit_head"],
             "mirror_created_at": bundle.manifest["created_at"],
         },
+    )
+    tree = tree_head(leaves)
+    SeenHead.objects.create(
+        tree_size=tree.size, root_hash=tree.root, bundle_created_at=bundle.manifest["created_at"]
     )
     return bundle.manifest

@@ -31,3 +31,19 @@ class PublishedFile(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} (audit entry {self.audit_seq})"
+
+
+class SeenHead(models.Model):
+    """A head of the source's audit log that this mirror accepted, kept so that a later bundle
+    is accepted only if its log is the same log, grown (`transparency.mirror.import_bundle`)."""
+
+    tree_size = models.PositiveBigIntegerField()
+    root_hash = models.CharField(max_length=64)
+    bundle_created_at = models.CharField(max_length=40)
+    seen_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-tree_size", "-seen_at"]
+
+    def __str__(self) -> str:
+        return f"head {self.tree_size} {self.root_hash[:12]}"
