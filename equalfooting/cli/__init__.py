@@ -11,6 +11,7 @@ standard error and never with a traceback.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Callable, Sequence
 
@@ -22,6 +23,7 @@ from equalfooting.core.errors import InvalidFile, Unavailable
 from . import (
     accounts,
     audit,
+    backup,
     demo,
     export,
     fund,
@@ -34,7 +36,20 @@ from . import (
 )
 
 # In the order --help lists them.
-GROUPS = (demo, worker, reference, audit, match, fund, export, mirror, report, accounts, manage)
+GROUPS = (
+    demo,
+    worker,
+    reference,
+    audit,
+    match,
+    fund,
+    export,
+    mirror,
+    report,
+    accounts,
+    backup,
+    manage,
+)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -77,6 +92,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"error: {exc} Nothing was started.", file=sys.stderr)
     except Unavailable as exc:  # this machine lacks what the command needs (a PDF's font)
         print(f"error: {exc}", file=sys.stderr)
+    except BrokenPipeError:  # the reader stopped early (`| head`): nothing is wrong
+        # Python would complain again when it flushes standard output at exit.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     return 2
 
 

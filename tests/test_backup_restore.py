@@ -1,0 +1,182 @@
+"""Backups of everything that matters: after a restore the audit head and the signing key are
+the same, and a mirror of the installation accepts its next bundle — while it refuses one whose
+history was rewritten (issue 11). Run end to end with the installed command, on SQLite, and on
+PostgreSQL when the suite runs there."""
+
+from __future__ import annotations
+
+import io
+import os
+import shutil
+import subprocess
+import sys
+import tarfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from django.db import connection
+
+from tests.conftest import subprocess_env
+
+ROOT = Path(__file__).resolve().parent.parent
+GROW = (
+    "from django.db import transaction; from equalfooting.audit.services import audit_append\n"
+    "with transaction.atomic():\n"
+    "    audit_append(actor='system:test', action='test.grow', object_type='t', object_id='1',"
+    " state={}, public=True)"
+)
+REWRITE = (
+    "from equalfooting.audit.models import AuditEntry, AuditHead\n"
+    "from equalfooting.domain.audit import Entry\n"
+    "previous = AuditEntry.objects.get(seq=4).hash\n"
+    "for row in AuditEntry.objects.filter(seq__gte=5).order_by('seq'):\n"
+    "    at = '2020-01-01T00:00:00.000000+00:00' if row.seq == 5 else row.at\n"
+    "    entry = Entry(row.seq, at, row.commitment, row.disclosed, previous)\n"
+    "    AuditEntry.objects.filter(pk=row.pk).update(at=at, prev_hash=previous, hash='x' * 64)\n"
+    "    AuditEntry.objects.filter(pk=row.pk).update(hash=entry.hash())\n"
+    "    previous = entry.hash()\n"
+    "AuditHead.objects.filter(pk=1).update(hash=previous)\n"
+)
+KEY = "from equalfooting.core.signing import public_key_text; print(public_key_text())"
+
+
+def command(
+    *args: str, home: Path, database: str | None = None
+) -> subprocess.CompletedProcess[str]:
+    env = subprocess_env(EF_HOME=str(home))
+    if database:
+        env["DATABASE_URL"] = database
+    return subprocess.run(
+        [sys.executable, "-m", "equalfooting.cli", *args],
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+
+
+def ok(result: subprocess.CompletedProcess[str]) -> str:
+    assert result.returncode == 0, result.stderr + result.stdout
+    return result.stdout
+
+
+@pytest.fixture
+def postgres_databases() -> Iterator[tuple[str, str]]:
+    """Two fresh PostgreSQL databases on the server the suite runs on, dropped afterwards."""
+    if connection.vendor != "postgresql":
+        pytest.skip("the PostgreSQL round trip runs when the suite runs on PostgreSQL (CI does)")
+    import psycopg  # only on PostgreSQL
+
+    params = connection.settings_dict
+    base = f"postgresql://{params['USER']}@{params['HOST'] or '127.0.0.1'}:{params['PORT'] or 5432}"
+    names = [f"ef_backup_{os.getpid()}_{which}" for which in ("source", "restored")]
+    with psycopg.connect(f"{base}/postgres", autocommit=True) as admin:
+        for name in names:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}"')
+            admin.execute(f'CREATE DATABASE "{name}"')
+    yield (f"{base}/{names[0]}", f"{base}/{names[1]}")
+    with psycopg.connect(f"{base}/postgres", autocommit=True) as admin:
+        for name in names:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def round_trip(tmp_path: Path, source_db: str | None, restored_db: str | None) -> None:
+    source, restored, mirror = tmp_path / "source", tmp_path / "restored", tmp_path / "mirror"
+    ok(command("manage", "migrate", "-v0", home=source, database=source_db))
+    ok(command("load-reference-data", home=source, database=source_db))
+    key = ok(command("manage", "shell", "-c", KEY, home=source, database=source_db)).split()[-1]
+    ok(
+        command(
+            "mirror",
+            "export",
+            "--out",
+            str(tmp_path / "first.tar"),
+            home=source,
+            database=source_db,
+        )
+    )
+    ok(command("manage", "migrate", "-v0", home=mirror))
+    ok(command("mirror", "import", str(tmp_path / "first.tar"), "--public-key", key, home=mirror))
+
+    # The backup holds the database and both keys; the restore brings back the same head.
+    backup = tmp_path / "backup.tar.gz"
+    ok(command("backup", "--out", str(backup), home=source, database=source_db))
+    assert oct(backup.stat().st_mode & 0o777) == "0o600"
+    with tarfile.open(backup) as tar:
+        names = set(tar.getnames())
+    assert {"manifest.json", "secret_key", "mirror_signing_key"} <= names
+    head_before = ok(command("audit", "verify", home=source, database=source_db)).split()
+    ok(command("restore", str(backup), home=restored, database=restored_db))
+    assert (
+        ok(command("audit", "verify", home=restored, database=restored_db)).split() == head_before
+    )
+    assert (restored / "mirror_signing_key").read_bytes() == (
+        source / "mirror_signing_key"
+    ).read_bytes()
+    assert (restored / "secret_key").read_bytes() == (source / "secret_key").read_bytes()
+
+    # The restored installation goes on; the mirror accepts its next bundle...
+    ok(command("manage", "shell", "-c", GROW, home=restored, database=restored_db))
+    ok(
+        command(
+            "mirror",
+            "export",
+            "--out",
+            str(tmp_path / "next.tar"),
+            home=restored,
+            database=restored_db,
+        )
+    )
+    ok(command("mirror", "import", str(tmp_path / "next.tar"), home=mirror))  # the pinned key
+    assert ok(command("audit", "verify", home=mirror)).split()[1] == str(int(head_before[1]) + 1)
+
+    # ...and refuses one from a history rewritten behind it, though signed with the right key.
+    ok(command("manage", "shell", "-c", REWRITE, home=restored, database=restored_db))
+    assert command("audit", "verify", home=restored, database=restored_db).returncode == 0
+    ok(
+        command(
+            "mirror",
+            "export",
+            "--out",
+            str(tmp_path / "forged.tar"),
+            home=restored,
+            database=restored_db,
+        )
+    )
+    refused = command("mirror", "import", str(tmp_path / "forged.tar"), home=mirror)
+    assert refused.returncode == 1 and "not a consistent extension" in refused.stderr
+
+
+def test_a_backup_restores_on_sqlite_and_the_mirror_accepts_the_next_bundle(tmp_path: Path) -> None:
+    round_trip(tmp_path, None, None)
+
+
+@pytest.mark.django_db
+def test_a_backup_restores_on_postgresql_and_the_mirror_accepts_the_next_bundle(
+    tmp_path: Path, postgres_databases: tuple[str, str]
+) -> None:
+    source_db, restored_db = postgres_databases
+    round_trip(tmp_path, source_db, restored_db)
+
+
+def test_a_damaged_backup_is_refused_and_nothing_is_restored(tmp_path: Path) -> None:
+    source = tmp_path / "source"
+    ok(command("manage", "migrate", "-v0", home=source))
+    backup = tmp_path / "backup.tar.gz"
+    ok(command("backup", "--out", str(backup), home=source))
+    damaged = tmp_path / "damaged.tar.gz"
+    with tarfile.open(backup) as tar, tarfile.open(damaged, "w:gz") as out:
+        for member in tar.getmembers():
+            data = tar.extractfile(member).read()  # type: ignore[union-attr]
+            if member.name == "database.sqlite3":
+                data = data[:-1] + bytes([data[-1] ^ 1])
+            member.size = len(data)
+            out.addfile(member, io.BytesIO(data))
+    target = tmp_path / "target"
+    refused = command("restore", str(damaged), home=target)
+    assert refused.returncode == 2 and "does not match its SHA-256" in refused.stderr
+    assert not (target / "equalfooting.sqlite3").exists()
+    shutil.rmtree(target, ignore_errors=True)
