@@ -24,6 +24,7 @@ class AuditEntry(models.Model):
     object_id = models.CharField(max_length=100)
     digest = models.CharField(max_length=64)
     record = models.CharField(max_length=64, blank=True)  # see equalfooting.audit.records
+    public_record = models.CharField(max_length=64, blank=True)  # also in `disclosed`
     salt = models.CharField(max_length=64)
     # The state that was digested: it may hold what a State marked confidential.
     payload = models.JSONField(null=True)
@@ -47,6 +48,7 @@ class AuditEntry(models.Model):
             object_id=self.object_id,
             digest=self.digest,
             record=self.record,
+            public_record=self.public_record,
         )
 
     def to_domain(self, *, private: bool = True) -> StoredEntry:
@@ -64,7 +66,7 @@ class AuditEntry(models.Model):
             else None,
         )
 
-    def public_record(self) -> dict[str, object]:
+    def published(self) -> dict[str, object]:
         """The entry as published: on the audit page, in exports and in mirror bundles."""
         return {name: getattr(self, name) for name in self.PUBLIC_FIELDS}
 

@@ -32,6 +32,8 @@ class Recorded:
     lookup: str = "pk"  # the field the log's object_id names
     # Fields some unaudited process may change legitimately (a demo's label), left out.
     exclude: tuple[str, ...] = ()
+    # Fields the public never sees (a mirror bundle blanks them): left out of the public digest.
+    private: tuple[str, ...] = ()
 
     def model_class(self) -> type[models.Model]:
         return apps.get_model(self.model)
@@ -41,9 +43,20 @@ RECORDED: dict[str, Recorded] = {}
 
 
 def recorded(
-    object_type: str, model: str, *, lookup: str = "pk", exclude: tuple[str, ...] = ()
+    object_type: str,
+    model: str,
+    *,
+    lookup: str = "pk",
+    exclude: tuple[str, ...] = (),
+    private: tuple[str, ...] = (),
 ) -> None:
-    RECORDED[object_type] = Recorded(model, lookup, exclude)
+    RECORDED[object_type] = Recorded(model, lookup, exclude, private)
+
+
+def recorded_type(model: type[models.Model]) -> str | None:
+    """The log's object type for a model whose rows it proves, if any."""
+    label = model._meta.label
+    return next((t for t, spec in RECORDED.items() if spec.model == label), None)
 
 
 def _plain(value: Any) -> Any:
@@ -56,29 +69,36 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def row_state(spec: Recorded, row: models.Model) -> dict[str, Any]:
+def row_state(spec: Recorded, row: models.Model, *, public: bool = False) -> dict[str, Any]:
     """The row as the log digests it: every concrete field but the excluded and the ones the
-    database touches by itself (`auto_now`)."""
+    database touches by itself (`auto_now`); with `public`, only what the public sees."""
     state: dict[str, Any] = {}
+    left_out = spec.exclude + (spec.private if public else ())
     for field in row._meta.concrete_fields:
-        if field.name in spec.exclude or getattr(field, "auto_now", False):
+        if field.name in left_out or getattr(field, "auto_now", False):
             continue
         state[field.attname] = _plain(getattr(row, field.attname))
     return state
+
+
+def public_digest(spec: Recorded, row: models.Model) -> str:
+    return digest(row_state(spec, row, public=True))
 
 
 # What an entry records of an object its change removed (an audited deletion).
 ABSENT = "absent"
 
 
-def record_digest(object_type: str, object_id: str) -> str:
-    """The digest of the object's row now; ABSENT when its row is gone; "" when the type is
-    not one the log records."""
+def record_digests(object_type: str, object_id: str) -> tuple[str, str]:
+    """(the digest of the object's row now, that of its public fields): ABSENT and "" when
+    its row is gone; "" and "" when the type is not one the log records."""
     spec = RECORDED.get(object_type)
     if spec is None:
-        return ""
+        return "", ""
     row = spec.model_class()._default_manager.filter(**{spec.lookup: object_id}).first()
-    return digest(row_state(spec, row)) if row is not None else ABSENT
+    if row is None:
+        return ABSENT, ""
+    return digest(row_state(spec, row)), public_digest(spec, row)
 
 
 @dataclass(frozen=True)
@@ -125,3 +145,18 @@ def discrepancies(entries: Any, types: tuple[str, ...] | None = None) -> Iterato
         for object_id, (seq, record) in sorted(last.items(), key=lambda item: item[1][0]):
             if object_id not in seen and record != ABSENT:
                 yield Discrepancy(object_type, object_id, "deleted", seq)
+
+
+def unattested(entries: Any) -> Iterator[tuple[str, Recorded, models.Model]]:
+    """The public rows of the proven types that no entry discloses a record for: rows written
+    before entries carried record digests (an installation upgraded from the first format)."""
+    for object_type, spec in sorted(RECORDED.items()):
+        bound = set(
+            entries.filter(object_type=object_type)
+            .exclude(public_record="")
+            .values_list("object_id", flat=True)
+        )
+        for row in spec.model_class()._default_manager.order_by("pk").iterator(chunk_size=2000):
+            # A request or an offer says itself whether it is public; the others always are.
+            if getattr(row, "is_public", True) and str(getattr(row, spec.lookup)) not in bound:
+                yield object_type, spec, row

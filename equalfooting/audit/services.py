@@ -14,7 +14,7 @@ from equalfooting.core.models import is_mirror
 from equalfooting.domain.audit import ANONYMOUS, GENESIS_HASH, Entry, Statement, digest
 
 from .models import AuditEntry, AuditHead
-from .records import record_digest
+from .records import record_digests, unattested
 
 
 def actor_label(user: Any) -> str:
@@ -56,14 +56,17 @@ def audit_append(
     head, _created = AuditHead.objects.select_for_update().get_or_create(
         pk=1, defaults={"seq": 0, "hash": GENESIS_HASH}
     )
+    # The row as this change leaves it, for the object types the log proves; of a public
+    # object, its public fields too, which the entry discloses for mirrors to check.
+    record, public_record = record_digests(object_type, str(object_id))
     statement = Statement(
         actor=actor_label(actor),
         action=action,
         object_type=object_type,
         object_id=str(object_id),
         digest=digest(state),
-        # The row as this change leaves it, for the object types the log proves.
-        record=record_digest(object_type, str(object_id)),
+        record=record,
+        public_record=public_record if public else "",
     )
     salt = secrets.token_hex(32)
     entry = Entry(
@@ -79,3 +82,25 @@ def audit_append(
     head.seq, head.hash = entry.seq, row.hash
     head.save(update_fields=["seq", "hash"])
     return row
+
+
+def records_attest(*, actor: Any) -> int:
+    """Append, for every public row of a proven type that no entry yet binds, one entry that
+    records and discloses its state as it stands, so that mirrors can check it. For
+    installations upgraded from before record digests; idempotent. Returns how many."""
+    # The log's own entries are read here: selectors sit beside this module.
+    from .selectors import audit_entries
+
+    count = 0
+    for object_type, spec, row in list(unattested(audit_entries())):
+        with transaction.atomic():
+            audit_append(
+                actor=actor,
+                action="audit.record.attest",
+                object_type=object_type,
+                object_id=str(getattr(row, spec.lookup)),
+                state={},
+                public=True,
+            )
+        count += 1
+    return count

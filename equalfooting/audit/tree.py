@@ -41,7 +41,7 @@ def log_leaves(size: int | None = None) -> list[bytes]:
     entries = public_entries()
     if size is not None:
         entries = entries.filter(seq__lte=size)
-    return leaves_of(e.public_record() for e in entries.iterator(chunk_size=5000))
+    return leaves_of(e.published() for e in entries.iterator(chunk_size=5000))
 
 
 @dataclass(frozen=True)

@@ -30,6 +30,15 @@ def register(commands: Subcommands) -> None:
         "SIZE:ROOT; also prove that the log only grew since",
     )
     verify.set_defaults(func=cmd_audit_verify)
+    attest = actions.add_parser(
+        "attest",
+        help="after an upgrade: record every public row the log does not yet bind",
+        description="Append one audited entry for every public request, offer, ledger "
+        "transaction and State that no entry binds yet (rows written before entries carried "
+        "record digests), so that mirrors can check them. Run once after upgrading an "
+        "installation from the first log format; running it again adds nothing.",
+    )
+    attest.set_defaults(func=cmd_audit_attest)
     head = actions.add_parser(
         "head",
         help="the log's signed tree head, to keep",
@@ -118,7 +127,7 @@ def cmd_audit_show(args: argparse.Namespace) -> int:
         print(f"error: there is no audit entry {args.seq}", file=sys.stderr)
         return 2
     shown = {
-        "public": entry.public_record(),
+        "public": entry.published(),
         "statement": entry.statement().fields(),
         "salt": entry.salt,
         "state": entry.payload,
@@ -161,4 +170,14 @@ def cmd_audit_prove(args: argparse.Namespace) -> int:
         {"tree_size": head.size, "root_hash": head.root, "proof": [p.hex() for p in proof]}
     )
     print(json.dumps(shown, indent=2, sort_keys=True))
+    return 0
+
+
+def cmd_audit_attest(args: argparse.Namespace) -> int:
+    django_setup()
+    # after django_setup(): the service writes the log's models
+    from equalfooting.audit.services import records_attest
+
+    count = records_attest(actor="system:upgrade")
+    print(f"Attested {count} record(s) in the audit log.")
     return 0

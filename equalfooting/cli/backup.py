@@ -96,7 +96,7 @@ def _key_files() -> dict[str, Path | None]:
     """Where this installation keeps its keys; None when the secret key is in the environment."""
     from django.conf import settings  # after django_setup(): the settings are loaded
 
-    from equalfooting.core.signing import key_path
+    from equalfooting.core.signing import key_path  # it reads the settings, loaded by now
 
     if os.environ.get("SECRET_KEY"):
         secret: Path | None = None

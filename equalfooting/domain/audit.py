@@ -53,6 +53,9 @@ class Statement:
     # The digest of the object's stored row after the change ("absent" once deleted), for the
     # object types whose rows the log proves; "" for the others and for entries made before.
     record: str = ""
+    # For a public object of those types: the digest of its public fields only, which the
+    # entry discloses, so that a mirror can bind every record it receives to the log.
+    public_record: str = ""
 
     def fields(self) -> dict[str, str]:
         fields = {
@@ -64,6 +67,8 @@ class Statement:
         }
         if self.record:  # absent from entries that have none, so their commitments still hold
             fields["record"] = self.record
+        if self.public_record:
+            fields["public_record"] = self.public_record
         return fields
 
     def commitment(self, salt: str) -> str:
@@ -73,12 +78,15 @@ class Statement:
     def disclosure(self) -> dict[str, str]:
         """What the public sees of a public object's entry: never the account, never the digest
         (a digest of a guessable state could be confirmed by guessing)."""
-        return {
+        disclosed = {
             "actor": public_actor(self.actor),
             "action": self.action,
             "object_type": self.object_type,
             "object_id": self.object_id,
         }
+        if self.public_record:
+            disclosed["record"] = self.public_record
+        return disclosed
 
 
 def public_actor(actor: str) -> str:

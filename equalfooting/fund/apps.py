@@ -14,4 +14,5 @@ class FundConfig(AppConfig):
         # The ledger's rows are proven by the audit log (equalfooting.audit.records).
         from equalfooting.audit.records import recorded
 
-        recorded("ledger_transaction", "fund.LedgerTransaction")
+        # Who posted it is an account's number: never public.
+        recorded("ledger_transaction", "fund.LedgerTransaction", private=("actor",))

@@ -11,4 +11,9 @@ class NeedsConfig(AppConfig):
         # synthetic label is not the mechanism's data.
         from equalfooting.audit.records import recorded
 
-        recorded("request", "needs.AssistanceRequest", exclude=("is_synthetic",))
+        recorded(
+            "request",
+            "needs.AssistanceRequest",
+            exclude=("is_synthetic",),
+            private=("created_by", "assessment"),
+        )

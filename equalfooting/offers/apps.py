@@ -14,4 +14,4 @@ class OffersConfig(AppConfig):
         # An offer's row is proven by the audit log; the demo's synthetic label is not data.
         from equalfooting.audit.records import recorded
 
-        recorded("offer", "offers.Offer", exclude=("is_synthetic",))
+        recorded("offer", "offers.Offer", exclude=("is_synthetic",), private=("created_by",))

@@ -31,10 +31,12 @@ from uuid import UUID
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from django.core import serializers
+from django.core.exceptions import FieldDoesNotExist
 from django.db import transaction
 
 from equalfooting.accounts.models import Role, User
 from equalfooting.audit.models import AuditEntry, AuditHead
+from equalfooting.audit.records import RECORDED, public_digest, recorded_type
 from equalfooting.audit.selectors import audit_head, public_entries
 from equalfooting.audit.tree import leaves_of, tree_head
 from equalfooting.core.errors import InvalidFile
@@ -102,7 +104,8 @@ def _public_querysets() -> list[tuple[Any, dict[str, Any]]]:
         (fund.Contributor.objects.all(), {}),
         (fund.Contribution.objects.all(), {}),
         (fund.Account.objects.all(), {}),
-        (fund.LedgerTransaction.objects.all(), {}),
+        # Who posted a movement is an account's number: a mirror never gets it.
+        (fund.LedgerTransaction.objects.all(), {"actor": ""}),
         (fund.Project.objects.all(), {}),
         (fund.ResultsReport.objects.all(), {"submitted_by": None}),
         (
@@ -193,7 +196,7 @@ def _records() -> bytes:
 
 
 def _audit() -> bytes:
-    rows = [e.public_record() for e in public_entries().iterator(chunk_size=2000)]
+    rows = [e.published() for e in public_entries().iterator(chunk_size=2000)]
     return json.dumps(rows, ensure_ascii=False).encode()
 
 
@@ -324,7 +327,46 @@ def verify_bundle(path: Path, *, public_key: str | None = None) -> Verified:
     tree = tree_head(leaves_of(audit))
     if manifest["tree_head"] != {"size": tree.size, "root": tree.root}:
         raise BundleError("the audit log's tree head is not the one the manifest names")
-    return Verified(manifest, _json(contents, "records.json", list), audit)
+    records = _json(contents, "records.json", list)
+    _bind_records(records, audit)
+    return Verified(manifest, records, audit)
+
+
+def _bind_records(records: list[Any], audit: list[dict[str, Any]]) -> None:
+    """Every record of a type the log proves must be the one the log last disclosed for it: a
+    forged or altered record is refused even when the bundle is signed with the right key."""
+    disclosed: dict[tuple[str, str], tuple[int, str]] = {}
+    for entry in audit:
+        shown = entry["disclosed"]
+        if isinstance(shown, dict) and shown.get("record"):
+            disclosed[(str(shown.get("object_type")), str(shown.get("object_id")))] = (
+                entry["seq"],
+                str(shown["record"]),
+            )
+    try:
+        objects = list(serializers.deserialize("python", records))
+    except (
+        serializers.base.DeserializationError,
+        FieldDoesNotExist,
+        ValueError,
+        TypeError,
+        LookupError,
+    ) as exc:
+        raise BundleError(f"records.json holds a record that cannot be read ({exc})") from None
+    for item in objects:
+        row = item.object
+        object_type = recorded_type(type(row))
+        if object_type is None:
+            continue
+        spec = RECORDED[object_type]
+        object_id = str(getattr(row, spec.lookup))
+        if (object_type, object_id) not in disclosed:
+            raise BundleError(f"{object_type} {object_id} is not in the audit log")
+        seq, expected = disclosed[(object_type, object_id)]
+        if public_digest(spec, row) != expected:
+            raise BundleError(
+                f"{object_type} {object_id} is not what the audit log recorded (entry {seq})"
+            )
 
 
 @transaction.atomic

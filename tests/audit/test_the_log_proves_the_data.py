@@ -89,3 +89,25 @@ def test_the_recorded_digest_is_itself_under_the_commitment(data: None) -> None:
     result = audit_verify()
     assert not result.ok and result.broken_seq == entry.seq
     assert "commitment" in result.reason
+
+
+def test_attest_binds_rows_written_before_record_digests_once(
+    data: None, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """An upgraded installation has public rows no entry binds; `audit attest` records each
+    once, after which nothing is unaudited and running it again adds nothing."""
+    legacy = LedgerTransaction.objects.create(
+        kind=LedgerTransaction.Kind.RECEIPT,
+        debit=LedgerTransaction.objects.first().debit,  # type: ignore[union-attr]
+        credit=LedgerTransaction.objects.first().credit,  # type: ignore[union-attr]
+        amount=Decimal("5.00"),
+        actor="system:before-the-upgrade",
+    )
+    assert ("ledger_transaction", str(legacy.pk), "unaudited") in named()
+    assert main(["audit", "attest"]) == 0
+    assert capsys.readouterr().out == "Attested 1 record(s) in the audit log.\n"
+    entry = AuditEntry.objects.get(action="audit.record.attest")
+    assert entry.disclosed["object_id"] == str(legacy.pk) and entry.disclosed["record"]
+    assert ("ledger_transaction", str(legacy.pk), "unaudited") not in named()
+    assert main(["audit", "attest"]) == 0
+    assert capsys.readouterr().out == "Attested 0 record(s) in the audit log.\n"

@@ -23,6 +23,7 @@ from equalfooting.cli import main
         ["audit", "show"],
         ["audit", "head"],
         ["audit", "prove"],
+        ["audit", "attest"],
         ["backup"],
         ["restore"],
         ["create-secretariat"],

@@ -153,7 +153,7 @@ def test_no_public_output_links_a_confidential_object_or_a_person(
 
 def _sealed_faces(after_seq: int) -> list[dict[str, Any]]:
     rows = AuditEntry.objects.filter(seq__gt=after_seq).order_by("seq")
-    return [row.public_record() for row in rows]
+    return [row.published() for row in rows]
 
 
 def test_the_public_log_says_nothing_of_how_many_private_assessments_a_state_has(
@@ -197,4 +197,4 @@ def test_an_entry_shown_to_someone_checks_against_its_public_commitment() -> Non
     statement = entry.statement()
     assert statement.commitment(entry.salt) == entry.commitment
     assert statement.commitment("00" * 32) != entry.commitment
-    assert set(entry.public_record()) == set(AuditEntry.PUBLIC_FIELDS)
+    assert set(entry.published()) == set(AuditEntry.PUBLIC_FIELDS)

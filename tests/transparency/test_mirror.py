@@ -7,7 +7,10 @@ import hashlib
 import io
 import json
 import tarfile
+from collections.abc import Callable
+from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import pytest
 from cryptography.hazmat.primitives import serialization
@@ -56,14 +59,23 @@ def published_key(home: Path) -> str:
     return run("manage", "shell", "-c", script, home=home).stdout.strip().splitlines()[-1]
 
 
-def forged(bundle: Path, out: Path) -> Path:
-    """The bundle with one record changed, re-signed with the forger's own key, which the
-    forger also writes into the manifest."""
+def forged(
+    bundle: Path,
+    out: Path,
+    *,
+    key: Any = None,
+    change: Callable[[list[dict[str, Any]]], None] | None = None,
+) -> Path:
+    """The bundle with one record changed (a region's name, unless told), re-signed with the
+    forger's own key (written into the manifest too), or with the source's own key, as if it
+    had been stolen."""
     with tarfile.open(bundle) as tar:
         files = {m.name: tar.extractfile(m).read() for m in tar.getmembers()}  # type: ignore[union-attr]
-    files["records.json"] = files["records.json"].replace(b'"Kenya"', b'"Forged"', 1)
+    records = json.loads(files["records.json"])
+    (change or rename_a_region)(records)
+    files["records.json"] = json.dumps(records, ensure_ascii=False, sort_keys=True).encode()
     manifest = json.loads(files["manifest.json"])
-    key = Ed25519PrivateKey.generate()
+    key = key or Ed25519PrivateKey.generate()
     raw = key.public_key().public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
     manifest["public_key"] = base64.b64encode(raw).decode()
     manifest["files"]["records.json"] = hashlib.sha256(files["records.json"]).hexdigest()
@@ -75,6 +87,16 @@ def forged(bundle: Path, out: Path) -> Path:
             info.size = len(data)
             tar.addfile(info, io.BytesIO(data))
     return out
+
+
+def rename_a_region(records: list[dict[str, Any]]) -> None:
+    region = next(r for r in records if r["model"] == "registry.region")
+    region["fields"]["names"] = {"en": "Forged"}
+
+
+def multiply_a_ledger_amount(records: list[dict[str, Any]]) -> None:
+    ledger = next(r for r in records if r["model"] == "fund.ledgertransaction")
+    ledger["fields"]["amount"] = str(Decimal(ledger["fields"]["amount"]) * 10)
 
 
 def exported(home: Path, out: Path) -> dict[str, bytes]:
@@ -163,6 +185,23 @@ def test_import_trusts_only_the_key_given_never_the_bundles_own(
         home=fresh,
     )
     assert count.stdout.strip().splitlines()[-1] == "0"
+
+
+def test_a_forged_record_is_refused_even_signed_with_the_sources_own_key(
+    source: Path, tmp_path: Path
+) -> None:
+    stolen = serialization.load_pem_private_key(
+        (source / "mirror_signing_key").read_bytes(), password=None
+    )
+    fake = forged(
+        source / "bundle.tar", tmp_path / "stolen.tar", key=stolen, change=multiply_a_ledger_amount
+    )
+    fresh = tmp_path / "fresh"
+    assert run("manage", "migrate", "-v0", home=fresh).returncode == 0
+    refused = run("mirror", "import", str(fake), "--public-key", published_key(source), home=fresh)
+    assert refused.returncode == 1
+    assert "ledger_transaction" in refused.stderr
+    assert "is not what the audit log recorded" in refused.stderr
 
 
 def test_a_manifest_that_is_not_an_object_is_refused_in_one_sentence(
