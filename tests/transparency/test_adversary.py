@@ -32,6 +32,7 @@ from tests import factories
 
 pytestmark = pytest.mark.django_db
 
+PAGES = ("/en/", "/en/requests/", "/en/offers/", "/en/fund/", "/en/figures/", "/en/rounds/")
 API_READS = (
     "/api/v1/requests",
     "/api/v1/offers",
@@ -48,6 +49,8 @@ def demo(settings: Any) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"):
         demo_scenario.build(password="adversary-test")
+        # The demo's money moves as a process; an officer's own posting names an account.
+        factories.contribution_received(factories.officer("adversary-officer"), amount="10.00")
 
 
 def public_outputs(client: Client, tmp_path: Path) -> dict[str, str]:
@@ -62,6 +65,13 @@ def public_outputs(client: Client, tmp_path: Path) -> dict[str, str]:
         outputs[f"audit page {page}"] = client.get("/en/audit/", {"page": page}).content.decode()
     for path in API_READS:
         outputs[path] = client.get(path).content.decode()
+    for path in PAGES:
+        response = client.get(path)
+        assert response.status_code == 200, path
+        outputs[f"page {path}"] = response.content.decode()
+    touched = State.objects.filter(iso3__in=["KAZ", "SSD", "FJI", "KEN"])
+    for state in touched:
+        outputs[f"page of {state.iso3}"] = client.get(f"/en/states/{state.iso3}/").content.decode()
     for state in State.objects.all():
         outputs[f"assessments of {state.iso3}"] = client.get(
             f"/api/v1/states/{state.iso3}/assessments"
@@ -188,6 +198,9 @@ def test_the_public_log_says_nothing_of_how_many_private_assessments_a_state_has
     for outputs in (before, after):
         figures = json.loads(outputs["/api/v1/figures"])
         outputs["/api/v1/figures"] = json.dumps({**figures, "period_end": None})
+    # The home page names the chain's length and head, as the audit page does.
+    for outputs in (before, after):
+        outputs["page /en/"] = re.sub(r"Audit chain: .*?</p>", "", outputs["page /en/"])
     assert [name for name in unchanged if after[name] != before[name]] == []
 
 
