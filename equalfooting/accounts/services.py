@@ -184,13 +184,13 @@ def role_grant_system(*, actor: str, user: User, kind: str, **binding: Any) -> R
     return role
 
 
-@transaction.atomic
 def token_lifetime_days(user: Any) -> int:
     """How long a token of this person may live: shorter for the privileged roles."""
     privileged = any(permissions.has_role(user, kind) for kind in permissions.PRIVILEGED)
     return TOKEN_DAYS_PRIVILEGED if privileged else TOKEN_DAYS
 
 
+@transaction.atomic
 def api_token_create(
     *, actor: Any, name: str, scope: str = ApiToken.Scope.READ, days: int | None = None
 ) -> tuple[ApiToken, str]:

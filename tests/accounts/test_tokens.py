@@ -117,3 +117,20 @@ def test_tokens_are_listed_with_scope_expiry_last_use_and_standing(
     used.refresh_from_db()
     assert used.last_used_at is not None
     assert "Never" in page  # the old one was never used
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_token_is_made_from_the_account_page_outside_any_test_transaction(
+    client: Client,
+) -> None:
+    """The service makes its own transaction: a page that calls it works in production, where
+    no test wraps the request in one (the audit append refuses to run outside one)."""
+    person = factories.focal_point("KEN")
+    client.force_login(person)
+    response = client.post(
+        "/en/account/tokens/new/", {"name": "from the page", "scope": "write", "days": 30}
+    )
+    assert response.status_code == 200
+    token = ApiToken.objects.get(name="from the page")
+    assert token.scope == ApiToken.Scope.WRITE
+    assert timedelta(days=29) < token.expires_at - timezone.now() <= timedelta(days=30)
