@@ -9,7 +9,6 @@ import io
 import os
 import shutil
 import subprocess
-import sys
 import tarfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -17,9 +16,8 @@ from pathlib import Path
 import pytest
 from django.db import connection
 
-from tests.conftest import subprocess_env
+from tests.test_cli import run
 
-ROOT = Path(__file__).resolve().parent.parent
 GROW = (
     "from django.db import transaction; from equalfooting.audit.services import audit_append\n"
     "with transaction.atomic():\n"
@@ -39,23 +37,6 @@ REWRITE = (
     "AuditHead.objects.filter(pk=1).update(hash=previous)\n"
 )
 KEY = "from equalfooting.core.signing import public_key_text; print(public_key_text())"
-
-
-def command(
-    *args: str, home: Path, database: str | None = None
-) -> subprocess.CompletedProcess[str]:
-    env = subprocess_env(EF_HOME=str(home))
-    if database:
-        env["DATABASE_URL"] = database
-    return subprocess.run(
-        [sys.executable, "-m", "equalfooting.cli", *args],
-        env=env,
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=False,
-    )
 
 
 def ok(result: subprocess.CompletedProcess[str]) -> str:
@@ -85,11 +66,11 @@ def postgres_databases() -> Iterator[tuple[str, str]]:
 
 def round_trip(tmp_path: Path, source_db: str | None, restored_db: str | None) -> None:
     source, restored, mirror = tmp_path / "source", tmp_path / "restored", tmp_path / "mirror"
-    ok(command("manage", "migrate", "-v0", home=source, database=source_db))
-    ok(command("load-reference-data", home=source, database=source_db))
-    key = ok(command("manage", "shell", "-c", KEY, home=source, database=source_db)).split()[-1]
+    ok(run("manage", "migrate", "-v0", home=source, database=source_db))
+    ok(run("load-reference-data", home=source, database=source_db))
+    key = ok(run("manage", "shell", "-c", KEY, home=source, database=source_db)).split()[-1]
     ok(
-        command(
+        run(
             "mirror",
             "export",
             "--out",
@@ -98,30 +79,28 @@ def round_trip(tmp_path: Path, source_db: str | None, restored_db: str | None) -
             database=source_db,
         )
     )
-    ok(command("manage", "migrate", "-v0", home=mirror))
-    ok(command("mirror", "import", str(tmp_path / "first.tar"), "--public-key", key, home=mirror))
+    ok(run("manage", "migrate", "-v0", home=mirror))
+    ok(run("mirror", "import", str(tmp_path / "first.tar"), "--public-key", key, home=mirror))
 
     # The backup holds the database and both keys; the restore brings back the same head.
     backup = tmp_path / "backup.tar.gz"
-    ok(command("backup", "--out", str(backup), home=source, database=source_db))
+    ok(run("backup", "--out", str(backup), home=source, database=source_db))
     assert oct(backup.stat().st_mode & 0o777) == "0o600"
     with tarfile.open(backup) as tar:
         names = set(tar.getnames())
     assert {"manifest.json", "secret_key", "mirror_signing_key"} <= names
-    head_before = ok(command("audit", "verify", home=source, database=source_db)).split()
-    ok(command("restore", str(backup), home=restored, database=restored_db))
-    assert (
-        ok(command("audit", "verify", home=restored, database=restored_db)).split() == head_before
-    )
+    head_before = ok(run("audit", "verify", home=source, database=source_db)).split()
+    ok(run("restore", str(backup), home=restored, database=restored_db))
+    assert ok(run("audit", "verify", home=restored, database=restored_db)).split() == head_before
     assert (restored / "mirror_signing_key").read_bytes() == (
         source / "mirror_signing_key"
     ).read_bytes()
     assert (restored / "secret_key").read_bytes() == (source / "secret_key").read_bytes()
 
     # The restored installation goes on; the mirror accepts its next bundle...
-    ok(command("manage", "shell", "-c", GROW, home=restored, database=restored_db))
+    ok(run("manage", "shell", "-c", GROW, home=restored, database=restored_db))
     ok(
-        command(
+        run(
             "mirror",
             "export",
             "--out",
@@ -130,14 +109,14 @@ def round_trip(tmp_path: Path, source_db: str | None, restored_db: str | None) -
             database=restored_db,
         )
     )
-    ok(command("mirror", "import", str(tmp_path / "next.tar"), home=mirror))  # the pinned key
-    assert ok(command("audit", "verify", home=mirror)).split()[1] == str(int(head_before[1]) + 1)
+    ok(run("mirror", "import", str(tmp_path / "next.tar"), home=mirror))  # the pinned key
+    assert ok(run("audit", "verify", home=mirror)).split()[1] == str(int(head_before[1]) + 1)
 
     # ...and refuses one from a history rewritten behind it, though signed with the right key.
-    ok(command("manage", "shell", "-c", REWRITE, home=restored, database=restored_db))
-    assert command("audit", "verify", home=restored, database=restored_db).returncode == 0
+    ok(run("manage", "shell", "-c", REWRITE, home=restored, database=restored_db))
+    assert run("audit", "verify", home=restored, database=restored_db).returncode == 0
     ok(
-        command(
+        run(
             "mirror",
             "export",
             "--out",
@@ -146,7 +125,7 @@ def round_trip(tmp_path: Path, source_db: str | None, restored_db: str | None) -
             database=restored_db,
         )
     )
-    refused = command("mirror", "import", str(tmp_path / "forged.tar"), home=mirror)
+    refused = run("mirror", "import", str(tmp_path / "forged.tar"), home=mirror)
     assert refused.returncode == 1 and "not a consistent extension" in refused.stderr
 
 
@@ -164,9 +143,9 @@ def test_a_backup_restores_on_postgresql_and_the_mirror_accepts_the_next_bundle(
 
 def test_a_damaged_backup_is_refused_and_nothing_is_restored(tmp_path: Path) -> None:
     source = tmp_path / "source"
-    ok(command("manage", "migrate", "-v0", home=source))
+    ok(run("manage", "migrate", "-v0", home=source))
     backup = tmp_path / "backup.tar.gz"
-    ok(command("backup", "--out", str(backup), home=source))
+    ok(run("backup", "--out", str(backup), home=source))
     damaged = tmp_path / "damaged.tar.gz"
     with tarfile.open(backup) as tar, tarfile.open(damaged, "w:gz") as out:
         for member in tar.getmembers():
@@ -176,7 +155,7 @@ def test_a_damaged_backup_is_refused_and_nothing_is_restored(tmp_path: Path) -> 
             member.size = len(data)
             out.addfile(member, io.BytesIO(data))
     target = tmp_path / "target"
-    refused = command("restore", str(damaged), home=target)
+    refused = run("restore", str(damaged), home=target)
     assert refused.returncode == 2 and "does not match its SHA-256" in refused.stderr
     assert not (target / "equalfooting.sqlite3").exists()
     shutil.rmtree(target, ignore_errors=True)

@@ -18,8 +18,10 @@ from tests.conftest import subprocess_env
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def run(*args: str, home: Path) -> subprocess.CompletedProcess[str]:
-    env = subprocess_env(EF_HOME=str(home))
+def run(*args: str, home: Path, database: str | None = None) -> subprocess.CompletedProcess[str]:
+    """The installed command, run as a user would, on the installation at `home` (and the
+    database at `database`, a DATABASE_URL, when given)."""
+    env = subprocess_env(EF_HOME=str(home), **({"DATABASE_URL": database} if database else {}))
     return subprocess.run(
         [sys.executable, "-m", "equalfooting.cli", *args],
         env=env,

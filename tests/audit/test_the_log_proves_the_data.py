@@ -32,6 +32,19 @@ def data(officer: User, focal_point_ken: User, provider: Provider, provider_rep:
     factories.published_offer(provider_rep, provider)
 
 
+def smuggled(actor: str) -> LedgerTransaction:
+    """A ledger movement written straight into the table, past every service."""
+    known = LedgerTransaction.objects.first()
+    assert known is not None
+    return LedgerTransaction.objects.create(
+        kind=LedgerTransaction.Kind.RECEIPT,
+        debit=known.debit,
+        credit=known.credit,
+        amount=Decimal("5.00"),
+        actor=actor,
+    )
+
+
 def named() -> set[tuple[str, str, str]]:
     return {(d.object_type, d.object_id, d.what) for d in audit_discrepancies()}
 
@@ -64,16 +77,10 @@ def test_a_title_edited_in_the_database_is_named(data: None) -> None:
 def test_a_deleted_row_and_an_inserted_one_are_named(data: None, provider: Provider) -> None:
     offer = Offer.objects.get()
     Offer.objects.filter(pk=offer.pk).delete()
-    smuggled = LedgerTransaction.objects.create(
-        kind=LedgerTransaction.Kind.RECEIPT,
-        debit=LedgerTransaction.objects.first().debit,  # type: ignore[union-attr]
-        credit=LedgerTransaction.objects.first().credit,  # type: ignore[union-attr]
-        amount=Decimal("5.00"),
-        actor="nobody",
-    )
+    smuggled_row = smuggled("nobody")
     assert named() == {
         ("offer", str(offer.pk), "deleted"),
-        ("ledger_transaction", str(smuggled.pk), "unaudited"),
+        ("ledger_transaction", str(smuggled_row.pk), "unaudited"),
     }
 
 
@@ -96,13 +103,7 @@ def test_attest_binds_rows_written_before_record_digests_once(
 ) -> None:
     """An upgraded installation has public rows no entry binds; `audit attest` records each
     once, after which nothing is unaudited and running it again adds nothing."""
-    legacy = LedgerTransaction.objects.create(
-        kind=LedgerTransaction.Kind.RECEIPT,
-        debit=LedgerTransaction.objects.first().debit,  # type: ignore[union-attr]
-        credit=LedgerTransaction.objects.first().credit,  # type: ignore[union-attr]
-        amount=Decimal("5.00"),
-        actor="system:before-the-upgrade",
-    )
+    legacy = smuggled("system:before-the-upgrade")
     assert ("ledger_transaction", str(legacy.pk), "unaudited") in named()
     assert main(["audit", "attest"]) == 0
     assert capsys.readouterr().out == "Attested 1 record(s) in the audit log.\n"

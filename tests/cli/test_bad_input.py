@@ -84,27 +84,23 @@ def refused(argv: list[str], capsys: pytest.CaptureFixture[str]) -> str:
     return lines[0]
 
 
-@pytest.mark.parametrize(("content", "words"), MATCH_FILES)
-def test_match_solve_refuses_each_bad_file(
-    content: bytes | str, words: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
-    path = tmp_path / "problem.json"
-    path.write_bytes(content if isinstance(content, bytes) else content.encode())
-    out = tmp_path / "out.json"
-    assert words in refused(["match", "solve", "--input", str(path), "--output", str(out)], capsys)
-    assert not out.exists()
+FILE_CASES = [(["match", "solve"], *case) for case in MATCH_FILES] + [
+    (["fund", "allocate"], *case) for case in ALLOCATE_FILES
+]
 
 
-@pytest.mark.parametrize(("content", "words"), ALLOCATE_FILES)
-def test_fund_allocate_refuses_each_bad_file(
-    content: bytes | str, words: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+@pytest.mark.parametrize(("command", "content", "words"), FILE_CASES)
+def test_each_bad_input_file_is_refused(
+    command: list[str],
+    content: bytes | str,
+    words: str,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
-    path = tmp_path / "inputs.json"
+    path = tmp_path / "input.json"
     path.write_bytes(content if isinstance(content, bytes) else content.encode())
     out = tmp_path / "out.json"
-    assert words in refused(
-        ["fund", "allocate", "--input", str(path), "--output", str(out)], capsys
-    )
+    assert words in refused([*command, "--input", str(path), "--output", str(out)], capsys)
     assert not out.exists()
 
 

@@ -89,6 +89,12 @@ def forged(
     return out
 
 
+def states_in(home: Path) -> int:
+    """How many States the installation holds: 0 where an import was refused."""
+    script = "from equalfooting.registry.models import State; print(State.objects.count())"
+    return int(run("manage", "shell", "-c", script, home=home).stdout.split()[-1])
+
+
 def rename_a_region(records: list[dict[str, Any]]) -> None:
     region = next(r for r in records if r["model"] == "registry.region")
     region["fields"]["names"] = {"en": "Forged"}
@@ -155,14 +161,7 @@ def test_a_one_byte_change_is_refused_and_nothing_is_imported(source: Path, tmp_
         "mirror", "import", str(tampered), "--public-key", published_key(source), home=fresh
     )
     assert refused.returncode == 1 and "Nothing was imported" in refused.stderr
-    count = run(
-        "manage",
-        "shell",
-        "-c",
-        "from equalfooting.registry.models import State; print(State.objects.count())",
-        home=fresh,
-    )
-    assert count.stdout.strip().splitlines()[-1] == "0"
+    assert states_in(fresh) == 0
 
 
 def test_import_trusts_only_the_key_given_never_the_bundles_own(
@@ -177,14 +176,7 @@ def test_import_trusts_only_the_key_given_never_the_bundles_own(
     assert without.returncode == 1 and "--public-key" in without.stderr
     genuine = run("mirror", "import", str(fake), "--public-key", published_key(source), home=fresh)
     assert genuine.returncode == 1 and "another key" in genuine.stderr
-    count = run(
-        "manage",
-        "shell",
-        "-c",
-        "from equalfooting.registry.models import State; print(State.objects.count())",
-        home=fresh,
-    )
-    assert count.stdout.strip().splitlines()[-1] == "0"
+    assert states_in(fresh) == 0
 
 
 def test_a_forged_record_is_refused_even_signed_with_the_sources_own_key(
