@@ -38,7 +38,7 @@ from equalfooting.accounts.models import Role, User
 from equalfooting.audit.models import AuditEntry, AuditHead
 from equalfooting.audit.records import RECORDED, public_digest, recorded_type
 from equalfooting.audit.selectors import audit_head, public_entries
-from equalfooting.audit.tree import leaves_of, tree_head
+from equalfooting.audit.tree import TreeHead, leaves_of, tree_head
 from equalfooting.core.errors import InvalidFile
 from equalfooting.core.models import Installation
 from equalfooting.core.signing import public_key_text, signing_key
@@ -195,9 +195,10 @@ def _records() -> bytes:
     return json.dumps(items, ensure_ascii=False, sort_keys=True, default=_encode).encode()
 
 
-def _audit() -> bytes:
+def _audit() -> tuple[bytes, TreeHead]:
+    """The public log, and its tree head computed from the same rows."""
     rows = [e.published() for e in public_entries().iterator(chunk_size=2000)]
-    return json.dumps(rows, ensure_ascii=False).encode()
+    return json.dumps(rows, ensure_ascii=False).encode(), tree_head(leaves_of(rows))
 
 
 def _wipe() -> None:
@@ -221,9 +222,9 @@ def _wipe() -> None:
 
 def export(path: Path) -> dict[str, Any]:
     key = signing_key()
-    files = {"records.json": _records(), "audit.json": _audit()}
+    audit, tree = _audit()
+    files = {"records.json": _records(), "audit.json": audit}
     seq, head = audit_head()
-    tree = tree_head(leaves_of(json.loads(files["audit.json"])))
     manifest = {
         "format": FORMAT,
         "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
@@ -271,7 +272,7 @@ def _json(contents: dict[str, bytes], name: str, kind: type) -> Any:
 @dataclass
 class Verified:
     manifest: dict[str, Any]
-    records: list[dict[str, Any]]
+    records: list[Any]  # deserialised, checked against the log, ready to save
     audit: list[dict[str, Any]]
 
 
@@ -327,12 +328,11 @@ def verify_bundle(path: Path, *, public_key: str | None = None) -> Verified:
     tree = tree_head(leaves_of(audit))
     if manifest["tree_head"] != {"size": tree.size, "root": tree.root}:
         raise BundleError("the audit log's tree head is not the one the manifest names")
-    records = _json(contents, "records.json", list)
-    _bind_records(records, audit)
+    records = _bind_records(_json(contents, "records.json", list), audit)
     return Verified(manifest, records, audit)
 
 
-def _bind_records(records: list[Any], audit: list[dict[str, Any]]) -> None:
+def _bind_records(records: list[Any], audit: list[dict[str, Any]]) -> list[Any]:
     """Every record of a type the log proves must be the one the log last disclosed for it: a
     forged or altered record is refused even when the bundle is signed with the right key."""
     disclosed: dict[tuple[str, str], tuple[int, str]] = {}
@@ -367,6 +367,7 @@ def _bind_records(records: list[Any], audit: list[dict[str, Any]]) -> None:
             raise BundleError(
                 f"{object_type} {object_id} is not what the audit log recorded (entry {seq})"
             )
+    return objects
 
 
 @transaction.atomic
@@ -406,7 +407,7 @@ def import_bundle(path: Path, *, public_key: str | None = None) -> dict[str, Any
         _wipe()
     elif registry.State.objects.exists() or AuditEntry.objects.exists():
         raise BundleError("this installation is not empty: a mirror is imported into a fresh one")
-    for obj in serializers.deserialize("python", bundle.records):
+    for obj in bundle.records:
         obj.save()
     AuditEntry.objects.bulk_create(
         # A mirror holds the public face only: no statement, salt or state.
