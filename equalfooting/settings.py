@@ -256,7 +256,7 @@ _proxies = os.environ.get(
     "EF_PROXY_COUNT", "1" if env_flag("EF_BEHIND_PROXY", default=False) else "0"
 ).strip()
 if not (_proxies.isdigit() and int(_proxies) <= 5):
-    raise ImproperlyConfigured("EF_PROXY_COUNT must be the number of reverse proxies, 0 to 5")
+    raise ImproperlyConfigured("EF_PROXY_COUNT must be the number of reverse proxies, 0 to 5.")
 EF_PROXY_COUNT = int(_proxies)
 AXES_CLIENT_IP_CALLABLE = "equalfooting.core.client.client_address"
 AXES_RESET_ON_SUCCESS = True
