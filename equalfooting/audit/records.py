@@ -34,6 +34,9 @@ class Recorded:
     exclude: tuple[str, ...] = ()
     # Fields the public never sees (a mirror bundle blanks them): left out of the public digest.
     private: tuple[str, ...] = ()
+    # Whether the public rows of the type go into mirror bundles, each bound to the log's
+    # disclosure of it. A row says itself whether it is public (`is_public`), else it is.
+    bound: bool = True
 
     def model_class(self) -> type[models.Model]:
         return apps.get_model(self.model)
@@ -49,14 +52,15 @@ def recorded(
     lookup: str = "pk",
     exclude: tuple[str, ...] = (),
     private: tuple[str, ...] = (),
+    bound: bool = True,
 ) -> None:
-    RECORDED[object_type] = Recorded(model, lookup, exclude, private)
+    RECORDED[object_type] = Recorded(model, lookup, exclude, private, bound)
 
 
 def recorded_type(model: type[models.Model]) -> str | None:
-    """The log's object type for a model whose rows it proves, if any."""
+    """The log's object type for a model whose public rows it binds, if any."""
     label = model._meta.label
-    return next((t for t, spec in RECORDED.items() if spec.model == label), None)
+    return next((t for t, spec in RECORDED.items() if spec.model == label and spec.bound), None)
 
 
 def _plain(value: Any) -> Any:
@@ -151,6 +155,8 @@ def unattested(entries: Any) -> Iterator[tuple[str, Recorded, models.Model]]:
     """The public rows of the proven types that no entry discloses a record for: rows written
     before entries carried record digests (an installation upgraded from the first format)."""
     for object_type, spec in sorted(RECORDED.items()):
+        if not spec.bound:
+            continue  # never public: nothing to disclose
         bound = set(
             entries.filter(object_type=object_type)
             .exclude(public_record="")

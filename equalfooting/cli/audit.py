@@ -19,7 +19,8 @@ def register(commands: Subcommands) -> None:
         "verify",
         help="recompute the whole chain",
         description="Recompute every hash and check every commitment, then check every object "
-        "the log proves (requests, offers, ledger transactions, States) as it stands in the "
+        "the log proves (requests, assessments, offers, rounds, the ledger, roles, contacts, "
+        "reference data…) as it stands in the "
         "database against its last audited state. Prints 'OK <n> entries <head hash>' and exits "
         "0, or names the first broken entry and each object that differs, and exits 1.",
     )

@@ -12,3 +12,7 @@ class ContactsConfig(AppConfig):
 
         deadlines.register()
         periodic.register()
+        # A point of contact is proven by the audit log (equalfooting.audit.records).
+        from equalfooting.audit.records import recorded
+
+        recorded("contact", "contacts.PointOfContact", exclude=("is_synthetic",), bound=False)

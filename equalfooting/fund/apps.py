@@ -16,3 +16,5 @@ class FundConfig(AppConfig):
 
         # Who posted it is an account's number: never public.
         recorded("ledger_transaction", "fund.LedgerTransaction", private=("actor",))
+        recorded("exchange_rate", "fund.ExchangeRate", private=("recorded_by",))
+        recorded("allocation_round", "fund.AllocationRound", private=("opened_by",))

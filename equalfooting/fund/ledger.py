@@ -132,7 +132,10 @@ def ledger_verify() -> list[str]:
         LedgerTransaction.objects.values_list("credit__code").annotate(total=Sum("amount"))
     )
     for account in Account.objects.order_by("code"):
-        expected = received.get(account.code, Decimal(0)) - given.get(account.code, Decimal(0))
+        # SQLite sums decimals as floating point: back to cents before comparing.
+        expected = (
+            received.get(account.code, Decimal(0)) - given.get(account.code, Decimal(0))
+        ).quantize(CENT)
         if account.balance != expected:
             problems.append(
                 f"account {account.code} holds {account.balance:.2f}, "

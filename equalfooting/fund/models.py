@@ -215,6 +215,10 @@ class AllocationRound(models.Model):
     def __str__(self) -> str:
         return f"allocation round {self.pk}"
 
+    @property
+    def is_public(self) -> bool:
+        return self.status == self.Status.PUBLISHED
+
 
 class Allocation(models.Model):
     """One State's figure in a published allocation round (its envelope)."""

@@ -11,3 +11,8 @@ class MatchmakingConfig(AppConfig):
         from . import deadlines
 
         deadlines.register()
+        # A round is proven by the audit log (equalfooting.audit.records). Its matches are
+        # written under the round's entry, not each under its own, so they are not.
+        from equalfooting.audit.records import recorded
+
+        recorded("round", "matchmaking.Round", private=("opened_by",))

@@ -41,6 +41,10 @@ class Round(models.Model):
     def __str__(self) -> str:
         return f"round {self.pk}"
 
+    @property
+    def is_public(self) -> bool:
+        return self.status == self.Status.PUBLISHED
+
 
 class MatchQuerySet(models.QuerySet["Match"]):
     def published(self) -> MatchQuerySet:

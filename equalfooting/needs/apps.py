@@ -17,3 +17,9 @@ class NeedsConfig(AppConfig):
             exclude=("is_synthetic",),
             private=("created_by", "assessment"),
         )
+        recorded(
+            "assessment",
+            "needs.Assessment",
+            exclude=("is_synthetic",),
+            private=("created_by", "submitted_by"),
+        )

@@ -64,6 +64,11 @@ class Assessment(models.Model):
     def __str__(self) -> str:
         return f"{self.state_id} assessment v{self.version or self.Status.DRAFT}"
 
+    @property
+    def is_public(self) -> bool:
+        """A submitted version its State made public."""
+        return self.is_shared_with({self.Visibility.PUBLIC})
+
     def is_shared_with(self, audiences: set[str]) -> bool:
         """Whether a submitted version is shared with one of these audiences (`Visibility`)."""
         return self.status == self.Status.SUBMITTED and self.visibility in audiences

@@ -15,3 +15,4 @@ class OffersConfig(AppConfig):
         from equalfooting.audit.records import recorded
 
         recorded("offer", "offers.Offer", exclude=("is_synthetic",), private=("created_by",))
+        recorded("provider", "offers.Provider", exclude=("is_synthetic",))

@@ -11,3 +11,7 @@ class RegistryConfig(AppConfig):
         from equalfooting.audit.records import recorded
 
         recorded("state", "registry.State", lookup="iso3")
+        recorded("region", "registry.Region", lookup="m49")
+        recorded("group", "registry.Group", lookup="code")
+        recorded("organisation", "registry.Organisation", lookup="code")
+        recorded("source", "registry.ReferenceSource", lookup="file")

@@ -246,3 +246,19 @@ def test_on_a_mirror_every_write_is_refused(client: Client, focal_point_ken: obj
     with pytest.raises(MirrorReadOnly), transaction.atomic():
         audit_append(actor="system:test", action="x", object_type="x", object_id="1", state={})
     assert "read-only mirror" in client.get("/en/").content.decode()
+
+
+@pytest.mark.django_db
+def test_a_bundle_blanks_exactly_what_the_log_keeps_out_of_a_public_record() -> None:
+    """The digest a mirror checks leaves out the fields the bundle blanks, no more, no less:
+    otherwise a faithful bundle would be refused, or a blanked field would go unchecked."""
+    from equalfooting.audit.records import RECORDED, recorded_type
+    from equalfooting.transparency.mirror import _public_querysets
+
+    checked = set()
+    for queryset, blanks in _public_querysets():
+        object_type = recorded_type(queryset.model)
+        if object_type is not None:
+            assert set(blanks) == set(RECORDED[object_type].private), object_type
+            checked.add(object_type)
+    assert checked == {t for t, spec in RECORDED.items() if spec.bound}
