@@ -34,9 +34,10 @@ def register(commands: Subcommands) -> None:
     attest = actions.add_parser(
         "attest",
         help="after an upgrade: record every public row the log does not yet bind",
-        description="Append one audited entry for every public request, offer, ledger "
-        "transaction and State that no entry binds yet (rows written before entries carried "
-        "record digests), so that mirrors can check them. Run once after upgrading an "
+        description="Append one audited entry for every public row of the types the log proves "
+        "(requests, assessments, offers, rounds, the ledger, reference data…) that no entry "
+        "binds yet (rows written before entries carried record digests), so that mirrors can "
+        "check them. Run once after upgrading an "
         "installation from the first log format; running it again adds nothing.",
     )
     attest.set_defaults(func=cmd_audit_attest)

@@ -66,13 +66,13 @@ def forged(
     key: Any = None,
     change: Callable[[list[dict[str, Any]]], None] | None = None,
 ) -> Path:
-    """The bundle with one record changed (a region's name, unless told), re-signed with the
+    """The bundle with one record changed (a contributor's name, unless told), re-signed with the
     forger's own key (written into the manifest too), or with the source's own key, as if it
     had been stolen."""
     with tarfile.open(bundle) as tar:
         files = {m.name: tar.extractfile(m).read() for m in tar.getmembers()}  # type: ignore[union-attr]
     records = json.loads(files["records.json"])
-    (change or rename_a_region)(records)
+    (change or rename_a_contributor)(records)
     files["records.json"] = json.dumps(records, ensure_ascii=False, sort_keys=True).encode()
     manifest = json.loads(files["manifest.json"])
     key = key or Ed25519PrivateKey.generate()
@@ -95,9 +95,10 @@ def states_in(home: Path) -> int:
     return int(run("manage", "shell", "-c", script, home=home).stdout.split()[-1])
 
 
-def rename_a_region(records: list[dict[str, Any]]) -> None:
-    region = next(r for r in records if r["model"] == "registry.region")
-    region["fields"]["names"] = {"en": "Forged"}
+def rename_a_contributor(records: list[dict[str, Any]]) -> None:
+    # A kind of record no entry binds: only the signature can tell that it changed.
+    contributor = next(r for r in records if r["model"] == "fund.contributor")
+    contributor["fields"]["name"] = "Forged"
 
 
 def multiply_a_ledger_amount(records: list[dict[str, Any]]) -> None:
