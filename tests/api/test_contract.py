@@ -7,11 +7,14 @@ Examples are bounded and derandomised so the run is the same every time and take
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from hypothesis import HealthCheck, given, settings
 from schemathesis.checks import (
     not_a_server_error,
@@ -33,8 +36,20 @@ EXAMPLES = settings(
 
 
 @pytest.fixture
-def api_schema(db: Any) -> Any:
-    return schemathesis.openapi.from_wsgi("/api/v1/openapi.json", get_wsgi_application())
+def api_schema(db: Any) -> Iterator[Any]:
+    """The API as a WSGI application, without the per-request connection closing.
+
+    A WSGI handler closes the database connection when each request ends; inside a test that
+    connection holds the test's transaction (on PostgreSQL, closing it ends the test). Django's
+    own test client suspends the same handlers for the same reason.
+    """
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        yield schemathesis.openapi.from_wsgi("/api/v1/openapi.json", get_wsgi_application())
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
 
 
 @pytest.fixture
