@@ -7,6 +7,7 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class User(AbstractUser):
@@ -43,10 +44,10 @@ class Role(models.Model):
         TECHNICAL = "technical", _("Technical")
 
     class Status(models.TextChoices):
-        NOMINATED = "nominated", _("Nominated")
-        VERIFIED = "verified", _("Verified")
-        REJECTED = "rejected", _("Rejected")
-        REVOKED = "revoked", _("Revoked")
+        NOMINATED = "nominated", pgettext_lazy("role status", "Nominated")
+        VERIFIED = "verified", pgettext_lazy("role status", "Verified")
+        REJECTED = "rejected", pgettext_lazy("role status", "Rejected")
+        REVOKED = "revoked", pgettext_lazy("role status", "Revoked")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="roles"
@@ -113,10 +114,13 @@ class ApiToken(models.Model):
         WRITE = "write", _("Read and write")
 
     class Standing(models.TextChoices):
-        ACTIVE = "active", _("Active")
-        EXPIRED = "expired", _("Expired")
-        REVOKED = "revoked", _("Revoked")
-        SUPERSEDED = "superseded", _("Ended: the password or the second factor changed")
+        ACTIVE = "active", pgettext_lazy("token status", "Active")
+        EXPIRED = "expired", pgettext_lazy("token status", "Expired")
+        REVOKED = "revoked", pgettext_lazy("token status", "Revoked")
+        SUPERSEDED = (
+            "superseded",
+            pgettext_lazy("token status", "Ended: the password or the second factor changed"),
+        )
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="tokens"

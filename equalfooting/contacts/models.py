@@ -5,6 +5,7 @@ import hashlib
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class PointOfContact(models.Model):
@@ -15,9 +16,9 @@ class PointOfContact(models.Model):
         TECHNICAL = "technical", _("Technical")
 
     class Status(models.TextChoices):
-        NOMINATED = "nominated", _("Nominated")
-        VERIFIED = "verified", _("Verified")
-        WITHDRAWN = "withdrawn", _("Withdrawn")
+        NOMINATED = "nominated", pgettext_lazy("point of contact status", "Nominated")
+        VERIFIED = "verified", pgettext_lazy("point of contact status", "Verified")
+        WITHDRAWN = "withdrawn", pgettext_lazy("point of contact status", "Withdrawn")
 
     state = models.ForeignKey("registry.State", on_delete=models.PROTECT, related_name="contacts")
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)

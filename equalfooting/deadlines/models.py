@@ -5,13 +5,14 @@ from __future__ import annotations
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class DeadlineStatus(models.TextChoices):
-    OPEN = "open", _("Open")
-    MET = "met", _("Met")
-    LAPSED = "lapsed", _("Lapsed")
-    CANCELLED = "cancelled", _("No longer needed")
+    OPEN = "open", pgettext_lazy("deadline status", "Open")
+    MET = "met", pgettext_lazy("deadline status", "Met")
+    LAPSED = "lapsed", pgettext_lazy("deadline status", "Lapsed")
+    CANCELLED = "cancelled", pgettext_lazy("deadline status", "No longer needed")
 
 
 class Deadline(models.Model):

@@ -11,6 +11,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from equalfooting import permissions
 from equalfooting.audit.services import audit_append
@@ -181,7 +182,9 @@ def round_publish(*, actor: Any, round_: AllocationRound) -> AllocationRound:
     permissions.require(actor, "fund.manage")
     round_ = AllocationRound.objects.select_for_update().get(pk=round_.pk)
     if round_.status != AllocationRound.Status.PROPOSED:
-        raise TransitionNotAllowed(_("Only a proposed round can be published."))
+        raise TransitionNotAllowed(
+            pgettext("allocation round", "Only a proposed round can be published.")
+        )
     total = Decimal(round_.result["total"])
     if ledger.balance(ledger.AVAILABLE) < total:
         raise InvalidInput(
@@ -232,7 +235,9 @@ def round_discard(*, actor: Any, round_: AllocationRound) -> AllocationRound:
     permissions.require(actor, "fund.manage")
     round_ = AllocationRound.objects.select_for_update().get(pk=round_.pk)
     if round_.status != AllocationRound.Status.PROPOSED:
-        raise TransitionNotAllowed(_("Only a proposed round can be discarded."))
+        raise TransitionNotAllowed(
+            pgettext("allocation round", "Only a proposed round can be discarded.")
+        )
     round_.status = AllocationRound.Status.DISCARDED
     round_.save(update_fields=["status"])
     audit_append(

@@ -1,5 +1,6 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class PriorityEntry(models.Model):
@@ -7,9 +8,9 @@ class PriorityEntry(models.Model):
     legal restriction, so no State is left without help by a measure it does not control."""
 
     class Status(models.TextChoices):
-        WAITING = "waiting", _("Waiting")
-        TAKEN_UP = "taken_up", _("Taken up by the fund")
-        CLOSED = "closed", _("Closed")
+        WAITING = "waiting", pgettext_lazy("priority queue entry status", "Waiting")
+        TAKEN_UP = "taken_up", pgettext_lazy("priority queue entry status", "Taken up by the fund")
+        CLOSED = "closed", pgettext_lazy("priority queue entry status", "Closed")
 
     request = models.ForeignKey(
         "needs.AssistanceRequest", on_delete=models.PROTECT, related_name="priority_entries"
@@ -75,9 +76,9 @@ class Contribution(models.Model):
     """Money pledged, then paid, to the fund. Earmarked by theme at most — never by State."""
 
     class Status(models.TextChoices):
-        PLEDGED = "pledged", _("Pledged")
-        RECEIVED = "received", _("Received")
-        CANCELLED = "cancelled", _("Cancelled")
+        PLEDGED = "pledged", pgettext_lazy("contribution status", "Pledged")
+        RECEIVED = "received", pgettext_lazy("contribution status", "Received")
+        CANCELLED = "cancelled", pgettext_lazy("contribution status", "Cancelled")
 
     contributor = models.ForeignKey(
         Contributor, on_delete=models.PROTECT, related_name="contributions"
@@ -168,9 +169,9 @@ class Project(models.Model):
     """An approved project of a State, funded from its envelope or the priority queue."""
 
     class Status(models.TextChoices):
-        APPROVED = "approved", _("Approved")
-        IN_PROGRESS = "in_progress", _("In progress")
-        COMPLETED = "completed", _("Completed")
+        APPROVED = "approved", pgettext_lazy("project status", "Approved")
+        IN_PROGRESS = "in_progress", pgettext_lazy("project status", "In progress")
+        COMPLETED = "completed", pgettext_lazy("project status", "Completed")
 
     state = models.ForeignKey("registry.State", on_delete=models.PROTECT, related_name="projects")
     title = models.CharField(_("title"), max_length=200)
@@ -194,9 +195,9 @@ class AllocationRound(models.Model):
     """A run of the allocation formula: parameters, inputs with opaque keys, results."""
 
     class Status(models.TextChoices):
-        PROPOSED = "proposed", _("Proposed, under review")
-        PUBLISHED = "published", _("Published")
-        DISCARDED = "discarded", _("Discarded")
+        PROPOSED = "proposed", pgettext_lazy("allocation round status", "Proposed, under review")
+        PUBLISHED = "published", pgettext_lazy("allocation round status", "Published")
+        DISCARDED = "discarded", pgettext_lazy("allocation round status", "Discarded")
 
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.PROPOSED)
     inputs = models.JSONField()  # exactly what the formula saw: keys, never names
@@ -270,13 +271,13 @@ class Proposal(models.Model):
         PRIORITY = "priority", _("The priority queue (a legal restriction blocked a provider)")
 
     class Status(models.TextChoices):
-        DRAFT = "draft", _("Draft")
-        SUBMITTED = "submitted", _("Submitted")
-        UNDER_REVIEW = "under_review", _("Under review")
-        APPROVED = "approved", _("Approved")
-        REVISE = "revise", _("Revision requested")
-        DECLINED = "declined", _("Declined")
-        WITHDRAWN = "withdrawn", _("Withdrawn")
+        DRAFT = "draft", pgettext_lazy("proposal status", "Draft")
+        SUBMITTED = "submitted", pgettext_lazy("proposal status", "Submitted")
+        UNDER_REVIEW = "under_review", pgettext_lazy("proposal status", "Under review")
+        APPROVED = "approved", pgettext_lazy("proposal status", "Approved")
+        REVISE = "revise", pgettext_lazy("proposal status", "Revision requested")
+        DECLINED = "declined", pgettext_lazy("proposal status", "Declined")
+        WITHDRAWN = "withdrawn", pgettext_lazy("proposal status", "Withdrawn")
 
     state = models.ForeignKey("registry.State", on_delete=models.PROTECT, related_name="proposals")
     title = models.CharField(_("title"), max_length=200)
@@ -339,8 +340,8 @@ class ConflictDeclaration(models.Model):
 
 class Review(models.Model):
     class Status(models.TextChoices):
-        ASSIGNED = "assigned", _("Assigned")
-        SUBMITTED = "submitted", _("Submitted")
+        ASSIGNED = "assigned", pgettext_lazy("review status", "Assigned")
+        SUBMITTED = "submitted", pgettext_lazy("review status", "Submitted")
 
     class Recommendation(models.TextChoices):
         APPROVE = "approve", _("Approve")

@@ -16,7 +16,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 
 from equalfooting.core.numbers import money, number, percent
 from equalfooting.domain.allocation import AllocationError
@@ -67,7 +67,13 @@ def parameters(inputs: Mapping[str, Any]) -> list[tuple[str, str, str]]:
         if code == "envelope":
             text = money(value)
         elif code == "floors":
-            text = "; ".join(f"{group(g)}: {money(v)}" for g, v in sorted(value.items())) or "—"
+            # The pair and the separator are the reader's: French sets ':' and ';' apart.
+            pairs = (
+                pgettext("a group and its floor", "%(group)s: %(amount)s")
+                % {"group": group(g), "amount": money(v)}
+                for g, v in sorted(value.items())
+            )
+            text = pgettext("between two floors", "; ").join(pairs) or "—"
         elif code in ("base_share", "cap_share"):
             text = percent(value, 2 if _places(value) > 2 else 0)
         else:

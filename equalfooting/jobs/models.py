@@ -6,7 +6,7 @@ import uuid
 
 from django.conf import settings
 from django.db import models
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Job(models.Model):
@@ -20,10 +20,10 @@ class Job(models.Model):
     class Status(models.TextChoices):
         """The backend's own statuses (django.tasks' TaskResultStatus), named for people."""
 
-        READY = "ready", _("Queued")
-        RUNNING = "running", _("Running")
-        SUCCESSFUL = "successful", _("Done")
-        FAILED = "failed", _("Failed")
+        READY = "ready", pgettext_lazy("job status", "Queued")
+        RUNNING = "running", pgettext_lazy("job status", "Running")
+        SUCCESSFUL = "successful", pgettext_lazy("job status", "Done")
+        FAILED = "failed", pgettext_lazy("job status", "Failed")
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     # The dotted path of the function that does the work (one marked with `jobs.services.handler`).

@@ -3,15 +3,16 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Round(models.Model):
     """A matching round: published inputs, the optimiser's proposal, and the decisions."""
 
     class Status(models.TextChoices):
-        PROPOSED = "proposed", _("Proposed, under review")
-        PUBLISHED = "published", _("Published")
-        DISCARDED = "discarded", _("Discarded")
+        PROPOSED = "proposed", pgettext_lazy("matching round status", "Proposed, under review")
+        PUBLISHED = "published", pgettext_lazy("matching round status", "Published")
+        DISCARDED = "discarded", pgettext_lazy("matching round status", "Discarded")
 
     class Fairness(models.TextChoices):
         """The solver's fairness stage (`equalfooting match solve --fairness`)."""

@@ -9,7 +9,7 @@ from django.db.models import Sum
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext_noop, pgettext
 
 from equalfooting import permissions
 from equalfooting.accounts.selectors import focal_points_of, representatives_of
@@ -262,7 +262,9 @@ def round_publish(*, actor: Any, round_: Round) -> Round:
     permissions.require(actor, "round.run")
     round_ = Round.objects.select_for_update().get(pk=round_.pk)
     if round_.status != Round.Status.PROPOSED:
-        raise TransitionNotAllowed(_("Only a proposed round can be published."))
+        raise TransitionNotAllowed(
+            pgettext("matching round", "Only a proposed round can be published.")
+        )
     round_.status, round_.published_at = Round.Status.PUBLISHED, timezone.now()
     round_.save()
     audit_append(
@@ -302,7 +304,9 @@ def round_discard(*, actor: Any, round_: Round) -> Round:
     permissions.require(actor, "round.run")
     round_ = Round.objects.select_for_update().get(pk=round_.pk)
     if round_.status != Round.Status.PROPOSED:
-        raise TransitionNotAllowed(_("Only a proposed round can be discarded."))
+        raise TransitionNotAllowed(
+            pgettext("matching round", "Only a proposed round can be discarded.")
+        )
     round_.status = Round.Status.DISCARDED
     round_.save()
     audit_append(

@@ -4,13 +4,14 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class AssessmentStatus(models.TextChoices):
     """`Assessment.Status`, defined out here so the model's Meta can name it in a constraint."""
 
-    DRAFT = "draft", _("Draft")
-    SUBMITTED = "submitted", _("Submitted")
+    DRAFT = "draft", pgettext_lazy("self-assessment status", "Draft")
+    SUBMITTED = "submitted", pgettext_lazy("self-assessment status", "Submitted")
 
 
 class Assessment(models.Model):
@@ -109,17 +110,17 @@ class AssistanceRequest(models.Model):
         CRITICAL = "critical", _("Critical")
 
     class Status(models.TextChoices):
-        DRAFT = "draft", _("Draft")
-        SUBMITTED = "submitted", _("Submitted")
-        SCREENING = "screening", _("Screening")
-        RETURNED = "returned", _("Returned for information")
-        OPEN = "open", _("Open")
-        PARTLY_MATCHED = "partly_matched", _("Partly matched")
-        MATCHED = "matched", _("Matched")
-        IN_DELIVERY = "in_delivery", _("In delivery")
-        COMPLETED = "completed", _("Completed")
-        WITHDRAWN = "withdrawn", _("Withdrawn")
-        CLOSED_UNMET = "closed_unmet", _("Closed, unmet")
+        DRAFT = "draft", pgettext_lazy("request status", "Draft")
+        SUBMITTED = "submitted", pgettext_lazy("request status", "Submitted")
+        SCREENING = "screening", pgettext_lazy("request status", "Screening")
+        RETURNED = "returned", pgettext_lazy("request status", "Returned for information")
+        OPEN = "open", pgettext_lazy("request status", "Open")
+        PARTLY_MATCHED = "partly_matched", pgettext_lazy("request status", "Partly matched")
+        MATCHED = "matched", pgettext_lazy("request status", "Matched")
+        IN_DELIVERY = "in_delivery", pgettext_lazy("request status", "In delivery")
+        COMPLETED = "completed", pgettext_lazy("request status", "Completed")
+        WITHDRAWN = "withdrawn", pgettext_lazy("request status", "Withdrawn")
+        CLOSED_UNMET = "closed_unmet", pgettext_lazy("request status", "Closed, unmet")
 
     state = models.ForeignKey("registry.State", on_delete=models.PROTECT, related_name="requests")
     title = models.CharField(_("title"), max_length=200)

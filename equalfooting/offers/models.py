@@ -1,5 +1,6 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Provider(models.Model):
@@ -39,11 +40,11 @@ class Offer(models.Model):
     """
 
     class Status(models.TextChoices):
-        DRAFT = "draft", _("Draft")
-        PUBLISHED = "published", _("Published")
-        FULLY_BOOKED = "fully_booked", _("Fully booked")
-        CLOSED = "closed", _("Closed")
-        WITHDRAWN = "withdrawn", _("Withdrawn")
+        DRAFT = "draft", pgettext_lazy("offer status", "Draft")
+        PUBLISHED = "published", pgettext_lazy("offer status", "Published")
+        FULLY_BOOKED = "fully_booked", pgettext_lazy("offer status", "Fully booked")
+        CLOSED = "closed", pgettext_lazy("offer status", "Closed")
+        WITHDRAWN = "withdrawn", pgettext_lazy("offer status", "Withdrawn")
 
     provider = models.ForeignKey(Provider, on_delete=models.PROTECT, related_name="offers")
     title = models.CharField(_("title"), max_length=200)

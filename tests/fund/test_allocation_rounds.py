@@ -202,7 +202,7 @@ def test_a_round_is_worded_in_the_readers_language(
         assert english not in main, english
     assert "Test, 2025" in main  # a real source's name is shown as it was imported
     whole = client.get(f"/fr/fund/rounds/{round_.pk}/").content.decode()
-    assert "Pays les moins avancés: 3\u202f000,00\u00a0$US" in whole
+    assert "Pays les moins avancés\u00a0: 3\u202f000,00\u00a0$US" in whole
     assert "{'LDC'" not in whole and "fixé par la formule" in whole
 
 

@@ -144,6 +144,7 @@ def test_a_request_withdrawn_before_submission_is_in_no_public_figure(
     assert AssistanceRequest.objects.count() == 2
     assert client.get("/api/v1/figures").json()["requests"] == 1
     assert len(export(client, "requests")) == 1
-    assert tiles(client.get("/en/figures/").content.decode())["requests for assistance"] == "1"
+    # One request, so its label is in the singular.
+    assert tiles(client.get("/en/figures/").content.decode())["request for assistance"] == "1"
     # Nor is it shown to the public, any more than a draft is.
     assert client.get(f"/en/requests/{withdrawn.pk}/").status_code in (403, 404)
