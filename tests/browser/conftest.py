@@ -6,6 +6,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from tests.factories import PASSWORD, current_code
 
 CHROMIUM = Path(os.environ.get("EF_CHROMIUM", "/usr/bin/chromium"))
 # Screenshots worth keeping go here; CI sets EF_ARTIFACTS and keeps the folder (.ci/run).
@@ -61,3 +64,24 @@ def keep_screenshot(page: Any, name: str, *, full_page: bool = True) -> Path:
     shot = ARTIFACTS / f"{name}.png"
     page.screenshot(path=str(shot), full_page=full_page)
     return shot
+
+
+def sign_in(context: Any, base: str, username: str | None) -> None:
+    """Sign the context's person in, with a second factor where the account has a device.
+
+    The code is read before the browser starts: the live server shares this thread's database
+    connection, so the test must not query the database while a page is being served."""
+    if username is None:
+        return
+    device = TOTPDevice.objects.filter(user__username=username, confirmed=True).first()
+    code = current_code(device) if device else None
+    page = context.new_page()
+    page.goto(f"{base}/en/account/login/")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("form.stacked button[type=submit]")
+    if code:
+        page.fill("input[name=token]", code)
+        page.click("form.stacked button[type=submit]")
+    page.wait_for_url(f"{base}/en/my-work/")
+    page.close()

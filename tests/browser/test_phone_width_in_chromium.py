@@ -17,10 +17,8 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from tests.browser.conftest import keep_screenshot
-from tests.factories import PASSWORD, current_code
+from tests.browser.conftest import keep_screenshot, sign_in
 from tests.site_pages import PEOPLE, build_scenario, page_paths
 
 pytestmark = pytest.mark.browser
@@ -48,27 +46,6 @@ def scenario(settings: Any) -> dict[str, Any]:
     return build_scenario(settings)
 
 
-def _sign_in(context: Any, base: str, username: str | None) -> None:
-    """Sign the context's person in, with a second factor where the account has a device.
-
-    The code is read before the browser starts: the live server shares this thread's database
-    connection, so the test must not query the database while a page is being served."""
-    if username is None:
-        return
-    device = TOTPDevice.objects.filter(user__username=username, confirmed=True).first()
-    code = current_code(device) if device else None
-    page = context.new_page()
-    page.goto(f"{base}/en/account/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("form.stacked button[type=submit]")
-    if code:
-        page.fill("input[name=token]", code)
-        page.click("form.stacked button[type=submit]")
-    page.wait_for_url(f"{base}/en/my-work/")
-    page.close()
-
-
 def test_no_page_scrolls_sideways_on_a_phone(
     browser: Any, live_server: Any, scenario: dict[str, Any]
 ) -> None:
@@ -78,7 +55,7 @@ def test_no_page_scrolls_sideways_on_a_phone(
     broken: list[tuple[str, str]] = []
     for who, username in PEOPLE.items():
         context = browser.new_context(viewport={"width": WIDTH, "height": HEIGHT})
-        _sign_in(context, live_server.url, username)
+        sign_in(context, live_server.url, username)
         page = context.new_page()
         for path in paths:
             response = page.goto(live_server.url + path)
