@@ -2,9 +2,16 @@
 
     python bench/match.py --requests 10000 --offers 2000 --seed 1 [--fairness max-min-state]
     python bench/match.py --requests 2000 --offers 400 --fairness max-min-state --largest-units
+    python bench/match.py --compare-lp [--requests 4000 --offers 800]
 
 About 20 compatible offers per request: one theme in six, two languages in ten, one or two
 modalities in three, and date windows that overlap about three times in five.
+
+`--compare-lp` times `equalfooting match solve` end to end as a process (reading problem.json,
+writing solution.json) against SciPy's HiGHS interior-point method solving the transportation
+LP of the same problem in a process of its own (offers with one or two themes and languages),
+and checks that the solution's bound, which the flow proves without a second solver, is the
+LP optimum.
 """
 
 from __future__ import annotations
@@ -14,9 +21,12 @@ import datetime as dt
 import json
 import random
 import resource
+import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -34,10 +44,17 @@ def window(rng: random.Random, length: int) -> tuple[dt.date, dt.date]:
 
 
 def instance(
-    n_requests: int, n_offers: int, seed: int, fairness: str, *, largest: bool = False
+    n_requests: int,
+    n_offers: int,
+    seed: int,
+    fairness: str,
+    *,
+    largest: bool = False,
+    varied: bool = False,
 ) -> matching.Problem:
     """`largest`: units scaled so the largest requests have the largest units allowed
-    (matching.MAX_UNITS); the fairness stage's time must not grow with them."""
+    (matching.MAX_UNITS); the fairness stage's time must not grow with them. `varied`: offers
+    have one or two themes and one or two languages."""
     rng = random.Random(seed)  # noqa: S311 - synthetic benchmark data
     scale = matching.MAX_UNITS // 40 if largest else 1
     requests = []
@@ -63,8 +80,8 @@ def instance(
             matching.Offer(
                 id=f"o{j}",
                 provider=f"P{j % 300}",
-                themes=frozenset([rng.choice(THEMES)]),
-                languages=frozenset(rng.sample(LANGUAGES, 2)),
+                themes=frozenset(rng.sample(THEMES, rng.randint(1, 2) if varied else 1)),
+                languages=frozenset(rng.sample(LANGUAGES, rng.randint(1, 2) if varied else 2)),
                 modalities=frozenset(rng.sample(MODALITIES, rng.randint(1, 2))),
                 capacity=min(rng.randint(20, 200) * scale, matching.MAX_UNITS),
                 start=start,
@@ -74,10 +91,111 @@ def instance(
     return matching.Problem(tuple(requests), tuple(offers), fairness)
 
 
+def problem_json(problem: matching.Problem) -> dict[str, Any]:
+    """The published round format that `match solve` reads."""
+
+    def dates(item: matching.Request | matching.Offer) -> dict[str, str]:
+        return {k: v.isoformat() for k, v in (("start", item.start), ("end", item.end)) if v}
+
+    return {
+        "fairness": problem.fairness,
+        "requests": [
+            {
+                "id": r.id,
+                "state": r.state,
+                "theme": r.theme,
+                "languages": sorted(r.languages),
+                "modalities": sorted(r.modalities),
+                "units": r.units,
+                "weight": r.weight,
+                **dates(r),
+            }
+            for r in problem.requests
+        ],
+        "offers": [
+            {
+                "id": o.id,
+                "provider": o.provider,
+                "themes": sorted(o.themes),
+                "languages": sorted(o.languages),
+                "modalities": sorted(o.modalities),
+                "capacity": o.capacity,
+                **dates(o),
+            }
+            for o in problem.offers
+        ],
+    }
+
+
+def lp_optimum(path: Path) -> int:
+    """In its own process: the transportation LP of the problem in `path`, solved with SciPy's
+    HiGHS interior-point method; prints its optimum and the solver's time as JSON."""
+    import numpy as np
+    from scipy.optimize import linprog
+    from scipy.sparse import coo_matrix
+
+    problem = matching.parse_problem(json.loads(path.read_text(encoding="utf-8")))
+    began = time.perf_counter()
+    edges = matching.compatibility(problem)
+    variables = [(i, j) for i, js in enumerate(edges) for j in js]
+    n_requests = len(problem.requests)
+    # Rows: Σ_o x_ro ≤ units_r, then Σ_r x_ro ≤ capacity_o.
+    rows = [i for i, _ in variables] + [n_requests + j for _, j in variables]
+    cols = list(range(len(variables))) * 2
+    matrix = coo_matrix(
+        ([1.0] * len(rows), (rows, cols)), shape=(n_requests + len(problem.offers), len(variables))
+    ).tocsr()
+    rhs = np.array([r.units for r in problem.requests] + [o.capacity for o in problem.offers])
+    cost = np.array([-problem.requests[i].weight for i, _ in variables])
+    result = linprog(cost, A_ub=matrix, b_ub=rhs, bounds=(0, None), method="highs-ipm")
+    seconds = time.perf_counter() - began
+    if result.status != 0:
+        print(json.dumps({"error": result.message}))
+        return 1
+    print(json.dumps({"optimum": float(-result.fun), "seconds": seconds}))
+    return 0
+
+
+def compare_lp(problem: matching.Problem) -> dict[str, Any]:
+    with tempfile.TemporaryDirectory() as folder:
+        source, target = Path(folder) / "problem.json", Path(folder) / "solution.json"
+        source.write_text(json.dumps(problem_json(problem)), encoding="utf-8")
+        command = [sys.executable, "-m", "equalfooting.cli", "match", "solve"]
+        began = time.perf_counter()
+        subprocess.run(
+            [*command, "--input", str(source), "--output", str(target)],
+            check=True,
+            capture_output=True,
+        )
+        solve_seconds = time.perf_counter() - began
+        solution = json.loads(target.read_text(encoding="utf-8"))
+        began = time.perf_counter()
+        lp_run = subprocess.run(
+            [sys.executable, __file__, "--lp-only", str(source)],
+            check=True,
+            capture_output=True,
+            text=True,
+        )
+        lp_process_seconds = time.perf_counter() - began
+    lp = json.loads(lp_run.stdout)
+    return {
+        "match_solve_process_seconds": round(solve_seconds, 3),
+        "highs_ipm_seconds": round(lp["seconds"], 3),
+        "highs_ipm_process_seconds": round(lp_process_seconds, 3),
+        "ratio": round(solve_seconds / lp["seconds"], 3),
+        "ratio_target": 0.25,
+        "objective": solution["objective"],
+        "bound": solution["bound"],
+        "lp_optimum": round(lp["optimum"], 9),
+        "bound_over_lp_optimum": round(solution["bound"] / lp["optimum"], 9),
+        "objective_over_bound": round(solution["objective"] / solution["bound"], 9),
+    }
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--requests", type=int, default=10_000)
-    parser.add_argument("--offers", type=int, default=2_000)
+    parser.add_argument("--requests", type=int, help="10,000 (4,000 with --compare-lp)")
+    parser.add_argument("--offers", type=int, help="2,000 (800 with --compare-lp)")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--fairness", choices=matching.FAIRNESS, default="none")
     parser.add_argument(
@@ -85,7 +203,22 @@ def main() -> int:
         action="store_true",
         help=f"scale units so the largest requests have {matching.MAX_UNITS:,}, the maximum",
     )
+    parser.add_argument(
+        "--compare-lp",
+        action="store_true",
+        help="time `match solve` as a process against HiGHS's interior-point LP in its own",
+    )
+    parser.add_argument("--lp-only", type=Path, help=argparse.SUPPRESS)  # the LP's own process
     args = parser.parse_args()
+    if args.lp_only:
+        return lp_optimum(args.lp_only)
+    if args.compare_lp:
+        requests, offers = args.requests or 4_000, args.offers or 800
+        problem = instance(requests, offers, args.seed, "none", varied=True)
+        figures = {"requests": requests, "offers": offers, "seed": args.seed}
+        print(json.dumps({**figures, **compare_lp(problem)}))
+        return 0
+    args.requests, args.offers = args.requests or 10_000, args.offers or 2_000
     problem = instance(
         args.requests, args.offers, args.seed, args.fairness, largest=args.largest_units
     )

@@ -26,9 +26,10 @@ def register(commands: Subcommands) -> None:
         description="Read problem.json ({requests, offers, fairness, exclusions}), compute the "
         "optimal assignment of units (min-cost flow; optional max-min fairness across States), "
         "never over an excluded pair (declined in an earlier round), and write "
-        "solution.json with the assignments, objective, LP bound, first-come-first-served "
-        "baseline and an explanation per request. Needs no database. Exit 2 names the record "
-        "at fault in bad input. The method is in docs/methodology-matching.md.",
+        "solution.json with the assignments, objective, the bound the flow proves (LP "
+        "duality), first-come-first-served baseline and an explanation per request. Needs no "
+        "database. Exit 2 names the record at fault in bad input. The method is in "
+        "docs/methodology-matching.md.",
     )
     solve.add_argument("--input", required=True, help="problem file (JSON)")
     solve.add_argument("--output", required=True, help="solution file to write, or - for stdout")
@@ -59,7 +60,7 @@ def cmd_match_solve(args: argparse.Namespace) -> int:
     text = json.dumps(solution, ensure_ascii=False, indent=2, sort_keys=False) + "\n"
     write_text(args.output, text)
     print(
-        f"objective {solution['objective']} (LP bound {solution['bound']}, "
+        f"objective {solution['objective']} (proven bound {solution['bound']}, "
         f"first-come-first-served {solution['greedy_objective']}); "
         f"{len(solution['assignments'])} assignments",
         file=sys.stderr,

@@ -284,19 +284,28 @@ def compatible(request: Request, offer: Offer) -> bool:
 def compatibility(problem: Problem) -> list[list[int]]:
     """For each request (in input order), the indices of the offers it may be matched with, in
     order: the compatible ones, less the excluded pairs."""
-    by_theme: dict[str, list[int]] = {}
+    # Index the offers by (theme, language): a request then looks only at offers that share
+    # both with it, not at every offer of its theme.
+    by_topic: dict[tuple[str, str], list[int]] = {}
     for j, offer in enumerate(problem.offers):
         for theme in offer.themes:
-            by_theme.setdefault(theme, []).append(j)
+            for language in offer.languages:
+                by_topic.setdefault((theme, language), []).append(j)
     excluded = problem.exclusions
-    return [
-        [
-            j
-            for j in by_theme.get(r.theme, [])
-            if compatible(r, problem.offers[j]) and (r.id, problem.offers[j].id) not in excluded
-        ]
-        for r in problem.requests
-    ]
+    edges = []
+    for r in problem.requests:
+        lists = [by_topic.get((r.theme, language), []) for language in r.languages] or [[]]
+        candidates = lists[0] if len(lists) == 1 else sorted({j for js in lists for j in js})
+        # (No language at all: the list is empty, as compatible() would find.)
+        edges.append(
+            [
+                j
+                for j in candidates
+                if compatible(r, problem.offers[j])
+                and (not excluded or (r.id, problem.offers[j].id) not in excluded)
+            ]
+        )
+    return edges
 
 
 # --- Solving ----------------------------------------------------------------------------
@@ -338,53 +347,126 @@ def _network(problem: Problem, edges: list[list[int]]) -> _Network:
     return _Network(problem, edges, states, servable)
 
 
-def _solve_flow(net: _Network, lower: Mapping[str, int], *, with_costs: bool) -> list[int] | None:
-    """Flow on each request ─▶ offer arc (in edge order), or None when the bounds are infeasible."""
-    # OR-Tools loads a large native library: only the commands and jobs that solve pay for it.
+@dataclass
+class _Flow:
+    """A solved network: every arc (tail, head, capacity, scaled cost, flow) and the supplies.
+
+    Kept whole so that the optimum can prove itself (`_certified_bound`) without a second
+    solver."""
+
+    tails: Any  # numpy arrays, one entry per arc
+    heads: Any
+    capacities: Any
+    costs: Any
+    flows: Any
+    supplies: Any
+    pairs: slice  # the request ─▶ offer arcs, in edge order
+    weights: Any  # the exact weight of each request ─▶ offer arc
+
+    def pair_flows(self) -> list[int]:
+        return [int(units) for units in self.flows[self.pairs]]
+
+
+def _solve_flow(net: _Network, lower: Mapping[str, int], *, with_costs: bool) -> _Flow | None:
+    """The min-cost flow with these lower bounds, or None when they are infeasible."""
+    # OR-Tools loads a large native library, numpy a smaller one: only the commands and jobs
+    # that solve pay for them.
+    import numpy as np
     from ortools.graph.python import min_cost_flow
 
     problem = net.problem
-    flow = min_cost_flow.SimpleMinCostFlow()
     total = sum(net.servable.values())
-    supplies = [0] * (2 + len(net.states) + len(problem.requests) + len(problem.offers))
+    supplies = np.zeros(2 + len(net.states) + len(problem.requests) + len(problem.offers), np.int64)
     supplies[net.source] = total
     supplies[net.sink] = -total
-    flow.add_arc_with_capacity_and_unit_cost(net.source, net.sink, total, 0)  # help not given
     state_index = {s: k for k, s in enumerate(net.states)}
+    tails: list[int] = [net.source]
+    heads: list[int] = [net.sink]
+    capacities: list[int] = [total]  # help not given
     for k, state in enumerate(net.states):
         low = lower.get(state, 0)
         # A lower bound l on source ─▶ State: l units leave the source for the State up front.
-        flow.add_arc_with_capacity_and_unit_cost(
-            net.source, net.state_node(k), net.servable[state] - low, 0
-        )
+        tails.append(net.source)
+        heads.append(net.state_node(k))
+        capacities.append(net.servable[state] - low)
         supplies[net.source] -= low
         supplies[net.state_node(k)] += low
-    arcs: list[int] = []
     for i, r in enumerate(problem.requests):
-        if not net.edges[i]:
-            continue
-        flow.add_arc_with_capacity_and_unit_cost(
-            net.state_node(state_index[r.state]), net.request_node(i), r.units, 0
-        )
-        cost = -round(r.weight * COST_SCALE) if with_costs else 0
-        for j in net.edges[i]:
-            arcs.append(
-                flow.add_arc_with_capacity_and_unit_cost(
-                    net.request_node(i),
-                    net.offer_node(j),
-                    min(r.units, problem.offers[j].capacity),
-                    cost,
-                )
-            )
+        if net.edges[i]:
+            tails.append(net.state_node(state_index[r.state]))
+            heads.append(net.request_node(i))
+            capacities.append(r.units)
     for j, offer in enumerate(problem.offers):
-        flow.add_arc_with_capacity_and_unit_cost(net.offer_node(j), net.sink, offer.capacity, 0)
-    for node, supply in enumerate(supplies):
-        if supply:
-            flow.set_node_supply(node, supply)
-    status = flow.solve()
-    if status != flow.OPTIMAL:
+        tails.append(net.offer_node(j))
+        heads.append(net.sink)
+        capacities.append(offer.capacity)
+    first_pair = len(tails)
+    weights: list[float] = []
+    for i, r in enumerate(problem.requests):
+        for j in net.edges[i]:
+            tails.append(net.request_node(i))
+            heads.append(net.offer_node(j))
+            capacities.append(min(r.units, problem.offers[j].capacity))
+            weights.append(r.weight)
+    pairs = slice(first_pair, len(tails))
+    costs = np.zeros(len(tails), np.int64)
+    exact = np.array(weights, dtype=np.float64)
+    if with_costs:
+        costs[pairs] = -np.round(exact * COST_SCALE).astype(np.int64)
+    arrays = (np.array(tails, np.int32), np.array(heads, np.int32), np.array(capacities, np.int64))
+    flow = min_cost_flow.SimpleMinCostFlow()
+    arcs = flow.add_arcs_with_capacity_and_unit_cost(*arrays, costs)
+    flow.set_nodes_supplies(np.arange(len(supplies), dtype=np.int32), supplies)
+    if flow.solve() != flow.OPTIMAL:
         return None
-    return [flow.flow(a) for a in arcs]
+    return _Flow(*arrays, costs, flow.flows(arcs), supplies, pairs, exact)
+
+
+def _certified_bound(solved: _Flow) -> float:
+    """An upper bound on Σ weight × units over every fractional assignment, proved by the flow.
+
+    Linear-programming duality: the network problem min Σ cost × flow has the dual
+    max Σ supply_v × y_v − Σ capacity_a × μ_a subject to y_tail − y_head − μ_a ≤ cost_a, μ ≥ 0,
+    and any feasible (y, μ) bounds the minimum from below. At an optimal flow the residual
+    graph has no negative cycle, so shortest distances d from a virtual root exist, and
+    y = −d / scale with μ_a = max(0, y_tail − y_head − cost_a) is feasible — for the exact,
+    unscaled costs too, since μ absorbs any rounding. Its value is therefore a true bound, and
+    equals the optimum when the weights scale exactly; no second solver is needed.
+    """
+    # numpy is loaded by _solve_flow already.
+    import numpy as np
+
+    f = solved.flows
+    # Residual arcs: forward where flow < capacity, backward (negated cost) where flow > 0.
+    forward = f < solved.capacities
+    backward = f > 0
+    tails = np.concatenate([solved.tails[forward], solved.heads[backward]])
+    heads = np.concatenate([solved.heads[forward], solved.tails[backward]])
+    costs = np.concatenate([solved.costs[forward], -solved.costs[backward]])
+    nodes = len(solved.supplies)
+    distance = np.zeros(nodes, np.int64)  # the virtual root reaches every node at cost 0
+    if len(heads) == 0:
+        return 0.0  # nothing to carry: nothing to bound
+    order = np.argsort(heads, kind="stable")
+    tails, heads, costs = tails[order], heads[order], costs[order]
+    reached, starts = np.unique(heads, return_index=True)
+    # Bellman–Ford, one vectorised sweep of every arc per round; at most one round per node.
+    for _ in range(nodes + 1):
+        best = np.minimum.reduceat(distance[tails] + costs, starts)
+        improved = best < distance[reached]
+        if not improved.any():
+            break
+        distance[reached[improved]] = best[improved]
+    else:
+        raise RuntimeError("the flow is not optimal: its residual graph has a negative cycle")
+    y = -distance.astype(np.float64) / COST_SCALE
+    exact_costs = np.zeros(len(solved.tails), np.float64)
+    exact_costs[solved.pairs] = -solved.weights
+    mu = np.maximum(0.0, y[solved.tails] - y[solved.heads] - exact_costs)
+    dual = math.fsum(solved.supplies.astype(np.float64) * y) - math.fsum(
+        solved.capacities.astype(np.float64) * mu
+    )
+    return max(0.0, -dual)
 
 
 def _lower_bounds(net: _Network, share: Fraction) -> dict[str, int]:
@@ -445,52 +527,6 @@ def _max_min_share(net: _Network) -> Fraction:
     return low
 
 
-def _lp_bound(net: _Network, lower: Mapping[str, int]) -> float:
-    """Upper bound on Σ weight × units from the LP relaxation (SciPy's HiGHS)."""
-    # SciPy takes a second to import; the bound is computed only when a report asks for it.
-    import numpy as np
-    from scipy.optimize import linprog
-    from scipy.sparse import coo_matrix
-
-    problem = net.problem
-    variables = [(i, j) for i, js in enumerate(net.edges) for j in js]
-    if not variables:
-        return 0.0
-    n = len(variables)
-    rows: list[int] = []
-    cols: list[int] = []
-    vals: list[float] = []
-    # Rows: Σ_o x_ro ≤ units_r; Σ_r x_ro ≤ capacity_o; −Σ_{r of s} x_ro ≤ −lower_s.
-    request_row: dict[int, int] = {}
-    row = 0
-    for i, js in enumerate(net.edges):
-        if js:
-            request_row[i] = row
-            row += 1
-    offer_row = {j: row + j for j in range(len(problem.offers))}
-    row += len(problem.offers)
-    state_row = {s: row + k for k, s in enumerate(net.states)}
-    row += len(net.states)
-    rhs = (
-        [problem.requests[i].units for i in request_row]
-        + [o.capacity for o in problem.offers]
-        + [-lower.get(s, 0) for s in net.states]
-    )
-    for v, (i, j) in enumerate(variables):
-        rows += [request_row[i], offer_row[j], state_row[problem.requests[i].state]]
-        cols += [v, v, v]
-        vals += [1.0, 1.0, -1.0]
-    matrix = coo_matrix((vals, (rows, cols)), shape=(row, n)).tocsr()
-    cost = np.array([-problem.requests[i].weight for i, _j in variables])
-    # Interior point: on large instances far faster than simplex for this degenerate LP.
-    result = linprog(
-        cost, A_ub=matrix, b_ub=np.array(rhs, dtype=float), bounds=(0, None), method="highs-ipm"
-    )
-    if result.status != 0:
-        raise RuntimeError(f"the LP relaxation failed: {result.message}")
-    return float(-result.fun)
-
-
 def greedy(problem: Problem, edges: Sequence[Sequence[int]] | None = None) -> list[Assignment]:
     """First come, first served: requests in input order take what their offers have left."""
     edges = edges if edges is not None else compatibility(problem)
@@ -522,8 +558,9 @@ def solve(problem: Problem) -> Solution:
     if problem.fairness == "max-min-state":
         share = _max_min_share(net)
         lower = _lower_bounds(net, share)
-    flows = _solve_flow(net, lower, with_costs=True)
-    assert flows is not None, "lower bounds found feasible must stay feasible"
+    solved = _solve_flow(net, lower, with_costs=True)
+    assert solved is not None, "lower bounds found feasible must stay feasible"
+    flows = solved.pair_flows()
     assignments = []
     position = 0
     for i, r in enumerate(problem.requests):
@@ -539,7 +576,7 @@ def solve(problem: Problem) -> Solution:
     solution = Solution(
         assignments=tuple(assignments),
         objective=value(problem, assignments),
-        bound=_lp_bound(net, lower),
+        bound=_certified_bound(solved),
         greedy_objective=value(problem, greedy(problem, edges)),
         fairness=problem.fairness,
         min_share=share,
@@ -590,9 +627,13 @@ def reasons(
     for a in solution.assignments:
         used[a.offer] = used.get(a.offer, 0) + a.units
         by_request.setdefault(a.request, []).append(a)
+    excluded_from: dict[str, set[str]] = {}
+    for rid, oid in problem.exclusions:
+        excluded_from.setdefault(rid, set()).add(oid)
     found: dict[str, dict[str, Any]] = {}
     for i, r in enumerate(problem.requests):
-        excluded = [o for o in problem.offers if (r.id, o.id) in problem.exclusions]
+        left_out = excluded_from.get(r.id)
+        excluded = [o for o in problem.offers if o.id in left_out] if left_out else []
         excluded_ids = [o.id for o in excluded]
         if not edges[i]:
             declined = [o.id for o in excluded if compatible(r, o)]

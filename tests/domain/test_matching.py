@@ -187,6 +187,8 @@ def test_with_fairness_the_share_and_objective_are_the_exact_optimum(data: dict[
     expected = reference(data, {s: math.ceil(share * u) for s, u in amounts.items()})
     assert expected is not None
     assert solution.objective == pytest.approx(expected, abs=1e-6)
+    # The bound the flow proves holds the lower bounds too.
+    assert solution.bound == pytest.approx(expected, abs=1e-6)
 
 
 @settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -600,3 +602,61 @@ def test_the_share_search_takes_few_flows_for_the_largest_unit_counts(
     assert after["A"] + after["B"] > m.MAX_UNITS // 2  # and the next share is not
     # The logarithm of the unit count (about 20 bisections), not a million candidates.
     assert calls <= 2 * 21 + 8
+
+
+# --- The bound the flow proves -----------------------------------------------------------
+
+
+def two_requests_one_offer(weights: tuple[float, float]) -> dict[str, Any]:
+    request = {"theme": "t", "languages": ["en"], "modalities": ["online"], "units": 3}
+    return {
+        "requests": [
+            {**request, "id": "a", "state": "A", "weight": weights[0]},
+            {**request, "id": "b", "state": "B", "weight": weights[1]},
+        ],
+        "offers": [
+            {
+                "id": "o",
+                "provider": "P",
+                "themes": ["t"],
+                "languages": ["en"],
+                "modalities": ["online"],
+                "capacity": 4,
+            }
+        ],
+    }
+
+
+def test_the_bound_holds_for_weights_the_solver_must_round() -> None:
+    # A third cannot be scaled to an integer cost exactly; the bound is evaluated with the
+    # exact weights, so it still bounds the true optimum (3 × 1/3 + 1 × 2/7, or the reverse).
+    data = two_requests_one_offer((1 / 3, 2 / 7))
+    solution = m.solve(m.parse_problem(data))
+    optimum = 3 * (1 / 3) + 1 * (2 / 7)
+    assert solution.objective == pytest.approx(optimum, rel=1e-12)
+    assert solution.bound >= optimum - 1e-12
+    assert solution.bound == pytest.approx(optimum, rel=1e-6)
+
+
+def test_a_flow_that_is_not_optimal_proves_no_bound() -> None:
+    # Send the offer's units to the lighter request: the residual network then has a negative
+    # cycle (take a unit back from b, give it to a), and the certificate refuses to exist.
+    problem = m.parse_problem(two_requests_one_offer((2.0, 1.0)))
+    net = m._network(problem, m.compatibility(problem))
+    solved = m._solve_flow(net, {}, with_costs=True)
+    assert solved is not None
+    assert m._certified_bound(solved) == pytest.approx(2.0 * 3 + 1.0 * 1)
+    pairs = range(solved.pairs.start, solved.pairs.stop)
+    heavy, light = pairs  # a ─▶ o, then b ─▶ o
+    moved = int(solved.flows[heavy]) - 1
+    solved.flows[heavy] -= moved
+    solved.flows[light] += moved
+    # Keep the path source ─▶ State ─▶ request of each pair consistent with its new flow.
+    for pair, change in ((heavy, -moved), (light, moved)):
+        node = solved.tails[pair]
+        while node != net.source:
+            (arc,) = [a for a in range(len(solved.tails)) if solved.heads[a] == node]
+            solved.flows[arc] += change
+            node = solved.tails[arc]
+    with pytest.raises(RuntimeError, match="not optimal"):
+        m._certified_bound(solved)
