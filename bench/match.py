@@ -135,7 +135,6 @@ def lp_optimum(path: Path) -> int:
     from scipy.sparse import coo_matrix
 
     problem = matching.parse_problem(json.loads(path.read_text(encoding="utf-8")))
-    began = time.perf_counter()
     edges = matching.compatibility(problem)
     variables = [(i, j) for i, js in enumerate(edges) for j in js]
     n_requests = len(problem.requests)
@@ -147,6 +146,7 @@ def lp_optimum(path: Path) -> int:
     ).tocsr()
     rhs = np.array([r.units for r in problem.requests] + [o.capacity for o in problem.offers])
     cost = np.array([-problem.requests[i].weight for i, _ in variables])
+    began = time.perf_counter()  # the solver alone: the strictest comparison for match solve
     result = linprog(cost, A_ub=matrix, b_ub=rhs, bounds=(0, None), method="highs-ipm")
     seconds = time.perf_counter() - began
     if result.status != 0:

@@ -160,6 +160,8 @@ class LedgerTransaction(models.Model):
         constraints = [
             models.CheckConstraint(name="transaction_positive", condition=models.Q(amount__gt=0))
         ]
+        # A project's moves are read by its reference (its page, the IATI file), in ledger order.
+        indexes = [models.Index(fields=["reference", "at"], name="transaction_reference_at")]
 
     def __str__(self) -> str:
         return f"{self.kind} {self.amount}: {self.credit_id} → {self.debit_id}"

@@ -7,10 +7,11 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime
 from decimal import Decimal
 from functools import cache
+from itertools import islice
 from pathlib import Path
 from typing import Any
 
@@ -42,6 +43,9 @@ TRANSACTION_TYPES: dict[str, str] = {
     LedgerTransaction.Kind.COMMITMENT: "2",
     LedgerTransaction.Kind.DISBURSEMENT: "3",
 }
+# Projects are read this many at a time, each batch's ledger moves in one query: the file's
+# cost grows with the data, never one query per project.
+BATCH = 2000
 PROVIDER_TYPES = {
     "state": "10",
     "un_entity": "40",
@@ -137,34 +141,49 @@ def _activity(
     return activity
 
 
+def _project_activity(project: Project, rows: list[tuple[str, str, Decimal]]) -> etree._Element:
+    start = rows[0][1] if rows else project.created_at.date().isoformat()
+    proposal = getattr(project, "proposal", None)
+    theme = proposal.theme if proposal else "incident"
+    return _activity(
+        identifier=f"{reporting_org_ref()}-{project.reference}",
+        title=project.title,
+        description="A project funded by the assistance fund of the mechanism.",
+        status=COMPLETED if project.status == Project.Status.COMPLETED else IMPLEMENTATION,
+        start=start,
+        end=None,
+        country=project.state.iso2,
+        theme=theme,
+        participants=[
+            ("1", "Equal Footing assistance fund", reporting_org_ref(), "40"),
+            ("4", project.state.name, None, "10"),
+        ],
+        budget=project.committed if project.committed else None,
+        transactions=rows,
+        updated=project.created_at.isoformat(timespec="seconds"),
+    )
+
+
+def _moves_of(projects: Sequence[Project]) -> dict[str, list[tuple[str, str, Decimal]]]:
+    """The reported ledger moves of these projects, by project reference, in ledger order."""
+    moves: dict[str, list[tuple[str, str, Decimal]]] = {p.reference: [] for p in projects}
+    rows = (
+        LedgerTransaction.objects.filter(reference__in=moves, kind__in=TRANSACTION_TYPES)
+        .order_by("reference", "at", "pk")
+        .values_list("reference", "kind", "at", "amount")
+    )
+    for reference, kind, at, amount in rows:
+        moves[reference].append((TRANSACTION_TYPES[kind], at.date().isoformat(), amount))
+    return moves
+
+
 def activities() -> Iterator[etree._Element]:
-    for project in Project.objects.select_related("state").order_by("pk").iterator(chunk_size=2000):
-        moves = LedgerTransaction.objects.filter(reference=project.reference).order_by("at", "pk")
-        rows = [
-            (TRANSACTION_TYPES[m.kind], m.at.date().isoformat(), m.amount)
-            for m in moves
-            if m.kind in TRANSACTION_TYPES
-        ]
-        start = rows[0][1] if rows else project.created_at.date().isoformat()
-        proposal = getattr(project, "proposal", None)
-        theme = proposal.theme if proposal else "incident"
-        yield _activity(
-            identifier=f"{reporting_org_ref()}-{project.reference}",
-            title=project.title,
-            description="A project funded by the assistance fund of the mechanism.",
-            status=COMPLETED if project.status == Project.Status.COMPLETED else IMPLEMENTATION,
-            start=start,
-            end=None,
-            country=project.state.iso2,
-            theme=theme,
-            participants=[
-                ("1", "Equal Footing assistance fund", reporting_org_ref(), "40"),
-                ("4", project.state.name, None, "10"),
-            ],
-            budget=project.committed if project.committed else None,
-            transactions=rows,
-            updated=project.created_at.isoformat(timespec="seconds"),
-        )
+    projects = Project.objects.select_related("state", "proposal").order_by("pk").iterator(BATCH)
+    # (itertools.batched would say this from Python 3.12.)
+    while batch := list(islice(projects, BATCH)):
+        moves = _moves_of(batch)
+        for project in batch:
+            yield _project_activity(project, moves[project.reference])
     agreed = matches_agreed().published().select_related("request__state", "offer__provider")
     for match in agreed.order_by("pk").iterator(chunk_size=2000):
         request, provider = match.request, match.offer.provider

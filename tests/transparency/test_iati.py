@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import json
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from lxml import etree
 
+from equalfooting.fund.models import Account, LedgerTransaction, Project
+from equalfooting.registry.models import State
 from equalfooting.registry.reference import DATA_DIR
 from equalfooting.transparency import iati
 from tests.test_cli import run
@@ -84,3 +89,57 @@ def test_every_code_used_is_in_its_codelist(files: Path) -> None:
             assert node.get(XML_LANG) in lists["Language"]
     assert seen > 20
     assert json.loads(iati.CODELISTS_FILE.read_text())["source"].startswith("IATI Standard 2.03")
+
+
+def add_projects(count: int) -> None:
+    """Projects with a commitment and a disbursement each, written directly (the file only
+    reads them)."""
+    state = State.objects.get(iso3="KEN")
+    committed, _ = Account.objects.get_or_create(code="committed:KEN")
+    disbursed, _ = Account.objects.get_or_create(code="disbursed")
+    projects = Project.objects.bulk_create(
+        Project(state=state, title=f"Project {n}", committed=Decimal(100)) for n in range(count)
+    )
+    LedgerTransaction.objects.bulk_create(
+        LedgerTransaction(
+            kind=kind,
+            debit=debit,
+            credit=credit,
+            amount=Decimal(50),
+            reference=p.reference,
+            actor="system:test",
+        )
+        for p in projects
+        for kind, debit, credit in (
+            ("commitment", committed, disbursed),
+            ("disbursement", disbursed, committed),
+        )
+    )
+
+
+def count_queries(path: Path) -> tuple[int, bytes]:
+    with CaptureQueriesContext(connection) as queries:
+        iati.write_activities(path)
+    return len(queries), path.read_bytes()
+
+
+@pytest.mark.django_db
+def test_the_activity_file_reads_the_ledger_in_bulk_not_per_project(tmp_path: Path) -> None:
+    add_projects(3)
+    few, small = count_queries(tmp_path / "few.xml")
+    add_projects(iati.BATCH - 3 - 1)  # still one batch
+    many, large = count_queries(tmp_path / "many.xml")
+    assert many == few
+    # Every project's two moves are in it, as transactions of types 2 and 3.
+    document = etree.fromstring(large)
+    projects = [
+        a for a in document.iter("iati-activity") if "-PRJ-" in a.findtext("iati-identifier")
+    ]
+    assert len(projects) == iati.BATCH - 1
+    assert all([t.get("code") for t in a.iter("transaction-type")] == ["2", "3"] for a in projects)
+    # A second batch costs one query more for its projects' moves (and one for the projects,
+    # on databases that fetch the next chunk with a query), never one per project.
+    add_projects(5)
+    more, _ = count_queries(tmp_path / "more.xml")
+    assert few < more <= few + 2
+    assert small.count(b"<iati-activity") == 3
