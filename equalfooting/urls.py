@@ -15,8 +15,8 @@ from equalfooting.offers import views as offers
 from equalfooting.registry import views as registry
 from equalfooting.transparency import dashboard_views, export_views, state_views
 from equalfooting.transparency import views as transparency
+from equalfooting.web import health, work
 from equalfooting.web import views as core
-from equalfooting.web import work
 
 handler403 = "equalfooting.web.views.error_403"
 handler404 = "equalfooting.web.views.error_404"
@@ -246,6 +246,9 @@ accounts_patterns = (
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("api/v1/", api.urls),
+    # Probes for load balancers, outside the language prefix (docs/operations.md).
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
 ]
 urlpatterns += i18n_patterns(
     path("", include(core_patterns)),

@@ -37,7 +37,9 @@ def register(commands: Subcommands) -> None:
         "serve",
         help="run the production server (gunicorn, WhiteNoise) on DATABASE_URL",
         description="Collect static files and run gunicorn. Set EF_ENV=production, SECRET_KEY "
-        "and ALLOWED_HOSTS first.",
+        "and ALLOWED_HOSTS first. A load balancer probes GET /healthz (alive) and GET /readyz "
+        "(database reachable, migrations applied, job queue depth; 503 when not ready). "
+        "Settings: docs/operations.md.",
     )
     serve.add_argument(
         "--bind", default="127.0.0.1:8000", help="address:port (default 127.0.0.1:8000)"

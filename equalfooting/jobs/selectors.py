@@ -34,6 +34,11 @@ def jobs_unfinished(*, handler: str | None = None) -> QuerySet[Job]:
     return rows.order_by("created_at")
 
 
+def jobs_queued() -> int:
+    """The depth of the queue: jobs waiting for a worker."""
+    return Job.objects.filter(status=Job.Status.READY).count()
+
+
 def job_counts() -> dict[str, int]:
     """How many jobs are in each status."""
     counts = dict(Job.objects.values_list("status").annotate(n=Count("pk")).order_by())
