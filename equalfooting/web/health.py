@@ -49,9 +49,9 @@ def readyz(request: HttpRequest) -> JsonResponse:
         pending = migrations_pending()
         queued = jobs_queued()
     except DatabaseError:
-        return JsonResponse({"ready": False, "database": "unreachable"}, status=503)
+        return JsonResponse({"ok": False, "database": "unreachable"}, status=503)
     body = {
-        "ready": not pending,
+        "ok": not pending,
         "database": "ok",
         "migrations": "ok" if not pending else {"pending": pending},
         "jobs_queued": queued,

@@ -28,7 +28,7 @@ def test_ready_when_the_database_answers_and_is_migrated(client: Client) -> None
     response = client.get("/readyz")
     assert response.status_code == 200
     assert response.json() == {
-        "ready": True,
+        "ok": True,
         "database": "ok",
         "migrations": "ok",
         "jobs_queued": Job.objects.filter(status=Job.Status.READY).count(),
@@ -82,7 +82,7 @@ def test_not_ready_when_the_database_fails(client: Client, monkeypatch: pytest.M
     monkeypatch.setattr(health, "jobs_queued", refuse)
     response = client.get("/readyz")
     assert response.status_code == 503
-    assert response.json() == {"ready": False, "database": "unreachable"}
+    assert response.json() == {"ok": False, "database": "unreachable"}
 
 
 def test_the_memo_is_set_only_once_nothing_is_pending(monkeypatch: pytest.MonkeyPatch) -> None:
