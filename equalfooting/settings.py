@@ -95,6 +95,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so that every log line of the request carries its id (LOG_REQUEST_ID_* below).
+    "log_request_id.middleware.RequestIDMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # ETag on every page and 304 answers to conditional requests: pages stay light on slow links.
@@ -378,11 +380,41 @@ CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"
 
 NINJA_PAGINATION_MAX_LIMIT = 500
 
+# Every request has an id, answered in X-Request-ID and written on each of its log lines, so
+# one request can be followed across servers. Behind a proxy that sets X-Request-ID the proxy's
+# id is kept; a client's own header is never trusted without one.
+GENERATE_REQUEST_ID_IF_NOT_IN_HEADER = True
+REQUEST_ID_RESPONSE_HEADER = "X-Request-ID"
+if EF_PROXY_COUNT:
+    LOG_REQUEST_ID_HEADER = "HTTP_X_REQUEST_ID"
+LOG_REQUESTS = env_flag("EF_LOG_REQUESTS", default=False)  # one line per request, with status
+NO_REQUEST_ID = "-"  # on lines written outside a request (workers, commands)
+# Logs on standard error: JSON lines for a log collector (the default in production), or text.
+EF_LOG_FORMAT = os.environ.get("EF_LOG_FORMAT", "json" if PRODUCTION else "text")
+if EF_LOG_FORMAT not in {"json", "text"}:
+    raise ImproperlyConfigured("EF_LOG_FORMAT must be json or text.")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "log_request_id.filters.RequestIDFilter"}},
+    "formatters": {
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": "%(asctime)s %(levelname)s %(name)s %(request_id)s %(message)s",
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+        },
+        "text": {"format": "%(asctime)s %(levelname)s [%(request_id)s] %(name)s: %(message)s"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["request_id"],
+            "formatter": EF_LOG_FORMAT,
+        }
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("EF_LOG_LEVEL", "WARNING")},
+    # One line per request when EF_LOG_REQUESTS is set, whatever the root level.
+    "loggers": {"log_request_id.middleware": {"level": "INFO" if LOG_REQUESTS else "WARNING"}},
 }
 
 SITE_NAME = _("Equal Footing")
