@@ -540,6 +540,12 @@ def test_the_share_search_without_listing_every_share_finds_the_same_share(
     assert m._max_min_share(net) == enumerated_share(net)
 
 
+def an_offer(**change: Any) -> dict[str, Any]:
+    """Offer "o" of provider P: theme t, English, online; `change` sets the rest."""
+    offer = {"id": "o", "provider": "P", "themes": ["t"], "languages": ["en"]}
+    return {**offer, "modalities": ["online"], **change}
+
+
 def huge(units: int, capacity: int) -> dict[str, Any]:
     request = {"theme": "t", "languages": ["en"], "modalities": ["online"], "weight": 1}
     return {
@@ -547,16 +553,7 @@ def huge(units: int, capacity: int) -> dict[str, Any]:
             {**request, "id": "a", "state": "A", "units": units},
             {**request, "id": "b", "state": "B", "units": 3},
         ],
-        "offers": [
-            {
-                "id": "o",
-                "provider": "P",
-                "themes": ["t"],
-                "languages": ["en"],
-                "modalities": ["online"],
-                "capacity": capacity,
-            },
-        ],
+        "offers": [an_offer(capacity=capacity)],
         "fairness": "max-min-state",
     }
 
@@ -614,16 +611,7 @@ def two_requests_one_offer(weights: tuple[float, float]) -> dict[str, Any]:
             {**request, "id": "a", "state": "A", "weight": weights[0]},
             {**request, "id": "b", "state": "B", "weight": weights[1]},
         ],
-        "offers": [
-            {
-                "id": "o",
-                "provider": "P",
-                "themes": ["t"],
-                "languages": ["en"],
-                "modalities": ["online"],
-                "capacity": 4,
-            }
-        ],
+        "offers": [an_offer(capacity=4)],
     }
 
 
