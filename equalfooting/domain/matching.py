@@ -360,7 +360,7 @@ class _Flow:
     costs: Any
     flows: Any
     supplies: Any
-    pairs: slice  # the request ─▶ offer arcs, in edge order
+    pairs: Any  # the positions of the request ─▶ offer arcs, in edge order
     weights: Any  # the exact weight of each request ─▶ offer arc
 
     def pair_flows(self) -> list[int]:
@@ -391,24 +391,27 @@ def _solve_flow(net: _Network, lower: Mapping[str, int], *, with_costs: bool) ->
         capacities.append(net.servable[state] - low)
         supplies[net.source] -= low
         supplies[net.state_node(k)] += low
-    for i, r in enumerate(problem.requests):
-        if net.edges[i]:
-            tails.append(net.state_node(state_index[r.state]))
-            heads.append(net.request_node(i))
-            capacities.append(r.units)
-    for j, offer in enumerate(problem.offers):
-        tails.append(net.offer_node(j))
-        heads.append(net.sink)
-        capacities.append(offer.capacity)
-    first_pair = len(tails)
+    # Arcs in the order the network has always been built (a request's arc, then its pairs),
+    # so that among equally good assignments the solver picks the one it always picked and
+    # a published round re-runs to the same file.
+    pairs: list[int] = []
     weights: list[float] = []
     for i, r in enumerate(problem.requests):
+        if not net.edges[i]:
+            continue
+        tails.append(net.state_node(state_index[r.state]))
+        heads.append(net.request_node(i))
+        capacities.append(r.units)
         for j in net.edges[i]:
+            pairs.append(len(tails))
             tails.append(net.request_node(i))
             heads.append(net.offer_node(j))
             capacities.append(min(r.units, problem.offers[j].capacity))
             weights.append(r.weight)
-    pairs = slice(first_pair, len(tails))
+    for j, offer in enumerate(problem.offers):
+        tails.append(net.offer_node(j))
+        heads.append(net.sink)
+        capacities.append(offer.capacity)
     costs = np.zeros(len(tails), np.int64)
     exact = np.array(weights, dtype=np.float64)
     if with_costs:
@@ -419,7 +422,7 @@ def _solve_flow(net: _Network, lower: Mapping[str, int], *, with_costs: bool) ->
     flow.set_nodes_supplies(np.arange(len(supplies), dtype=np.int32), supplies)
     if flow.solve() != flow.OPTIMAL:
         return None
-    return _Flow(*arrays, costs, flow.flows(arcs), supplies, pairs, exact)
+    return _Flow(*arrays, costs, flow.flows(arcs), supplies, np.array(pairs, np.int64), exact)
 
 
 def _certified_bound(solved: _Flow) -> float:

@@ -634,8 +634,7 @@ def test_a_flow_that_is_not_optimal_proves_no_bound() -> None:
     solved = m._solve_flow(net, {}, with_costs=True)
     assert solved is not None
     assert m._certified_bound(solved) == pytest.approx(2.0 * 3 + 1.0 * 1)
-    pairs = range(solved.pairs.start, solved.pairs.stop)
-    heavy, light = pairs  # a ─▶ o, then b ─▶ o
+    heavy, light = solved.pairs  # a ─▶ o, then b ─▶ o
     moved = int(solved.flows[heavy]) - 1
     solved.flows[heavy] -= moved
     solved.flows[light] += moved
