@@ -26,7 +26,8 @@ from typing import TextIO
 
 from babel.messages.pofile import read_po
 
-LOCALE_DIR = Path(__file__).resolve().parent / "locale"
+from equalfooting.catalogues import LOCALE_DIR
+
 LANGUAGES = ("ar", "zh_Hans", "fr", "ru", "es")
 
 NBSP = "\u00a0"
