@@ -6,12 +6,6 @@ import argparse
 import getpass
 import os
 
-from django.contrib.auth.password_validation import validate_password
-from django.core.exceptions import ValidationError
-from django.db import transaction
-
-from equalfooting.core.errors import InvalidInput
-
 from .setup import Subcommands, django_setup
 
 
@@ -29,11 +23,19 @@ def register(commands: Subcommands) -> None:
 
 def cmd_create_secretariat(args: argparse.Namespace) -> int:
     django_setup()
+    # after django_setup(): Django is loaded by the commands that need it only
+    from django.contrib.auth.password_validation import validate_password
+    from django.core.exceptions import ValidationError
+    from django.db import transaction
+
     # after django_setup(): models need the app registry
     from equalfooting.accounts.models import Role, User
 
     # after django_setup(): the service writes models, which need the app registry
     from equalfooting.accounts.services import role_grant_system
+
+    # after django_setup(), like every import of Django
+    from equalfooting.core.errors import InvalidInput
 
     password = os.environ.get("EF_PASSWORD") or getpass.getpass("Password: ")
     user = User(username=args.username, email=args.email)

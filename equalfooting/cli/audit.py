@@ -7,7 +7,7 @@ import json
 import sys
 from pathlib import Path
 
-from equalfooting.core.errors import InvalidFile
+from equalfooting.domain.errors import InvalidFile
 
 from .setup import Subcommands, django_setup
 

@@ -30,7 +30,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from equalfooting.core.errors import InvalidFile, Unavailable
+from equalfooting.domain.errors import InvalidFile, Unavailable
 
 from .setup import Subcommands, _sqlite_file, django_setup
 

@@ -7,12 +7,6 @@ import os
 import subprocess
 import sys
 
-from django.conf import settings
-from django.core.management import call_command
-from django.test.utils import override_settings
-
-from equalfooting.core.errors import InvalidInput
-
 from .reference import load_reference_data
 from .setup import Subcommands, django_setup, migrate
 
@@ -52,6 +46,14 @@ def register(commands: Subcommands) -> None:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
+    # Django is loaded by the commands that need it only (match solve does not).
+    from django.conf import settings
+    from django.core.management import call_command
+    from django.test.utils import override_settings
+
+    # It builds on Django's ValidationError: loaded with Django.
+    from equalfooting.core.errors import InvalidInput
+
     if not 0 < args.port < 65536:
         raise InvalidInput({"--port": f"must be between 1 and 65535, not {args.port}"})
     # Links in e-mails lead to this server, unless the operator named the address.
@@ -130,6 +132,9 @@ def _stop(worker: subprocess.Popen[bytes]) -> None:
 
 def cmd_serve(args: argparse.Namespace) -> int:
     django_setup(creates=args.migrate)
+    # after django_setup(): Django is loaded by the commands that need it only
+    from django.core.management import call_command
+
     if args.migrate:
         migrate()
     call_command("collectstatic", interactive=False, verbosity=0)

@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from equalfooting.core.errors import InvalidFile
+from equalfooting.domain.errors import InvalidFile
 
 
 def read_json(path: str) -> Any:
@@ -25,6 +25,30 @@ def read_json(path: str) -> Any:
         raise InvalidFile(f"{path} is nested too deeply to be read") from None
     except ValueError as exc:  # an integer of thousands of digits, refused by Python itself
         raise InvalidFile(f"{path} holds a number with too many digits to read") from exc
+
+
+def json_text(data: Any, *, levels: int) -> str:
+    """JSON laid out for reading and diffing: the outer `levels` of objects and lists one entry
+    per line, indented, and each entry below them on its own line, compact.
+
+    Each entry goes through the C encoder, which `json.dumps(indent=...)` cannot use: a round of
+    thousands of requests is written in less than half the time.
+    """
+    encode = json.JSONEncoder(ensure_ascii=False, separators=(", ", ": ")).encode
+
+    def lay_out(value: Any, level: int, pad: str) -> str:
+        if level >= levels or not isinstance(value, dict | list) or not value:
+            return encode(value)
+        inner = pad + "  "
+        if isinstance(value, dict):
+            lines = [
+                f"{inner}{encode(k)}: {lay_out(v, level + 1, inner)}" for k, v in value.items()
+            ]
+            return "{\n" + ",\n".join(lines) + "\n" + pad + "}"
+        lines = [inner + lay_out(v, level + 1, inner) for v in value]
+        return "[\n" + ",\n".join(lines) + "\n" + pad + "]"
+
+    return lay_out(data, 0, "") + "\n"
 
 
 def check_output(path: str) -> None:

@@ -7,8 +7,8 @@ import json
 import sys
 from pathlib import Path
 
-from equalfooting.core.errors import InvalidFile
 from equalfooting.domain import allocation
+from equalfooting.domain.errors import InvalidFile
 
 from .files import check_output, read_json, write_text
 from .setup import Subcommands, django_setup

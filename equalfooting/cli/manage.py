@@ -5,8 +5,6 @@ from __future__ import annotations
 import argparse
 import os
 
-from django.core.management import execute_from_command_line
-
 from .setup import Subcommands
 
 
@@ -22,6 +20,9 @@ def register(commands: Subcommands) -> None:
 
 
 def cmd_manage(args: argparse.Namespace) -> int:
+    # Django is loaded by the commands that need it only (match solve does not).
+    from django.core.management import execute_from_command_line
+
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "equalfooting.settings")
     execute_from_command_line(["equalfooting manage", *args.rest])
     return 0

@@ -7,13 +7,12 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
-import json
 import sys
 
-from equalfooting.core.errors import InvalidFile
 from equalfooting.domain import matching
+from equalfooting.domain.errors import InvalidFile
 
-from .files import check_output, read_json, write_text
+from .files import check_output, json_text, read_json, write_text
 from .setup import Subcommands
 
 
@@ -57,8 +56,7 @@ def cmd_match_solve(args: argparse.Namespace) -> int:
         flush=True,
     )
     solution = matching.solution_json(matching.solve(problem))
-    text = json.dumps(solution, ensure_ascii=False, indent=2, sort_keys=False) + "\n"
-    write_text(args.output, text)
+    write_text(args.output, json_text(solution, levels=2))
     print(
         f"objective {solution['objective']} (proven bound {solution['bound']}, "
         f"first-come-first-served {solution['greedy_objective']}); "

@@ -5,9 +5,6 @@ from __future__ import annotations
 import argparse
 import sys
 
-from django.template.loader import render_to_string
-from django.utils import translation
-
 from .setup import Subcommands, django_setup
 
 
@@ -30,6 +27,10 @@ def register(commands: Subcommands) -> None:
 
 def cmd_report_annual(args: argparse.Namespace) -> int:
     django_setup()
+    # after django_setup(): Django is loaded by the commands that need it only
+    from django.template.loader import render_to_string
+    from django.utils import translation
+
     # after django_setup(): the report reads models, which need the app registry
     from equalfooting.transparency import report
 

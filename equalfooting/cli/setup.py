@@ -1,4 +1,8 @@
-"""What every command module shares: Django set up once, migrations, the subcommand type."""
+"""What every command module shares: Django set up once, migrations, the subcommand type.
+
+Nothing here loads Django until a command asks for it: `match solve` and `fund allocate` read
+and write files only, and start in a fraction of the time without it.
+"""
 
 from __future__ import annotations
 
@@ -7,19 +11,13 @@ import os
 from pathlib import Path
 from typing import TypeAlias
 
-import django
-from django.apps import apps
-from django.core.exceptions import ImproperlyConfigured
-from django.core.management import call_command
-from django.db import connection
-
 from equalfooting.home import ef_home
 
 # The object each module adds its subcommands to (argparse's own type, private in name only).
 Subcommands: TypeAlias = "argparse._SubParsersAction[argparse.ArgumentParser]"
 
 
-class NoInstallation(ImproperlyConfigured):
+class NoInstallation(Exception):
     """A command that reads an installation found none where it was pointed."""
 
 
@@ -47,6 +45,11 @@ def django_setup(*, creates: bool = False) -> None:
     Under pytest-django, which runs the commands in-process, Django is already set up on the
     test database: it is left as it is.
     """
+    # Django is loaded here, by the commands that need it, and only by them.
+    import django
+    from django.apps import apps
+    from django.db import connection
+
     if apps.ready:
         return
     database = _sqlite_file()
@@ -67,5 +70,8 @@ def django_setup(*, creates: bool = False) -> None:
 
 
 def migrate(*, verbosity: int = 1) -> None:
+    # Called after django_setup(), which has loaded Django.
+    from django.core.management import call_command
+
     print("Applying database migrations…", flush=True)
     call_command("migrate", interactive=False, verbosity=verbosity)

@@ -9,11 +9,6 @@ import os
 import socket
 import sys
 
-from django.conf import settings
-from django.utils.crypto import get_random_string
-
-from equalfooting.core.errors import InvalidInput
-
 from .setup import Subcommands, django_setup
 
 
@@ -85,6 +80,13 @@ def cmd_tick(args: argparse.Namespace) -> int:
 
 
 def cmd_worker(args: argparse.Namespace) -> int:
+    # Django is loaded by the commands that need it only (match solve does not).
+    from django.conf import settings
+    from django.utils.crypto import get_random_string
+
+    # It builds on Django's ValidationError: loaded with Django.
+    from equalfooting.core.errors import InvalidInput
+
     if args.interval < 0:
         raise InvalidInput({"--interval": f"must be zero or more, not {args.interval}"})
     if args.max_jobs is not None and args.max_jobs <= 0:

@@ -9,12 +9,29 @@ pages in `equalfooting.web.middleware.DomainErrorMiddleware` (403, 404, 409, 422
 Each builds on Django's own exception where there is one, so Django's handlers and tests that
 expect its exceptions keep working: `NotFound` is an `Http404`, `NotAllowed` a
 `PermissionDenied`, `InvalidInput` a `ValidationError` (its `message_dict` names the fields).
+
+The three that owe Django nothing (`InvalidFile`, `Unavailable`, `TransitionNotAllowed`) are
+defined in `equalfooting.domain.errors` and named here too, so that commands which need no
+database (`match solve`, `fund allocate`) start without loading Django.
 """
 
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
+
+from equalfooting.domain.errors import InvalidFile, TransitionNotAllowed, Unavailable
+
+__all__ = [
+    "InvalidFile",
+    "InvalidInput",
+    "MirrorReadOnly",
+    "NotAllowed",
+    "NotFound",
+    "TransitionNotAllowed",
+    "TwoFactorRequired",
+    "Unavailable",
+]
 
 
 class NotFound(Http404):
@@ -33,28 +50,9 @@ class MirrorReadOnly(NotAllowed):
     """This installation is a read-only mirror: nothing can be changed here."""
 
 
-class TransitionNotAllowed(Exception):
-    """The step is not in the workflow's transition table from the present status (409)."""
-
-
 class InvalidInput(ValidationError):
     """The input is wrong; built from {field: message}, so every refusal names its field (422).
 
     Nothing has been written when it is raised: services check before they write, and write
     inside one transaction.
-    """
-
-
-class InvalidFile(Exception):
-    """A file given to an import or a verification is wrong; the message names file and row.
-
-    The command line answers it with exit status 2 and the message, never a traceback.
-    """
-
-
-class Unavailable(Exception):
-    """This server lacks something the request needs, such as a font for a PDF's script (503).
-
-    The message says what to install; nothing has been written. The request itself is sound:
-    on a server that has it, the same request succeeds.
     """

@@ -292,17 +292,22 @@ def compatibility(problem: Problem) -> list[list[int]]:
             for language in offer.languages:
                 by_topic.setdefault((theme, language), []).append(j)
     excluded = problem.exclusions
+    offers = problem.offers
     edges = []
     for r in problem.requests:
         lists = [by_topic.get((r.theme, language), []) for language in r.languages] or [[]]
         candidates = lists[0] if len(lists) == 1 else sorted({j for js in lists for j in js})
-        # (No language at all: the list is empty, as compatible() would find.)
+        # (No language at all: the list is empty, as compatible() would find.) Theme and
+        # language are shared by construction; the rest of compatible() is tested here, inline,
+        # since this loop runs once per candidate pair (a hundred thousand in a large round).
+        modalities, start, end = r.modalities, r.start, r.end
         edges.append(
             [
                 j
                 for j in candidates
-                if compatible(r, problem.offers[j])
-                and (not excluded or (r.id, problem.offers[j].id) not in excluded)
+                if not modalities.isdisjoint(offers[j].modalities)
+                and dates_overlap(start, end, offers[j].start, offers[j].end)
+                and (not excluded or (r.id, offers[j].id) not in excluded)
             ]
         )
     return edges
@@ -375,54 +380,65 @@ def _solve_flow(net: _Network, lower: Mapping[str, int], *, with_costs: bool) ->
     from ortools.graph.python import min_cost_flow
 
     problem = net.problem
+    n_states, n_requests = len(net.states), len(problem.requests)
     total = sum(net.servable.values())
-    supplies = np.zeros(2 + len(net.states) + len(problem.requests) + len(problem.offers), np.int64)
+    supplies = np.zeros(2 + n_states + n_requests + len(problem.offers), np.int64)
     supplies[net.source] = total
     supplies[net.sink] = -total
+    # The first arcs: help not given (source ─▶ sink), then source ─▶ each State. A lower bound
+    # l on source ─▶ State: l units leave the source for the State up front.
+    low = np.array([lower.get(state, 0) for state in net.states], np.int64)
+    supplies[net.source] -= int(low.sum())
+    supplies[2 : 2 + n_states] += low
+    head_tails = np.zeros(1 + n_states, np.int64)
+    head_heads = np.concatenate([[net.sink], 2 + np.arange(n_states)])
+    head_capacities = np.concatenate(
+        [[total], np.array([net.servable[s] for s in net.states], np.int64) - low]
+    )
+    # Then, request by request in input order, the State ─▶ request arc followed by the
+    # request's request ─▶ offer arcs (the order the network has always been built in, so that
+    # among equally good assignments the solver picks the one it always picked and a published
+    # round re-runs to the same file), and last each offer ─▶ sink. Built as arrays: a large
+    # round has a hundred thousand arcs.
     state_index = {s: k for k, s in enumerate(net.states)}
-    tails: list[int] = [net.source]
-    heads: list[int] = [net.sink]
-    capacities: list[int] = [total]  # help not given
-    for k, state in enumerate(net.states):
-        low = lower.get(state, 0)
-        # A lower bound l on source ─▶ State: l units leave the source for the State up front.
-        tails.append(net.source)
-        heads.append(net.state_node(k))
-        capacities.append(net.servable[state] - low)
-        supplies[net.source] -= low
-        supplies[net.state_node(k)] += low
-    # Arcs in the order the network has always been built (a request's arc, then its pairs),
-    # so that among equally good assignments the solver picks the one it always picked and
-    # a published round re-runs to the same file.
-    pairs: list[int] = []
-    weights: list[float] = []
-    for i, r in enumerate(problem.requests):
-        if not net.edges[i]:
-            continue
-        tails.append(net.state_node(state_index[r.state]))
-        heads.append(net.request_node(i))
-        capacities.append(r.units)
-        for j in net.edges[i]:
-            pairs.append(len(tails))
-            tails.append(net.request_node(i))
-            heads.append(net.offer_node(j))
-            capacities.append(min(r.units, problem.offers[j].capacity))
-            weights.append(r.weight)
-    for j, offer in enumerate(problem.offers):
-        tails.append(net.offer_node(j))
-        heads.append(net.sink)
-        capacities.append(offer.capacity)
+    counts = np.fromiter(map(len, net.edges), np.int64, n_requests)
+    served = np.flatnonzero(counts)  # the requests with at least one compatible offer
+    per = counts[served]
+    offer_of = np.fromiter((j for js in net.edges for j in js), np.int64, int(counts.sum()))
+    units = np.array([r.units for r in problem.requests], np.int64)
+    weight = np.array([r.weight for r in problem.requests], np.float64)
+    offer_capacity = np.array([o.capacity for o in problem.offers], np.int64)
+    block_start = len(head_tails) + np.cumsum(per + 1) - (per + 1)
+    request_of = np.repeat(served, per)  # the request of each request ─▶ offer arc
+    within = np.arange(len(offer_of)) - np.repeat(np.cumsum(per) - per, per)
+    pairs = np.repeat(block_start, per) + 1 + within
+    middle = int((per + 1).sum())
+    mid_tails = np.empty(middle, np.int64)
+    mid_heads = np.empty(middle, np.int64)
+    mid_capacities = np.empty(middle, np.int64)
+    at = block_start - len(head_tails)
+    mid_tails[at] = 2 + np.array([state_index[problem.requests[i].state] for i in served], np.int64)
+    mid_heads[at] = 2 + n_states + served
+    mid_capacities[at] = units[served]
+    at = pairs - len(head_tails)
+    mid_tails[at] = 2 + n_states + request_of
+    mid_heads[at] = 2 + n_states + n_requests + offer_of
+    mid_capacities[at] = np.minimum(units[request_of], offer_capacity[offer_of])
+    n_offers = len(problem.offers)
+    tails = np.concatenate([head_tails, mid_tails, 2 + n_states + n_requests + np.arange(n_offers)])
+    heads = np.concatenate([head_heads, mid_heads, np.full(n_offers, net.sink)])
+    capacities = np.concatenate([head_capacities, mid_capacities, offer_capacity])
     costs = np.zeros(len(tails), np.int64)
-    exact = np.array(weights, dtype=np.float64)
+    exact = weight[request_of]
     if with_costs:
         costs[pairs] = -np.round(exact * COST_SCALE).astype(np.int64)
-    arrays = (np.array(tails, np.int32), np.array(heads, np.int32), np.array(capacities, np.int64))
+    arrays = (tails.astype(np.int32), heads.astype(np.int32), capacities)
     flow = min_cost_flow.SimpleMinCostFlow()
     arcs = flow.add_arcs_with_capacity_and_unit_cost(*arrays, costs)
     flow.set_nodes_supplies(np.arange(len(supplies), dtype=np.int32), supplies)
     if flow.solve() != flow.OPTIMAL:
         return None
-    return _Flow(*arrays, costs, flow.flows(arcs), supplies, np.array(pairs, np.int64), exact)
+    return _Flow(*arrays, costs, flow.flows(arcs), supplies, pairs, exact)
 
 
 def _certified_bound(solved: _Flow) -> float:

@@ -152,3 +152,42 @@ def test_fund_allocate_writes_the_result_and_refuses_bad_input(
     error = capsys.readouterr().err
     assert "cap_share: the caps add up to" in error and "inputs.json" in error
     assert not (tmp_path / "r3.json").exists()
+
+
+ALLOCATION_INPUTS: dict[str, Any] = {
+    "envelope": "100.00",
+    "base_share": "0",
+    "alpha": "1",
+    "beta": "0",
+    "gamma": "0",
+    "cap_share": "1",
+    "states": [{"key": "a", "need": 1, "size": 1, "gni_per_capita": 1, "groups": []}],
+}
+
+
+@pytest.mark.parametrize(
+    ("command", "good"), [(["match", "solve"], PROBLEM), (["fund", "allocate"], ALLOCATION_INPUTS)]
+)
+def test_the_commands_on_files_never_load_django(
+    tmp_path: Path, command: list[str], good: dict[str, Any]
+) -> None:
+    """Run in a fresh process, where nothing else has loaded Django (it would cost a third of a
+    second on every run of a published round); a refusal is answered without it too."""
+    # A fresh interpreter: this one has Django loaded by pytest-django.
+    import subprocess
+    import sys
+
+    (tmp_path / "good.json").write_text(json.dumps(good))
+    (tmp_path / "bad.json").write_text("[]")
+    probe = (
+        "import sys\n"
+        "from equalfooting.cli import main\n"
+        "code = main(sys.argv[1:])\n"
+        "print(code, 'django' in sys.modules)\n"
+    )
+    for source, code in (("good.json", "0"), ("bad.json", "2")):
+        arguments = [*command, "--input", str(tmp_path / source), "--output", "-"]
+        done = subprocess.run(
+            [sys.executable, "-c", probe, *arguments], capture_output=True, text=True, check=True
+        )
+        assert done.stdout.split()[-2:] == [code, "False"], done.stderr
