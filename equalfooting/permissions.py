@@ -10,6 +10,7 @@ privileged: they grant nothing until the session has passed TOTP two-factor auth
 
 from __future__ import annotations
 
+import hmac
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
@@ -33,7 +34,9 @@ PRIVILEGED = {SECRETARIAT, REVIEWER}
 # System actors: processes, never people. Each acts under a pseudo-role of its own, granted only
 # the actions it needs here, and the audit chain names it as the actor. Nothing signs in as one.
 SYSTEM_WORKER, SYSTEM_SCHEDULER, SYSTEM_DEMO = "system:worker", "system:scheduler", "system:demo"
-SYSTEM_ACTORS = frozenset({SYSTEM_WORKER, SYSTEM_SCHEDULER, SYSTEM_DEMO})
+# The monitoring system that scrapes /metrics: it proves itself with EF_METRICS_TOKEN.
+SYSTEM_METRICS = "system:metrics"
+SYSTEM_ACTORS = frozenset({SYSTEM_WORKER, SYSTEM_SCHEDULER, SYSTEM_DEMO, SYSTEM_METRICS})
 
 
 def _any(role: Any, obj: Any) -> bool:
@@ -177,6 +180,8 @@ RULES: dict[str, dict[Kind, Test]] = {
     "deadline.sweep": {SYSTEM_SCHEDULER: _any},
     # Ending an offer whose availability has passed.
     "offer.expire": {SYSTEM_SCHEDULER: _any},
+    # The operator's monitoring: request latency, queue depth, job failures (no one's data).
+    "metrics.read": {SYSTEM_METRICS: _any},
 }
 
 
@@ -218,6 +223,15 @@ def verified_roles(user: Any) -> list[Any]:
         cached = list(user.roles.verified())
         user._ef_roles = cached
     return cached
+
+
+def metrics_scraper(authorization: str, token: str) -> str | None:
+    """The monitoring system's actor, when the request's Authorization header carries the
+    installation's metrics token (compared in constant time); None otherwise."""
+    scheme, _, given = authorization.partition(" ")
+    if token and scheme.lower() == "bearer" and hmac.compare_digest(given.encode(), token.encode()):
+        return SYSTEM_METRICS
+    return None
 
 
 def person(actor: Any) -> Any:

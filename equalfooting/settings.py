@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import secrets
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 import dj_database_url
@@ -97,11 +98,15 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # First, so that every log line of the request carries its id (LOG_REQUEST_ID_* below).
     "log_request_id.middleware.RequestIDMiddleware",
+    # Next, so that a request's measured time counts everything the server does for it.
+    "equalfooting.web.metrics.RequestMetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # ETag on every page and 304 answers to conditional requests: pages stay light on slow links.
     "django.middleware.http.ConditionalGetMiddleware",
     "csp.middleware.CSPMiddleware",
+    # Pages for the public from the shared cache (inside the headers above, which apply to them).
+    "equalfooting.web.page_cache.PublicPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "equalfooting.web.middleware.ReadOnlyMirrorMiddleware",
@@ -193,6 +198,16 @@ EF_DEADLINE_DAYS = {
     # An offer ends on its last day of availability: the deadline is the offer's own date.
     "offer_availability": 1,
 }
+
+
+def env_count(name: str, default: int) -> int:
+    """A setting that must be zero or a positive whole number, or the server stops at start."""
+    raw = os.environ.get(name)
+    if raw is None:
+        return default
+    if not raw.strip().isascii() or not raw.strip().isdigit():
+        raise ImproperlyConfigured(f"{name} must be zero or a positive whole number, not {raw!r}.")
+    return int(raw)
 
 
 def env_positive_ints(name: str, default: tuple[int, ...]) -> tuple[int, ...]:
@@ -376,7 +391,55 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = not PRODUCTION
 
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+def cache_from_url(url: str) -> dict[str, Any]:
+    """CACHE_URL: the cache every application server shares (pages for the public, charts).
+
+    locmem:// (one process: development), db:// or db://<table> (the database: shared by every
+    server with nothing more to run; the default in production), redis://host:6379/0 or
+    rediss://… (Redis), dummy:// (no cache).
+    """
+    scheme, separator, rest = url.partition("://")
+    if not separator:
+        scheme = ""  # not a URL at all
+    if scheme == "locmem":
+        return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    if scheme == "db":
+        table = rest.strip("/") or "ef_cache"
+        if not table.replace("_", "").isalnum():
+            raise ImproperlyConfigured(f"CACHE_URL: {table!r} is not a table name.")
+        return {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": table}
+    if scheme in {"redis", "rediss"}:
+        return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
+    if scheme == "dummy":
+        return {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}
+    raise ImproperlyConfigured(
+        f"CACHE_URL must start with locmem://, db://, redis://, rediss:// or dummy://, not {url!r}."
+    )
+
+
+CACHES = {
+    "default": cache_from_url(
+        os.environ.get("CACHE_URL", "db://ef_cache" if PRODUCTION else "locmem://")
+    )
+}
+
+# Pages for the public: kept whole in the cache for readers who are not signed in, under a key
+# that holds the audit chain's head, so a page is made again as soon as any data change (every
+# change is audited), and never served older than this many seconds (0: never kept).
+EF_PAGE_CACHE_SECONDS = env_count("EF_PAGE_CACHE_SECONDS", 600)
+# What pages for the public tell browsers and proxies (Cache-Control: public, max-age=…): how
+# many seconds they may serve a page without asking again (0: always ask; the ETag answers).
+EF_PUBLIC_MAX_AGE = env_count("EF_PUBLIC_MAX_AGE", 60)
+
+# Files made by background jobs (annual reports, IATI files, the mirror bundle): in a folder
+# every application server and worker can read and write (a shared volume when there are
+# several hosts).
+EF_FILES_DIR = Path(os.environ.get("EF_FILES_DIR", EF_HOME)).resolve()
+
+# GET /metrics (Prometheus) answers only a scraper that sends this token
+# (Authorization: Bearer …); without it the endpoint does not exist.
+EF_METRICS_TOKEN = os.environ.get("EF_METRICS_TOKEN", "")
 
 NINJA_PAGINATION_MAX_LIMIT = 500
 

@@ -15,7 +15,7 @@ from equalfooting.offers import views as offers
 from equalfooting.registry import views as registry
 from equalfooting.transparency import dashboard_views, export_views, state_views
 from equalfooting.transparency import views as transparency
-from equalfooting.web import health, work
+from equalfooting.web import health, metrics, work
 from equalfooting.web import views as core
 
 handler403 = "equalfooting.web.views.error_403"
@@ -249,6 +249,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     # Probes for load balancers, outside the language prefix (docs/operations.md).
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
+    path("metrics", metrics.metrics, name="metrics"),
 ]
 urlpatterns += i18n_patterns(
     path("", include(core_patterns)),

@@ -47,6 +47,16 @@ def reference_data(request: pytest.FixtureRequest) -> None:
 
 
 @pytest.fixture(autouse=True)
+def cache_emptied() -> None:
+    """Each test starts with an empty cache: a page kept by an earlier test, whose data were
+    rolled back, could carry the same audit head as this test's different data."""
+    # Imported here: Django is set up by pytest-django before fixtures run.
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def jobs_run_at_once(settings: Any) -> None:
     """A job runs when it is queued (django-tasks' immediate backend), as if a worker took it at
     once, so tests see its result. Tests of the workers themselves use the database backend."""

@@ -6,6 +6,7 @@ import argparse
 import os
 import subprocess
 import sys
+import tempfile
 
 from .reference import load_reference_data
 from .setup import Subcommands, django_setup, migrate
@@ -32,8 +33,10 @@ def register(commands: Subcommands) -> None:
         help="run the production server (gunicorn, WhiteNoise) on DATABASE_URL",
         description="Collect static files and run gunicorn. Set EF_ENV=production, SECRET_KEY "
         "and ALLOWED_HOSTS first. A load balancer probes GET /healthz (alive) and GET /readyz "
-        "(database reachable, migrations applied, job queue depth; 503 when not ready). "
-        "Settings: docs/operations.md.",
+        "(database reachable, migrations applied, job queue depth; 503 when not ready); "
+        "a monitoring system scrapes GET /metrics with EF_METRICS_TOKEN. Several servers share "
+        "one DATABASE_URL, CACHE_URL (db:// by default in production, or redis://…) and "
+        "EF_FILES_DIR (a shared folder). Settings: docs/operations.md.",
     )
     serve.add_argument(
         "--bind", default="127.0.0.1:8000", help="address:port (default 127.0.0.1:8000)"
@@ -138,6 +141,10 @@ def cmd_serve(args: argparse.Namespace) -> int:
     if args.migrate:
         migrate()
     call_command("collectstatic", interactive=False, verbosity=0)
+    # gunicorn's processes each write their metrics here, and a scrape of /metrics reads them
+    # all; a fresh folder for each start (prometheus_client's multiprocess mode needs one).
+    if "PROMETHEUS_MULTIPROC_DIR" not in os.environ:
+        os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="ef-metrics-")
     argv = [
         sys.executable,
         "-m",

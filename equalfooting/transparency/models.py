@@ -9,7 +9,7 @@ from django.db import models
 class PublishedFile(models.Model):
     """The version of one public file that readers are served now.
 
-    The file itself lives under EF_HOME (`path` is relative to it), under a name of its own per
+    The file itself lives under EF_FILES_DIR (`path` is relative to it), under a name of its own per
     version, so the row switches readers from one complete version to the next at once.
     `audit_seq` and `audit_hash` name the head of the audit chain the file was made from: the
     version of the data it shows.

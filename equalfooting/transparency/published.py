@@ -60,7 +60,8 @@ from .models import PublishedFile
 
 logger = logging.getLogger(__name__)
 
-# Under EF_HOME: one folder per file, holding its current version (and, briefly, the next).
+# Under EF_FILES_DIR (EF_HOME unless set): one folder per file, holding its current version
+# (and, briefly, the next).
 FOLDER = "published-files"
 # The annual reports a reader may ask for: from this year to the current one.
 FIRST_REPORT_YEAR = 2000
@@ -203,7 +204,7 @@ def file_current(name: str) -> PublishedFile | None:
 
 
 def file_path(row: PublishedFile) -> Path:
-    return settings.EF_HOME / row.path
+    return settings.EF_FILES_DIR / row.path
 
 
 def file_is_stale(row: PublishedFile) -> bool:
@@ -315,7 +316,7 @@ class _Made:
 
 def _sweep(spec: Spec) -> None:
     """Remove the versions no row names any more, and a killed worker's leftovers."""
-    folder = settings.EF_HOME / spec.folder
+    folder = settings.EF_FILES_DIR / spec.folder
     row = file_current(spec.name)
     keep = file_path(row) if row is not None else None
     cutoff = time.time() - SWEEP_AFTER.total_seconds()
@@ -338,7 +339,7 @@ def _fsync(path: Path) -> None:
 
 def _make(spec: Spec, write: Writer) -> _Made:
     """Make the file into a temporary file in its own folder, outside any transaction."""
-    folder = settings.EF_HOME / spec.folder
+    folder = settings.EF_FILES_DIR / spec.folder
     folder.mkdir(parents=True, exist_ok=True)
     _sweep(spec)
     handle, name = tempfile.mkstemp(dir=folder, prefix=".tmp-", suffix=spec.suffix)
@@ -362,7 +363,7 @@ def _make(spec: Spec, write: Writer) -> _Made:
 def _install(spec: Spec, made: _Made) -> PublishedFile:
     """Give the made file its own name and point the row at it. Inside the caller's
     transaction: until it commits, readers are served the previous version."""
-    folder = settings.EF_HOME / spec.folder
+    folder = settings.EF_FILES_DIR / spec.folder
     final = folder / f"{made.audit_seq}-{made.sha256[:16]}-{secrets.token_hex(4)}{spec.suffix}"
     os.replace(made.temporary, final)
     made.installed = final
@@ -374,7 +375,7 @@ def _install(spec: Spec, made: _Made) -> PublishedFile:
             "language": spec.language,
             "audit_seq": made.audit_seq,
             "audit_hash": made.audit_hash,
-            "path": str(final.relative_to(settings.EF_HOME)),
+            "path": str(final.relative_to(settings.EF_FILES_DIR)),
             "size": made.size,
             "sha256": made.sha256,
             "made_at": timezone.now(),
@@ -411,7 +412,7 @@ def file_prepare_here(*, actor: Any, spec: Spec, write: Writer | None = None) ->
     a copy of public data the chain already vouches for, not a change of state).
     """
     permissions.require(actor, "files.prepare")
-    folder = settings.EF_HOME / spec.folder
+    folder = settings.EF_FILES_DIR / spec.folder
     folder.mkdir(parents=True, exist_ok=True)
     with (folder / ".lock").open("a") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)

@@ -38,7 +38,7 @@ DATABASE_BACKEND = {
 @pytest.fixture(autouse=True)
 def home(settings: Any, tmp_path: Path) -> Path:
     """Each test keeps its published files in a folder of its own."""
-    settings.EF_HOME = tmp_path
+    settings.EF_FILES_DIR = tmp_path
     return tmp_path
 
 
