@@ -184,6 +184,8 @@ class Project(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
+        # The Secretariat's list of projects to pay reads the approved ones.
+        indexes = [models.Index(fields=["status"], name="project_status")]
 
     def __str__(self) -> str:
         return f"PRJ-{self.pk:05d} {self.title}"

@@ -5,7 +5,6 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from django.core.paginator import Page, Paginator
 from django.db.models import Count, Q, QuerySet, Sum
 from django.utils.translation import gettext as _
 
@@ -90,10 +89,10 @@ def state_in_allocation_round(*, round_: AllocationRound, state: State) -> dict[
 # --- The ledger and contributions
 
 
-def ledger_page(*, page: str | None, per_page: int = 50) -> Page[LedgerTransaction]:
-    """One page of the ledger, newest movement first."""
-    movements = LedgerTransaction.objects.select_related("debit", "credit").order_by("-at", "-pk")
-    return Paginator(movements, per_page).get_page(page)
+def ledger_movements() -> QuerySet[LedgerTransaction]:
+    """The ledger's movements with their accounts, for a page of it (by their number, in the
+    order they were posted: `web.paging`)."""
+    return LedgerTransaction.objects.select_related("debit", "credit")
 
 
 def contributors_by_total() -> QuerySet[Contributor]:
@@ -256,15 +255,11 @@ def proposals_in_status(*, statuses: Any) -> QuerySet[Proposal]:
     )
 
 
-def projects_unpaid() -> list[Project]:
-    """Projects with money committed and no tranche paid yet: a disbursement to make."""
-    paid = set(
-        LedgerTransaction.objects.filter(kind=LedgerTransaction.Kind.DISBURSEMENT)
-        .exclude(reference="")
-        .values_list("reference", flat=True)
+def projects_unpaid() -> QuerySet[Project]:
+    """Projects with money committed and no tranche paid yet: a disbursement to make. The first
+    tranche moves a project on from "approved" (`services.project_disburse`)."""
+    return (
+        Project.objects.filter(status=Project.Status.APPROVED, committed__gt=0)
+        .select_related("state")
+        .order_by("pk")
     )
-    return [
-        p
-        for p in Project.objects.filter(committed__gt=0).select_related("state").order_by("pk")
-        if p.reference not in paid
-    ]

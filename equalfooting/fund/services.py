@@ -211,11 +211,16 @@ def project_commit(*, actor: Any, project: Project, amount: Any) -> Project:
     return project
 
 
+# A project's statuses, and what moves it: the first tranche paid (project_disburse).
+PROJECT_TRANSITIONS = {(Project.Status.APPROVED, Project.Status.IN_PROGRESS)}
+
+
 @transaction.atomic
 def project_disburse(*, actor: Any, project: Project, amount: Any, memo: str = "") -> None:
     """Pay a tranche of a project's commitment; never more than remains committed."""
     permissions.require(actor, "fund.manage")
     value = _amount(amount, "amount")
+    project = Project.objects.select_for_update().select_related("state").get(pk=project.pk)
     ledger.post(  # more than remains committed is refused: InsufficientFunds names "amount"
         kind=LedgerTransaction.Kind.DISBURSEMENT,
         source=ledger.committed(project.reference),
@@ -225,6 +230,19 @@ def project_disburse(*, actor: Any, project: Project, amount: Any, memo: str = "
         memo=memo,
         reference=project.reference,
     )
+    if (project.status, Project.Status.IN_PROGRESS) in PROJECT_TRANSITIONS:
+        # The first tranche paid starts the project, and takes it off the Secretariat's list
+        # of projects still to pay (which reads the status, not the ledger).
+        project.status = Project.Status.IN_PROGRESS
+        project.save(update_fields=["status"])
+        audit_append(
+            actor=actor,
+            action=f"fund.project.{project.status}",
+            object_type="project",
+            object_id=str(project.pk),
+            state={"project": project.reference, "status": project.status},
+            public=True,  # projects are public
+        )
     notify(
         kind=Notification.Kind.TRANCHE_DISBURSED,
         recipients=focal_points_of(state=project.state_id),

@@ -17,6 +17,7 @@ from equalfooting import permissions
 from equalfooting.core.errors import InvalidInput, NotFound, TransitionNotAllowed
 from equalfooting.core.forms import attach_errors
 from equalfooting.core.i18n import pick
+from equalfooting.core.paging import keyset_page
 from equalfooting.core.periods import Period
 from equalfooting.core.responses import json_download
 from equalfooting.needs import framework as fw
@@ -103,7 +104,7 @@ def state_explanation(request: HttpRequest, round_id: int, iso3: str) -> HttpRes
 
 @require_safe
 def ledger_list(request: HttpRequest) -> HttpResponse:
-    page = selectors.ledger_page(page=request.GET.get("page"))
+    page = keyset_page(selectors.ledger_movements(), request)
     page.object_list = wording.with_account_names(page.object_list)
     return render(request, "fund/ledger.html", {"page": page})
 

@@ -151,6 +151,9 @@ class Match(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["round", "request", "offer"], name="one_match_per_pair")
         ]
+        # The Secretariat's list of the latest lapses reads back from the newest change, not
+        # through every match there ever was.
+        indexes = [models.Index(fields=["-updated_at"], name="match_latest_change")]
 
     def __str__(self) -> str:
         return f"match {self.pk}: {self.request_id} ← {self.offer_id} ({self.units})"

@@ -97,8 +97,17 @@ def priority_entries() -> QuerySet[PriorityEntry]:
     return PriorityEntry.objects.select_related("request__state", "match__offer__provider")
 
 
+# A round's published files (every request and offer it weighed) are large, and a list of
+# matches needs only the round's number and status.
+ROUND_FILES = ("round__problem", "round__solution", "round__parameters")
+
+
 def _matches_waiting() -> QuerySet[Match]:
-    return Match.objects.published().select_related("round", "request__state", "offer__provider")
+    return (
+        Match.objects.published()
+        .select_related("round", "request__state", "offer__provider")
+        .defer(*ROUND_FILES)
+    )
 
 
 def matches_awaiting_state(*, state_ids: Any) -> list[Match]:
@@ -152,5 +161,6 @@ def matches_lapsed_since(*, since: Any) -> QuerySet[Match]:
             updated_at__gte=since,
         )
         .select_related("round", "request__state", "offer__provider")
+        .defer(*ROUND_FILES)
         .order_by("-updated_at")
     )

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from equalfooting import permissions
 from equalfooting.core.errors import InvalidInput, NotFound, TransitionNotAllowed
 from equalfooting.core.forms import attach_errors
+from equalfooting.core.paging import keyset_page
 from equalfooting.core.responses import json_download
 from equalfooting.deadlines.models import Deadline
 from equalfooting.deadlines.selectors import deadlines_open
@@ -44,7 +45,7 @@ def round_list(request: HttpRequest) -> HttpResponse:
         request,
         "matchmaking/round_list.html",
         {
-            "rounds": selectors.matching_rounds_visible(user=request.user),
+            "rounds": keyset_page(selectors.matching_rounds_visible(user=request.user), request),
             "can_run": can_run,
             # Rounds being solved by a worker: their job pages show how far each has got.
             "solving": jobs_unfinished(handler=services.ROUND_SOLVE) if can_run else [],

@@ -13,6 +13,7 @@ from equalfooting.core import languages
 from equalfooting.core.errors import InvalidInput, NotFound, TransitionNotAllowed
 from equalfooting.core.forms import attach_errors
 from equalfooting.core.i18n import pick
+from equalfooting.core.paging import keyset_page
 from equalfooting.deadlines.models import Deadline
 from equalfooting.deadlines.selectors import deadlines_open
 from equalfooting.registry.models import State
@@ -227,11 +228,12 @@ def request_list(request: HttpRequest) -> HttpResponse:
     theme, status, iso3 = (request.GET.get(k, "") for k in ("theme", "status", "state"))
     rows = selectors.requests_visible(request.user, theme=theme, status=status, iso3=iso3)
     themes = {d.code: pick(d.name) for d in framework.dimensions}
+    page = keyset_page(rows, request)
     return render(
         request,
         "needs/request_list.html",
         {
-            "requests": rows[:500],
+            "requests": page,
             "themes": themes,
             "theme": theme,
             "status": status,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet
 from django.utils.translation import gettext as _
 
 from equalfooting import permissions
@@ -69,23 +69,28 @@ def unmet_demand(*, offers: list[Offer]) -> dict[int, dict[str, int]]:
     if not offers:
         return {}
     themes = {t for o in offers for t in o.themes}
-    rows = list(
+    # Counted by kind of request (theme, unit, languages, modalities): the kinds are few,
+    # however many requests are open, so the rows read do not grow with them.
+    kinds = list(
         AssistanceRequest.objects.filter(
             status__in=[
                 AssistanceRequest.Status.OPEN,
                 AssistanceRequest.Status.PARTLY_MATCHED,
             ],
             theme__in=themes,
-        ).values_list("theme", "languages", "modalities", "unit")
+        )
+        .values_list("theme", "languages", "modalities", "unit")
+        .annotate(n=Count("pk"))
+        .order_by()
     )
     demand = {}
     for o in offers:
         # Units are commensurable only within one unit (places, expert days, amounts).
-        same_theme = [r for r in rows if r[0] in o.themes and r[3] == o.unit]
-        languages = [r for r in same_theme if set(r[1]) & set(o.languages)]
+        same_theme = [k for k in kinds if k[0] in o.themes and k[3] == o.unit]
+        languages = [k for k in same_theme if set(k[1]) & set(o.languages)]
         demand[o.pk] = {
-            "theme": len(same_theme),
-            "language": len(languages),
-            "modality": sum(1 for r in languages if set(r[2]) & set(o.modalities)),
+            "theme": sum(k[4] for k in same_theme),
+            "language": sum(k[4] for k in languages),
+            "modality": sum(k[4] for k in languages if set(k[2]) & set(o.modalities)),
         }
     return demand

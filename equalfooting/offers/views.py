@@ -14,6 +14,7 @@ from equalfooting.accounts.services import role_nominate
 from equalfooting.core import languages
 from equalfooting.core.errors import InvalidInput, NotFound, TransitionNotAllowed
 from equalfooting.core.forms import attach_errors
+from equalfooting.core.paging import keyset_page
 from equalfooting.needs.labels import theme_label
 from equalfooting.needs.models import AssistanceRequest
 
@@ -35,9 +36,11 @@ def _offer_labels(offer: Offer) -> dict[str, Any]:
 
 @require_safe
 def offer_list(request: HttpRequest) -> HttpResponse:
-    offers = selectors.offers_public()
+    page = keyset_page(selectors.offers_public(), request)
     return render(
-        request, "offers/offer_list.html", {"offers": [(o, _offer_labels(o)) for o in offers[:500]]}
+        request,
+        "offers/offer_list.html",
+        {"offers": [(o, _offer_labels(o)) for o in page], "page": page},
     )
 
 

@@ -21,7 +21,9 @@ from equalfooting.registry.models import State
 from . import charts
 
 # The State page lists at most this many requests; the list of requests pages through all.
-REQUESTS_SHOWN = 50
+# A State's page lists its latest requests and projects, this many of each, and links to where
+# all of them are: years of them would make a page that grows without end.
+SHOWN = 20
 
 
 def state_public_assessment(*, state: State) -> Assessment | None:
@@ -49,19 +51,22 @@ def assessment_chart(*, assessment: Assessment) -> str:
 
 def state_allocations_published(*, state: State) -> QuerySet[Allocation]:
     """The State's envelopes in published allocation rounds."""
+    # The page names the round; its published files (every State's inputs) stay unread.
     return Allocation.objects.filter(
         state=state, round__status=AllocationRound.Status.PUBLISHED
-    ).select_related("round")
+    ).only("pk", "amount", "round_id", "state_id")
 
 
-def state_projects(*, state: State) -> QuerySet[Project]:
-    """The State's approved projects, funded from its envelope or the priority queue."""
-    return Project.objects.filter(state=state)
+def state_projects(*, state: State) -> list[Project]:
+    """The State's latest projects, funded from its envelope or the priority queue: one more
+    than SHOWN if there are more, to say so."""
+    return list(Project.objects.filter(state=state).order_by("-created_at", "-pk")[: SHOWN + 1])
 
 
-def state_requests_visible(*, user: Any, state: State) -> QuerySet[AssistanceRequest]:
-    """The State's requests this reader may see: public once submitted, drafts for its own."""
-    return requests_visible(user).filter(state=state)[:REQUESTS_SHOWN]
+def state_requests_visible(*, user: Any, state: State) -> list[AssistanceRequest]:
+    """The State's latest requests this reader may see (public once submitted, drafts for its
+    own): one more than SHOWN if there are more, to say so."""
+    return list(requests_visible(user).filter(state=state).order_by("-pk")[: SHOWN + 1])
 
 
 def state_public_record(*, state: State) -> dict[str, Any]:
@@ -73,4 +78,5 @@ def state_public_record(*, state: State) -> dict[str, Any]:
         "assessment_chart": assessment_chart(assessment=latest) if latest is not None else "",
         "allocations": state_allocations_published(state=state),
         "projects": state_projects(state=state),
+        "shown": SHOWN,
     }

@@ -47,6 +47,9 @@ from equalfooting.offers.selectors import offers_of_providers, unmet_demand
 ASSESSMENT_AGE = dt.timedelta(days=365)
 # The Secretariat sees the lapses of the last month.
 LAPSES_SHOWN = dt.timedelta(days=30)
+# Each kind of waiting thing shows at most this many rows, so that the page costs the same
+# however much waits; the section then says more are waiting and where all of them are.
+PER_KIND = 20
 
 
 @dataclass
@@ -76,6 +79,16 @@ class Section:
     demand: list[dict[str, Any]] = field(default_factory=list)
     # What the role may start from here: (label, address).
     starts: list[tuple[str | Promise, str]] = field(default_factory=list)
+    # The kinds with more waiting than shown: (what, the address of their full list or "").
+    more: list[tuple[str | Promise, str]] = field(default_factory=list)
+
+    def first(self, rows: Any, what: str | Promise, everything: str = "") -> list[Any]:
+        """The first PER_KIND of `rows` (a queryset is read with a LIMIT); when there are
+        more, the section records it, with the address where all of them are."""
+        found = list(rows[: PER_KIND + 1])
+        if len(found) > PER_KIND:
+            self.more.append((what, everything))
+        return found[:PER_KIND]
 
     def ordered(self) -> list[Waiting]:
         """The nearest deadline first; then what has no deadline, in the order found."""
@@ -124,7 +137,7 @@ def _matches_to_answer(
 def focal_point_work(state_ids: set[int], now: dt.datetime) -> Section:
     section = Section(_("For your State"))
     section.items += _matches_to_answer(
-        matches.matches_awaiting_state(state_ids=state_ids),
+        section.first(matches.matches_awaiting_state(state_ids=state_ids), _("Match to answer")),
         kind=Deadline.Kind.MATCH_STATE_ANSWER,
         what=_("Match to answer"),
         side="state",
@@ -138,7 +151,8 @@ def focal_point_work(state_ids: set[int], now: dt.datetime) -> Section:
             % {"units": m.units, "provider": m.offer.provider.name}
         ),
     )
-    for r in requests_in_status(statuses=[AssistanceRequest.Status.RETURNED], state_ids=state_ids):
+    returned = requests_in_status(statuses=[AssistanceRequest.Status.RETURNED], state_ids=state_ids)
+    for r in section.first(returned, _("Request returned for information")):
         section.items.append(
             Waiting(
                 what=_("Request returned for information"),
@@ -148,7 +162,9 @@ def focal_point_work(state_ids: set[int], now: dt.datetime) -> Section:
                 action=_("Complete the request"),
             )
         )
-    for check in checks_waiting(state_ids=state_ids):
+    for check in section.first(
+        checks_waiting(state_ids=state_ids), _("Contact check to acknowledge")
+    ):
         section.items.append(
             Waiting(
                 what=_("Contact check to acknowledge"),
@@ -179,7 +195,9 @@ def focal_point_work(state_ids: set[int], now: dt.datetime) -> Section:
 def provider_work(provider_ids: set[int]) -> Section:
     section = Section(_("For your organisation"))
     section.items += _matches_to_answer(
-        matches.matches_awaiting_provider(provider_ids=provider_ids),
+        section.first(
+            matches.matches_awaiting_provider(provider_ids=provider_ids), _("Match to confirm")
+        ),
         kind=Deadline.Kind.MATCH_PROVIDER_CONFIRM,
         what=_("Match to confirm"),
         side="provider",
@@ -189,7 +207,9 @@ def provider_work(provider_ids: set[int]) -> Section:
             % {"units": m.units, "state": m.request.state.name}
         ),
     )
-    for m in matches.matches_delivering(provider_ids=provider_ids):
+    for m in section.first(
+        matches.matches_delivering(provider_ids=provider_ids), _("Delivery to report")
+    ):
         section.items.append(
             Waiting(
                 what=_("Delivery to report"),
@@ -206,7 +226,11 @@ def provider_work(provider_ids: set[int]) -> Section:
         )
         for provider_id in sorted(provider_ids)
     ]
-    offers = offers_of_providers(provider_ids=provider_ids)
+    offers = section.first(
+        offers_of_providers(provider_ids=provider_ids),
+        _("Offer"),
+        reverse("offers:offer_list"),
+    )
     ends = _due(Deadline.Kind.OFFER_AVAILABILITY, "offer", offers)
     demand = unmet_demand(offers=offers)
     section.demand = [
@@ -222,7 +246,9 @@ def provider_work(provider_ids: set[int]) -> Section:
 
 def reviewer_work(user: Any) -> Section:
     section = Section(_("Your reviews"))
-    reviews = list(reviews_waiting(reviewer=user))
+    reviews = section.first(
+        reviews_waiting(reviewer=user), _("Review to write"), reverse("fund:review_list")
+    )
     due = _due(Deadline.Kind.REVIEW, "review", reviews)
     for review in reviews:
         section.items.append(
@@ -242,7 +268,12 @@ def reviewer_work(user: Any) -> Section:
 def secretariat_work(now: dt.datetime) -> Section:
     section = Section(_("For the Secretariat"))
     add = section.items.append
-    for role in roles_with_status(status=Role.Status.NOMINATED):
+    first = section.first
+    for role in first(
+        roles_with_status(status=Role.Status.NOMINATED),
+        _("Nomination to verify"),
+        reverse("accounts:nominations"),
+    ):
         add(
             Waiting(
                 what=_("Nomination to verify"),
@@ -252,8 +283,11 @@ def secretariat_work(now: dt.datetime) -> Section:
                 action=_("Verify or refuse"),
             )
         )
-    for r in requests_in_status(
-        statuses=[AssistanceRequest.Status.SUBMITTED, AssistanceRequest.Status.SCREENING]
+    to_screen = [AssistanceRequest.Status.SUBMITTED, AssistanceRequest.Status.SCREENING]
+    for r in first(
+        requests_in_status(statuses=to_screen),
+        _("Request to screen"),
+        reverse("needs:request_list") + f"?status={AssistanceRequest.Status.SUBMITTED}",
     ):
         add(
             Waiting(
@@ -264,7 +298,11 @@ def secretariat_work(now: dt.datetime) -> Section:
                 action=_("Screen the request"),
             )
         )
-    for round_ in matches.rounds_proposed():
+    for round_ in first(
+        matches.rounds_proposed(),
+        _("Round to publish or discard"),
+        reverse("matchmaking:round_list"),
+    ):
         add(
             Waiting(
                 what=_("Round to publish or discard"),
@@ -274,8 +312,9 @@ def secretariat_work(now: dt.datetime) -> Section:
                 action=_("Review the round"),
             )
         )
-    for p in proposals_in_status(
-        statuses=[Proposal.Status.SUBMITTED, Proposal.Status.UNDER_REVIEW]
+    for p in first(
+        proposals_in_status(statuses=[Proposal.Status.SUBMITTED, Proposal.Status.UNDER_REVIEW]),
+        _("Proposal to assign to reviewers"),
     ):
         if p.status == Proposal.Status.SUBMITTED:
             what, action = _("Proposal to assign to reviewers"), _("Assign reviewers")
@@ -293,7 +332,7 @@ def secretariat_work(now: dt.datetime) -> Section:
                 action=action,
             )
         )
-    for review in reviews_overdue():
+    for review in first(reviews_overdue(), _("Review overdue"), reverse("fund:review_list")):
         add(
             Waiting(
                 what=_("Review overdue"),
@@ -303,7 +342,7 @@ def secretariat_work(now: dt.datetime) -> Section:
                 action=_("Assign another reviewer"),
             )
         )
-    for project in projects_unpaid():
+    for project in first(projects_unpaid(), _("Tranche to disburse")):
         add(
             Waiting(
                 what=_("Tranche to disburse"),
@@ -313,7 +352,7 @@ def secretariat_work(now: dt.datetime) -> Section:
                 action=_("Disburse a tranche"),
             )
         )
-    for m in matches.matches_lapsed_since(since=now - LAPSES_SHOWN):
+    for m in first(matches.matches_lapsed_since(since=now - LAPSES_SHOWN), _("Match lapsed")):
         add(
             Waiting(
                 what=_("Match lapsed"),
@@ -323,7 +362,7 @@ def secretariat_work(now: dt.datetime) -> Section:
                 action=_("See the round"),
             )
         )
-    for job in jobs_failed():
+    for job in first(jobs_failed(), _("Failed job"), reverse("jobs:job_list")):
         add(
             Waiting(
                 what=_("Failed job"),
@@ -369,6 +408,7 @@ def my_work(request: HttpRequest) -> HttpResponse:
             "answers_matches": permissions.can(user, "work.focal_point")
             or permissions.can(user, "work.provider"),
             "here": reverse("core:my_work"),
+            "per_kind": PER_KIND,
             "answer_days": settings.EF_DEADLINE_DAYS[Deadline.Kind.MATCH_STATE_ANSWER],
             "confirm_days": settings.EF_DEADLINE_DAYS[Deadline.Kind.MATCH_PROVIDER_CONFIRM],
         },

@@ -9,8 +9,10 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 
+from equalfooting.audit.models import AuditEntry
 from equalfooting.fund import ledger
 from equalfooting.fund.models import Account, Contribution, Contributor, LedgerTransaction, Project
+from equalfooting.fund.selectors import projects_unpaid
 from equalfooting.fund.services import (
     contribution_pledge,
     contribution_receive,
@@ -79,6 +81,26 @@ def test_money_flows_from_pledge_to_disbursement_and_the_books_balance(
     assert ledger.balance(ledger.committed(project.reference)) == Decimal("300.00")
     assert ledger.balance(ledger.DISBURSED) == Decimal("200.00")
     assert ledger.balances_agree()
+
+
+@pytest.mark.django_db
+def test_the_first_tranche_starts_the_project_and_takes_it_off_the_list_to_pay(
+    officer: Any, contributor: Contributor
+) -> None:
+    project = funded_project(officer, contributor, "100.00", "60.00")
+    assert list(projects_unpaid()) == [project]
+    with pytest.raises(ValidationError):  # refused: nothing changes
+        project_disburse(actor=officer, project=project, amount="60.01")
+    project.refresh_from_db()
+    assert project.status == Project.Status.APPROVED
+    project_disburse(actor=officer, project=project, amount="20.00")
+    project.refresh_from_db()
+    assert project.status == Project.Status.IN_PROGRESS
+    assert list(projects_unpaid()) == []
+    started = AuditEntry.objects.filter(object_type="project", object_id=str(project.pk))
+    assert list(started.values_list("action", flat=True)) == ["fund.project.in_progress"]
+    project_disburse(actor=officer, project=project, amount="20.00")  # the second: no change
+    assert started.count() == 1
 
 
 @pytest.mark.django_db

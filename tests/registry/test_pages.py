@@ -112,3 +112,25 @@ def test_the_state_page_gathers_its_public_record(
     assessment_set_visibility(actor=focal_point_ken, assessment=assessment, visibility="public")
     body = client.get("/es/states/KEN/").content.decode()
     assert "<svg" in body and f"/es/assessments/{assessment.pk}/" in body
+
+
+@pytest.mark.django_db
+def test_a_states_page_lists_its_latest_projects_and_says_where_the_rest_are(
+    client: Client, settings: Any
+) -> None:
+    from equalfooting.fund.models import Project
+
+    # Projects made here directly, not by the audited services that refresh the page cache.
+    settings.EF_PAGE_CACHE_SECONDS = 0
+    from equalfooting.transparency.state_record import SHOWN
+
+    kenya = State.objects.get(iso3="KEN")
+    made = [Project.objects.create(state=kenya, title=f"Project {n}") for n in range(SHOWN)]
+    page = client.get("/en/states/KEN/").content.decode()
+    assert all(p.reference in page for p in made)
+    assert "every project is in the" not in page
+    newest = Project.objects.create(state=kenya, title="The newest")
+    page = client.get("/en/states/KEN/").content.decode()
+    assert newest.reference in page and made[0].reference not in page  # the oldest gives way
+    assert sum(p.reference in page for p in made) == SHOWN - 1
+    assert "every project is in the" in page and 'href="/en/open-data/"' in page

@@ -9,6 +9,7 @@ from django.test import Client
 from equalfooting.audit.models import AuditEntry
 from equalfooting.audit.selectors import audit_head, audit_verify
 from equalfooting.audit.services import audit_append
+from equalfooting.core.paging import PER_PAGE
 
 
 @pytest.mark.django_db
@@ -89,6 +90,7 @@ def test_the_public_chain_page_shows_the_head_and_pages(client: Client) -> None:
     body = response.content.decode()
     _seq, head = audit_head()
     assert response.status_code == 200 and head in body
-    assert len(response.context["page"].object_list) == 50
-    assert client.get("/en/audit/", {"page": 2}).status_code == 200
+    page = response.context["page"]
+    assert len(page.object_list) == PER_PAGE and page.older is not None
+    assert client.get("/en/audit/", {"before": page.older}).status_code == 200
     assert "payload" not in body

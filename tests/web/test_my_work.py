@@ -15,6 +15,7 @@ from django.urls import reverse
 from equalfooting.accounts.models import Role
 from equalfooting.matchmaking.models import Match
 from equalfooting.needs.models import AssistanceRequest
+from equalfooting.web.work import PER_KIND
 from tests import factories
 from tests.factories import login_with_2fa
 
@@ -136,7 +137,7 @@ def test_the_page_does_not_grow_in_queries_with_the_waiting_items(
     }
     requests(49)
     assert Match.objects.filter(state_decision=Match.StateDecision.PENDING).count() >= 50
-    assert _page(focal_point_ken).count(">Accept the match<") >= 50
+    assert _page(focal_point_ken).count(">Accept the match<") == PER_KIND  # the first of 50
     fifty = {
         who: _queries(user)
         for who, user in (
@@ -163,3 +164,21 @@ def test_the_secretariats_work_waits_for_two_factor_authentication(
     assert role.user.get_username() not in page
     assert request.reference not in page
     assert reverse("accounts:otp_verify") in page
+
+
+def test_each_kind_shows_at_most_its_share_and_says_where_the_rest_are(
+    officer: Any, focal_point_ken: Any
+) -> None:
+    """However much waits, the page lists PER_KIND of each kind, so it costs the same; the
+    section then says more are waiting and links to the list that holds them all."""
+    for _ in range(PER_KIND):
+        factories.assistance_request(focal_point_ken, status=AssistanceRequest.Status.SUBMITTED)
+    page = _page(officer, two_factor=True)
+    assert page.count(">Screen the request<") == PER_KIND
+    assert "More are waiting" not in page
+    factories.assistance_request(focal_point_ken, status=AssistanceRequest.Status.SUBMITTED)
+    page = _page(officer, two_factor=True)
+    assert page.count(">Screen the request<") == PER_KIND
+    note = page.split("More are waiting:")[1].split("</p>")[0]
+    everything = reverse("needs:request_list") + "?status=submitted"
+    assert f'<a href="{everything}">Request to screen</a>' in note
