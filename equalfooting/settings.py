@@ -100,6 +100,9 @@ MIDDLEWARE = [
     "log_request_id.middleware.RequestIDMiddleware",
     # Next, so that a request's measured time counts everything the server does for it.
     "equalfooting.web.metrics.RequestMetricsMiddleware",
+    # Outside everything that writes the page, so that it compresses the finished page (and
+    # weakens its ETag, as the compressed bytes differ).
+    "equalfooting.web.compression.PublicPageGZipMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # ETag on every page and 304 answers to conditional requests: pages stay light on slow links.
@@ -146,7 +149,10 @@ if "DATABASE_URL" not in os.environ:
 DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL", f"sqlite:///{EF_HOME / 'equalfooting.sqlite3'}"),
-        conn_max_age=int(os.environ.get("EF_CONN_MAX_AGE", "0")),
+        # In production each server process keeps its connection (checked before reuse)
+        # rather than opening one per request, which costs more than a page from the cache.
+        conn_max_age=int(os.environ.get("EF_CONN_MAX_AGE", "60" if PRODUCTION else "0")),
+        conn_health_checks=True,
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -421,7 +427,15 @@ def cache_from_url(url: str) -> dict[str, Any]:
 CACHES = {
     "default": cache_from_url(
         os.environ.get("CACHE_URL", "db://ef_cache" if PRODUCTION else "locmem://")
-    )
+    ),
+    # Each process's own copy of the pages for the public it served last, in front of the
+    # shared cache (equalfooting.web.page_cache): never stale, since a key names one state of
+    # the data.
+    "pages": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "ef-pages",
+        "OPTIONS": {"MAX_ENTRIES": 300},
+    },
 }
 
 # Pages for the public: kept whole in the cache for readers who are not signed in, under a key

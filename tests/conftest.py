@@ -51,9 +51,10 @@ def cache_emptied() -> None:
     """Each test starts with an empty cache: a page kept by an earlier test, whose data were
     rolled back, could carry the same audit head as this test's different data."""
     # Imported here: Django is set up by pytest-django before fixtures run.
-    from django.core.cache import cache
+    from django.core.cache import caches
 
-    cache.clear()
+    for name in ("default", "pages"):
+        caches[name].clear()
 
 
 @pytest.fixture(autouse=True)

@@ -12,6 +12,8 @@ import datetime
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
+from django.core.cache import cache
 from django.db import models
 from django.db.models import Case, DecimalField, F, Sum, Value, When
 from django.db.models.functions import TruncMonth
@@ -57,25 +59,53 @@ def _signed(name: str) -> Sum:
     )
 
 
+def _kept(name: str, period: Period, compute: Any) -> Any:
+    """A figure read from the shared cache while the ledger has not moved since it was
+    computed, else computed again. Summing every movement grows with the ledger (a million
+    postings after some years); the ledger only ever grows, so its newest movement's number
+    says whether anything changed: one read of the primary key index."""
+    newest = LedgerTransaction.objects.order_by("-pk").values_list("pk", "at").first()
+    number, at = newest if newest else (0, None)
+    start = period.start.isoformat() if period.start else "*"
+    # A period up to now (or later) holds every movement so far: one key for all its readers.
+    end = period.end.isoformat() if period.end and (at is None or at >= period.end) else "*"
+    key = f"ef:fund:{name}:{start}:{end}:{number}"
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        cache.set(key, value, settings.EF_PAGE_CACHE_SECONDS)
+    return value
+
+
 def money_figures(period: Period) -> dict[str, Decimal]:
-    """Every money figure over the period, in one query."""
-    totals = LedgerTransaction.objects.filter(period.q("at")).aggregate(
-        **{name: _signed(name) for name in FLOWS}
-    )
-    return {name: _money(totals[name]) for name in FLOWS}
+    """Every money figure over the period, in one query (none while the ledger is unchanged)."""
+
+    def compute() -> dict[str, Decimal]:
+        totals = LedgerTransaction.objects.filter(period.q("at")).aggregate(
+            **{name: _signed(name) for name in FLOWS}
+        )
+        return {name: _money(totals[name]) for name in FLOWS}
+
+    return dict(_kept("totals", period, compute))
 
 
 def money_figures_by_month(period: Period) -> dict[datetime.date, dict[str, Decimal]]:
     """The same figures month by month ({first day of the month: {figure: amount}}); the
     months add up to `money_figures` over the same period."""
-    rows = (
-        LedgerTransaction.objects.filter(period.q("at"))
-        .annotate(month=TruncMonth("at"))
-        .values("month")
-        .annotate(**{name: _signed(name) for name in FLOWS})
-        .order_by("month")
-    )
-    return {month_start(row["month"]): {name: _money(row[name]) for name in FLOWS} for row in rows}
+
+    def compute() -> dict[datetime.date, dict[str, Decimal]]:
+        rows = (
+            LedgerTransaction.objects.filter(period.q("at"))
+            .annotate(month=TruncMonth("at"))
+            .values("month")
+            .annotate(**{name: _signed(name) for name in FLOWS})
+            .order_by("month")
+        )
+        return {
+            month_start(row["month"]): {name: _money(row[name]) for name in FLOWS} for row in rows
+        }
+
+    return dict(_kept("by-month", period, compute))
 
 
 def _money(value: Any) -> Decimal:

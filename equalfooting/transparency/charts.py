@@ -37,7 +37,11 @@ from django.utils.translation import gettext as _
 from equalfooting.core import numbers
 from equalfooting.needs.models import AssistanceRequest
 
+from .svg_paths import simplify_paths
+
 GEO = Path(__file__).resolve().parent / "geo"
+# The world map keeps the outline points that move a shape by half a pixel or more.
+MAP_OUTLINE_PIXELS = 0.5
 ACCENT = "#00558c"
 
 # The first family is the one vl-convert measures text with, so it must be installed on the
@@ -294,10 +298,13 @@ def _lines_apart(svg: str) -> str:
     return re.sub(r"<text([^>]*)>((?:<tspan[^>]*>.*?</tspan>)+)</text>", apart, svg)
 
 
-def render(spec: dict[str, Any], fmt: str = "svg", *, rtl: bool = False) -> str:
+def render(
+    spec: dict[str, Any], fmt: str = "svg", *, rtl: bool = False, outlines: float = 0.0
+) -> str:
     """Markup for the chart: inline SVG for pages (the browser shapes every script), or a PNG
     image for the PDF report (vl-convert shapes Arabic itself; the PDF renderer's SVG does not).
-    `rtl`: the chart's text reads right to left (its geometry is already mirrored)."""
+    `rtl`: the chart's text reads right to left (its geometry is already mirrored). `outlines`:
+    in SVG, drop the outline points that move a shape by less than this many pixels (maps)."""
     import vl_convert  # heavy (a JavaScript engine): loaded on the first chart drawn
 
     # Plain JSON for the renderer: money (Decimal) becomes a number, dates become text.
@@ -305,7 +312,7 @@ def render(spec: dict[str, Any], fmt: str = "svg", *, rtl: bool = False) -> str:
         json.dumps(spec, default=lambda v: float(v) if isinstance(v, Decimal) else str(v))
     )
     digest = hashlib.sha256(json.dumps(spec, sort_keys=True).encode()).hexdigest()
-    key = f"chart:{fmt}:{'rtl' if rtl else 'ltr'}:{digest}"
+    key = f"chart:{fmt}:{'rtl' if rtl else 'ltr'}:{outlines}:{digest}"
     markup = django_cache.get(key)
     if markup is None:
         label = html.escape(str(spec.get("description", "")))
@@ -320,6 +327,7 @@ def render(spec: dict[str, Any], fmt: str = "svg", *, rtl: bool = False) -> str:
             # One image with one description, in the page's language: Vega's own roles and
             # descriptions of its parts ("Title text …", "rect mark container") are English.
             svg = re.sub(r' (?:aria-[a-z]+|role)="[^"]*"', "", svg)
+            svg = simplify_paths(svg, outlines) if outlines else svg
             markup = svg.replace("<svg ", f'<svg role="img" aria-label="{label}" ', 1)
         django_cache.set(key, markup, 60 * 60)
     return str(markup)
@@ -534,7 +542,8 @@ def world_map(
             },
         ],
     }
-    return render(spec, fmt, rtl=is_rtl(language))
+    # Natural Earth's 1:50m outlines, drawn this small, carry ten times the points one can see.
+    return render(spec, fmt, rtl=is_rtl(language), outlines=MAP_OUTLINE_PIXELS)
 
 
 # --- The charts the site draws ---------------------------------------------------------------

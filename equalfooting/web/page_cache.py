@@ -11,6 +11,11 @@ afresh: nothing has to remember to invalidate anything. The key also holds the r
 templates and translations), the host, the path with its query, and the day (pages say how many
 days are left); an entry lives EF_PAGE_CACHE_SECONDS at most.
 
+Each server process also keeps the pages it served last in its own memory (the "pages" cache,
+a few hundred at most), under the same keys: a key names one state of the data, so a page kept
+there is never stale, and a busy page (the map: a quarter of a megabyte) is not fetched from
+the shared cache again for every reader.
+
 Never kept: anything for a reader with a session or a message waiting, anything that sets a
 cookie or uses a CSRF token (a form that posts), anything but a complete 200 HTML page, and any
 response that says how it may be cached itself (never_cache, files). Pages for signed-in users
@@ -26,7 +31,7 @@ from importlib.metadata import version
 from pathlib import Path
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.http import HttpRequest, HttpResponse
 from django.utils.cache import patch_cache_control
 
@@ -60,10 +65,12 @@ def _anonymous(request: HttpRequest) -> bool:
 
 
 def _key(request: HttpRequest) -> str:
-    seq, _hash = audit_head()
+    # The head's hash, not only its number: after a restore, the same number can name
+    # another state of the data.
+    _seq, head = audit_head()
     parts = (
         RELEASE,
-        str(seq),
+        head,
         datetime.now(UTC).date().isoformat(),
         request.get_host(),
         request.get_full_path(),
@@ -95,13 +102,19 @@ class PublicPageCacheMiddleware:
         key = None
         if request.method == "GET" and settings.EF_PAGE_CACHE_SECONDS and _anonymous(request):
             key = _key(request)
-            kept = cache.get(key)
+            near = caches["pages"]
+            kept = near.get(key)
+            if kept is None:
+                kept = cache.get(key)
+                if kept is not None:
+                    near.set(key, kept, settings.EF_PAGE_CACHE_SECONDS)
             if kept is not None:
                 return _rebuilt(kept)
         response = self.get_response(request)
         if _anonymous(request) and _keepable(request, response):
             if key is not None:
                 cache.set(key, _kept(response), settings.EF_PAGE_CACHE_SECONDS)
+                caches["pages"].set(key, _kept(response), settings.EF_PAGE_CACHE_SECONDS)
             patch_cache_control(response, public=True, max_age=settings.EF_PUBLIC_MAX_AGE)
         elif not _anonymous(request) and not response.has_header("Cache-Control"):
             patch_cache_control(response, private=True, no_cache=True)
