@@ -20,8 +20,12 @@ def register(commands: Subcommands) -> None:
         "time, until stopped (Ctrl+C or SIGTERM: the job in hand is finished first). Run as "
         "many as you like, on as many hosts as share a PostgreSQL database; each job runs "
         "once. The worker renews the lease of its job; a job whose worker stopped renewing for "
-        "EF_JOB_LEASE seconds (default 600) is queued again, three tries at most. "
-        "`equalfooting demo` starts one beside its server.",
+        "EF_JOB_LEASE seconds (default 600) is queued again, three tries at most. Every "
+        "EF_TICK_EVERY seconds (default 300) a worker also runs the scheduler's pass. Workers "
+        "read the settings the application servers read: DATABASE_URL, CACHE_URL (the shared "
+        "cache), EF_FILES_DIR (where they write the files the servers serve: a folder every "
+        "host shares) and, for e-mail, EMAIL_HOST and its companions. "
+        "`equalfooting demo` starts one beside its server. Settings: docs/operations.md.",
     )
     worker.add_argument(
         "--interval",
