@@ -240,5 +240,7 @@ def account_name(code: str, states: Mapping[str, str]) -> str:
     if kind == "envelope":
         return _("Envelope of %(state)s") % {"state": states.get(which, which)}
     if kind == "committed":
-        return _("Committed to project %(reference)s") % {"reference": which}
+        # The reference isolated as left-to-right text (Unicode LRI … PDI), so that in Arabic
+        # "PRJ-00042" stays whole and in its order beside the words around it.
+        return _("Committed to project %(reference)s") % {"reference": f"\u2066{which}\u2069"}
     return code
