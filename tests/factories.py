@@ -320,3 +320,12 @@ def proposal_under_review(
         actor=focal_point, proposal=made, target=Proposal.Status.SUBMITTED
     )
     return proposals.reviewers_assign(actor=officer, proposal=made, reviewers=reviewers)
+
+
+def open_data(client: Any, path: str, data: dict[str, str] | None = None) -> Any:
+    """An open-data file as a reader gets it once it is up to date. A list that is a published
+    file (`published.FILE_DATASETS`) is refreshed by a job that the first reader after a change
+    starts (in tests the job runs when queued), and that reader gets the version made before
+    (or 503 while there is none): the second reader gets the fresh one."""
+    client.get(path, data or {})
+    return client.get(path, data or {})

@@ -54,9 +54,13 @@ def export_list(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 def export_file(request: HttpRequest, dataset: str, fmt: str) -> HttpResponseBase:
-    """A public list, streamed as it is read; or the mirror bundle, a published file."""
+    """A public list, streamed as it is read; or a published file: the mirror bundle, and the
+    lists that grow with every change (`published.FILE_DATASETS`)."""
     if f"{dataset}.{fmt}" == published.MIRROR_BUNDLE:
         return file_views.serve(request, published.mirror_bundle_spec())
+    if dataset in published.FILE_DATASETS:
+        # Too long to write while the reader waits: made by a worker, served as a file.
+        return file_views.serve(request, published.dataset_spec(dataset, fmt, _language(request)))
     return _export_stream(request, dataset, fmt)
 
 

@@ -55,7 +55,7 @@ from equalfooting.jobs.models import Job
 from equalfooting.jobs.services import handler as job_handler
 from equalfooting.jobs.services import handler_path, job_enqueue, job_writes
 
-from . import fonts, iati, mirror, report
+from . import exports, fonts, iati, mirror, report
 from .models import PublishedFile
 
 logger = logging.getLogger(__name__)
@@ -67,6 +67,12 @@ FOLDER = "published-files"
 FIRST_REPORT_YEAR = 2000
 IATI_NAMES = ("activities", "organisation")
 MIRROR_BUNDLE = "mirror-bundle.tar"
+# The open-data lists that grow with every change (a million ledger postings, a million audit
+# entries after some years) take a minute to write: a worker makes each, in each format and
+# language, once its data have changed and a reader asks for it, and readers get it as a file.
+# The other lists stream as they are read.
+FILE_DATASETS = ("audit", "ledger")
+DATASET_FILE = "open-data-"
 # A job's own entries in the audit chain (queued, started, done...) change no public data.
 BOOKKEEPING = "jobs.job."
 # Leftovers older than this (a killed worker's temporary file) are swept; younger ones may be
@@ -163,10 +169,34 @@ def mirror_bundle_spec() -> Spec:
     )
 
 
+def dataset_spec(dataset: str, fmt: str, language: str) -> Spec:
+    """An open-data list of FILE_DATASETS, in one format and language, as a published file."""
+    if dataset not in FILE_DATASETS or fmt not in exports.FORMATS:
+        raise NotFound(_("No such dataset or format."))
+    if language not in settings.LANGUAGE_CODES:
+        raise NotFound(_("No such file."))
+    return Spec(
+        # The format in the name's stem too: each file has a folder of its own (Spec.folder).
+        name=f"{DATASET_FILE}{dataset}-{fmt}-{language}.{fmt}",
+        language=language,
+        work=dataset_file_prepare,
+        arguments={"dataset": dataset, "fmt": fmt, "language": language},
+        content_type=exports.CONTENT_TYPES[fmt],
+        download_name=f"equalfooting-{dataset}-{language}.{fmt}",
+        listed_on="exports",
+    )
+
+
 def spec_named(name: str) -> Spec:
     """The file a name stands for (as the pages post it); NotFound for any other name."""
     if name == MIRROR_BUNDLE:
         return mirror_bundle_spec()
+    if name.startswith(DATASET_FILE) and "." in name:
+        stem, _dot, fmt = name[len(DATASET_FILE) :].rpartition(".")
+        dataset, _dash, rest = stem.partition("-")
+        named_format, _dash, language = rest.partition("-")
+        if named_format == fmt:
+            return dataset_spec(dataset, fmt, language)
     if name.startswith("iati-") and name.endswith(".xml"):
         return iati_spec(name[len("iati-") : -len(".xml")])
     if name.startswith("annual-report-") and name.endswith(".pdf"):
@@ -466,6 +496,22 @@ def _mirror_bundle_writer(spec: Spec) -> Writer:
     return write
 
 
+def _dataset_writer(spec: Spec) -> Writer:
+    def write(path: Path) -> None:
+        dataset = exports.DATASETS[spec.arguments["dataset"]]
+        with path.open("wb") as out:
+            for block in exports.chunks(dataset, spec.arguments["fmt"], spec.arguments["language"]):
+                out.write(block)
+
+    return write
+
+
+@job_handler(gettext_noop("Preparing an open-data file"))
+def dataset_file_prepare(*, actor: Any, job: Job, dataset: str, fmt: str, language: str) -> None:
+    spec = dataset_spec(dataset, fmt, language)
+    _prepare(actor=actor, job=job, spec=spec, write=_dataset_writer(spec))
+
+
 @job_handler(gettext_noop("Preparing the annual report PDF"))
 def annual_report_prepare(*, actor: Any, job: Job, year: int, language: str) -> None:
     spec = annual_report_spec(year, language)
@@ -489,6 +535,7 @@ WRITERS: dict[str, Callable[[Spec], Writer]] = {
     handler_path(annual_report_prepare): _annual_report_writer,
     handler_path(iati_file_prepare): _iati_writer,
     handler_path(mirror_bundle_prepare): _mirror_bundle_writer,
+    handler_path(dataset_file_prepare): _dataset_writer,
 }
 
 

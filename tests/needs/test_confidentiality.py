@@ -85,7 +85,7 @@ def test_the_private_assessment_is_in_no_public_page_or_api_answer(
 
     for dataset in exports.DATASETS:
         for fmt in exports.FORMATS:
-            download: Any = client.get(f"/en/open-data/{dataset}.{fmt}")
+            download: Any = factories.open_data(client, f"/en/open-data/{dataset}.{fmt}")
             data = b"".join(download.streaming_content)
             if fmt == "xlsx":
                 with zipfile.ZipFile(io.BytesIO(data)) as archive:

@@ -23,6 +23,7 @@ from django.test import Client, override_settings
 from equalfooting import demo as demo_scenario
 from equalfooting.accounts.models import Role, User
 from equalfooting.audit.models import AuditEntry
+from equalfooting.core.paging import PER_PAGE
 from equalfooting.domain.audit import canonical
 from equalfooting.fund.models import ConflictDeclaration, Proposal, Review
 from equalfooting.needs.models import Assessment, AssistanceRequest
@@ -57,12 +58,20 @@ def public_outputs(client: Client, tmp_path: Path) -> dict[str, str]:
     """Everything an outsider can fetch, by where it came from."""
     outputs: dict[str, str] = {}
     for dataset in exports.DATASETS:
-        response = client.get(f"/en/open-data/{dataset}.json")
+        response = factories.open_data(client, f"/en/open-data/{dataset}.json")
         assert response.status_code == 200
         outputs[f"open data {dataset}"] = response.getvalue().decode()
-    pages = AuditEntry.objects.count() // 50 + 1
-    for page in range(1, pages + 1):
-        outputs[f"audit page {page}"] = client.get("/en/audit/", {"page": page}).content.decode()
+    # Every page of the chain, following its links to older entries.
+    query, page = "", 0
+    while True:
+        page += 1
+        html = client.get(f"/en/audit/?{query}").content.decode()
+        outputs[f"audit page {page}"] = html
+        older = re.search(r'<a href="\?([^"]+)" rel="next">', html)
+        if older is None:
+            break
+        query = older.group(1).replace("&amp;", "&")
+    assert page > 1 and page >= AuditEntry.objects.count() // PER_PAGE
     for path in API_READS:
         outputs[path] = client.get(path).content.decode()
     for path in PAGES:

@@ -13,6 +13,7 @@ from django.utils import translation
 
 from equalfooting.audit.services import audit_append
 from equalfooting.transparency import exports
+from tests import factories
 
 pytestmark = pytest.mark.django_db
 
@@ -24,7 +25,7 @@ def body(response: Any) -> bytes:
 @pytest.mark.parametrize("dataset", list(exports.DATASETS))
 @pytest.mark.parametrize("fmt", exports.FORMATS)
 def test_every_dataset_exports_in_every_format(client: Client, dataset: str, fmt: str) -> None:
-    response = client.get(f"/en/open-data/{dataset}.{fmt}", {"lang": "fr"})
+    response = factories.open_data(client, f"/en/open-data/{dataset}.{fmt}", {"lang": "fr"})
     assert response.status_code == 200
     assert response["Content-Type"] == exports.CONTENT_TYPES[fmt]
     data = body(response)

@@ -54,9 +54,9 @@ def month_rows(html: str, after: str) -> list[list[str]]:
 
 
 def export(client: Client, dataset: str) -> list[dict[str, str]]:
-    response = client.get(f"/en/open-data/{dataset}.csv")
+    response = factories.open_data(client, f"/en/open-data/{dataset}.csv")
     assert isinstance(response, StreamingHttpResponse)
-    body = b"".join(response.streaming_content)
+    body = response.getvalue()
     return list(csv.DictReader(io.StringIO(body.decode("utf-8-sig"))))
 
 

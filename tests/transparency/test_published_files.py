@@ -326,3 +326,52 @@ def test_a_mirror_makes_a_missing_file_once_without_a_job(client: Client) -> Non
     # A mirror's bundle would not be signed by the source: it offers none.
     assert client.get("/en/open-data/mirror-bundle.tar").status_code == 404
     assert "mirror-bundle.tar" not in client.get("/en/mirror/").content.decode()
+
+
+def test_the_lists_that_grow_with_every_change_are_served_as_files(
+    client: Client, database_backend: None, officer: Any
+) -> None:
+    """The ledger and the audit chain as open data: made by a worker, in each format and
+    language, once a reader asks after a change; the others still stream as they are read."""
+    from django.http import FileResponse
+
+    from equalfooting.transparency import exports
+
+    first = client.get("/en/open-data/ledger.csv", {"lang": "fr"})
+    assert first.status_code == 503 and first["Retry-After"]
+    (job,) = file_jobs(published.dataset_file_prepare)
+    assert job.arguments == {"dataset": "ledger", "fmt": "csv", "language": "fr"}
+    assert client.get("/en/open-data/ledger.csv", {"lang": "fr"}).status_code == 503
+    assert len(file_jobs(published.dataset_file_prepare)) == 1  # one job, however many ask
+    jobs.job_run_now(job)
+    made = client.get("/en/open-data/ledger.csv", {"lang": "fr"})
+    assert isinstance(made, FileResponse)
+    assert made["Content-Disposition"].endswith('filename="equalfooting-ledger-fr.csv"')
+    expected = b"".join(exports.chunks(exports.DATASETS["ledger"], "csv", "fr"))
+    assert body(made) == expected
+    assert made["ETag"] == f'"{hashlib.sha256(expected).hexdigest()}"'
+
+    factories.contribution_received(officer, amount="10.00")  # the ledger moves
+    stale = client.get("/en/open-data/ledger.csv", {"lang": "fr"})
+    assert body(stale) == expected  # the version made before, while the next is made
+    (refresh,) = [j for j in file_jobs(published.dataset_file_prepare) if j.pk != job.pk]
+    jobs.job_run_now(refresh)
+    fresh = body(client.get("/en/open-data/ledger.csv", {"lang": "fr"}))
+    assert fresh == b"".join(exports.chunks(exports.DATASETS["ledger"], "csv", "fr"))
+    assert fresh != expected
+
+    streamed = client.get("/en/open-data/requests.csv")
+    assert streamed.status_code == 200 and not isinstance(streamed, FileResponse)
+
+
+@pytest.mark.parametrize("language", ["en", "ar", "zh-hans"])
+@pytest.mark.parametrize("fmt", ["csv", "xlsx", "json"])
+def test_each_open_data_file_has_its_own_name_and_folder(language: str, fmt: str) -> None:
+    spec = published.dataset_spec("audit", fmt, language)
+    assert published.spec_named(spec.name) == spec
+    others = {
+        published.dataset_spec("audit", other, language).folder
+        for other in ("csv", "xlsx", "json")
+        if other != fmt
+    }
+    assert spec.folder not in others  # a format's sweep never removes another's file
