@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext
 
@@ -240,7 +242,10 @@ def account_name(code: str, states: Mapping[str, str]) -> str:
     if kind == "envelope":
         return _("Envelope of %(state)s") % {"state": states.get(which, which)}
     if kind == "committed":
-        # The reference isolated as left-to-right text (Unicode LRI … PDI), so that in Arabic
-        # "PRJ-00042" stays whole and in its order beside the words around it.
-        return _("Committed to project %(reference)s") % {"reference": f"\u2066{which}\u2069"}
+        # The sentence escaped, then the reference put in as markup: isolated left to right
+        # and never broken at its hyphen, so that in Arabic, and on a phone, "PRJ-00042" stays
+        # one word in its place among the words around it. (Account names are for pages only.)
+        sentence = conditional_escape(_("Committed to project %(reference)s"))
+        reference = format_html('<bdi dir="ltr" class="reference">{}</bdi>', which)
+        return mark_safe(sentence % {"reference": reference})  # both parts escaped above
     return code
