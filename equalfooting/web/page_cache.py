@@ -113,8 +113,9 @@ class PublicPageCacheMiddleware:
         response = self.get_response(request)
         if _anonymous(request) and _keepable(request, response):
             if key is not None:
-                cache.set(key, _kept(response), settings.EF_PAGE_CACHE_SECONDS)
-                caches["pages"].set(key, _kept(response), settings.EF_PAGE_CACHE_SECONDS)
+                kept = _kept(response)
+                cache.set(key, kept, settings.EF_PAGE_CACHE_SECONDS)
+                caches["pages"].set(key, kept, settings.EF_PAGE_CACHE_SECONDS)
             patch_cache_control(response, public=True, max_age=settings.EF_PUBLIC_MAX_AGE)
         elif not _anonymous(request) and not response.has_header("Cache-Control"):
             patch_cache_control(response, private=True, no_cache=True)
