@@ -34,6 +34,16 @@ def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
+def env_count(name: str, default: int) -> int:
+    """A setting that must be zero or a positive whole number, or the server stops at start."""
+    raw = os.environ.get(name)
+    if raw is None:
+        return default
+    if not raw.strip().isascii() or not raw.strip().isdigit():
+        raise ImproperlyConfigured(f"{name} must be zero or a positive whole number, not {raw!r}.")
+    return int(raw)
+
+
 PRODUCTION = os.environ.get("EF_ENV", "development") == "production"
 EF_HOME = ef_home()
 DEBUG = env_flag("EF_DEBUG", default=False)
@@ -151,7 +161,7 @@ DATABASES = {
         os.environ.get("DATABASE_URL", f"sqlite:///{EF_HOME / 'equalfooting.sqlite3'}"),
         # In production each server process keeps its connection (checked before reuse)
         # rather than opening one per request, which costs more than a page from the cache.
-        conn_max_age=int(os.environ.get("EF_CONN_MAX_AGE", "60" if PRODUCTION else "0")),
+        conn_max_age=env_count("EF_CONN_MAX_AGE", 60 if PRODUCTION else 0),
         conn_health_checks=True,
     )
 }
@@ -204,16 +214,6 @@ EF_DEADLINE_DAYS = {
     # An offer ends on its last day of availability: the deadline is the offer's own date.
     "offer_availability": 1,
 }
-
-
-def env_count(name: str, default: int) -> int:
-    """A setting that must be zero or a positive whole number, or the server stops at start."""
-    raw = os.environ.get(name)
-    if raw is None:
-        return default
-    if not raw.strip().isascii() or not raw.strip().isdigit():
-        raise ImproperlyConfigured(f"{name} must be zero or a positive whole number, not {raw!r}.")
-    return int(raw)
 
 
 def env_positive_ints(name: str, default: tuple[int, ...]) -> tuple[int, ...]:
