@@ -28,7 +28,6 @@ def state_detail(request: HttpRequest, iso3: str) -> HttpResponse:
             "can_nominate": permissions.can(request.user, "role.nominate.focal_point", state),
             "can_request": permissions.can(request.user, "request.create", state),
             "requests": state_record.state_requests_visible(user=request.user, state=state),
-            "shown": state_record.SHOWN,
             "income_label": State.IncomeGroup(state.income_group).label
             if state.income_group
             else "",
