@@ -59,7 +59,10 @@ def ensure_environment(*, dev: bool) -> None:
         # then proves the pinned set is consistent.
         run(PYTHON, "-m", "pip", "install", "--quiet", "--require-hashes", "--no-deps", "-r", lock)
         run(PYTHON, "-m", "pip", "check")
-        run(PYTHON, "-m", "pip", "install", "--quiet", "--no-deps", "-e", ROOT)
+        # In compat mode the package is found through a path in a .pth file, not through an
+        # import hook that every process (each command, each test worker) would load first.
+        compat = "--config-settings=editable_mode=compat"
+        run(PYTHON, "-m", "pip", "install", "--quiet", "--no-deps", compat, "-e", ROOT)
         for old in VENV.glob(".installed-*"):
             old.unlink()
         (VENV / f".installed-{lock.stem}").write_text(fingerprint(lock))

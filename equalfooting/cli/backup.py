@@ -17,15 +17,8 @@ make a new one, and every mirror would refuse it.
 from __future__ import annotations
 
 import argparse
-import hashlib
-import io
 import json
 import os
-import shutil
-import sqlite3
-import subprocess
-import tarfile
-import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -63,6 +56,8 @@ def register(commands: Subcommands) -> None:
 
 
 def _sha256(data: bytes) -> str:
+    import hashlib  # here, not at the top: `equalfooting --help` and `match solve` load this module
+
     return hashlib.sha256(data).hexdigest()
 
 
@@ -83,6 +78,8 @@ def _pg_env(db: dict[str, Any]) -> dict[str, str]:
 
 
 def _tool(name: str) -> str:
+    import shutil  # only when a backup runs (see _sha256)
+
     found = shutil.which(name)
     if found is None:
         raise Unavailable(
@@ -122,6 +119,13 @@ def _heads() -> dict[str, Any]:
 
 
 def cmd_backup(args: argparse.Namespace) -> int:
+    # The tools of a backup load when one runs, not with the module (see _sha256).
+    import io
+    import sqlite3
+    import subprocess
+    import tarfile
+    import tempfile
+
     django_setup()
     out = Path(args.out)
     if out.is_dir() or not out.parent.is_dir():
@@ -188,6 +192,8 @@ def cmd_backup(args: argparse.Namespace) -> int:
 
 
 def _read_backup(path: Path) -> tuple[dict[str, Any], dict[str, bytes]]:
+    import tarfile  # only when a backup is read (see _sha256)
+
     try:
         with tarfile.open(path, "r:gz") as tar:
             contents = {
@@ -210,6 +216,10 @@ def _read_backup(path: Path) -> tuple[dict[str, Any], dict[str, bytes]]:
 
 
 def cmd_restore(args: argparse.Namespace) -> int:
+    # The tools of a restore load when one runs (see _sha256).
+    import subprocess
+    import tempfile
+
     manifest, contents = _read_backup(Path(args.backup))
     sqlite_target = _sqlite_file()
     if sqlite_target is not None and sqlite_target.exists() and not args.force:

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import argparse
 import os
-import subprocess
 import sys
-import tempfile
+from typing import TYPE_CHECKING
 
 from .reference import load_reference_data
 from .setup import Subcommands, django_setup, migrate
+
+if TYPE_CHECKING:  # for the annotations; loaded where a process is started
+    import subprocess
 
 DEMO_PASSWORD = "equal-footing-demo"  # noqa: S105 - printed by the demo; only on its synthetic accounts
 
@@ -108,6 +110,8 @@ def _worker_beside() -> subprocess.Popen[bytes]:
     It is stopped when the server stops; if this process is killed outright, the worker sees
     its parent gone (`--stop-with`) and stops by itself.
     """
+    import subprocess  # here: every command loads this module to list its commands
+
     return subprocess.Popen(
         [
             sys.executable,
@@ -123,6 +127,8 @@ def _worker_beside() -> subprocess.Popen[bytes]:
 
 def _stop(worker: subprocess.Popen[bytes]) -> None:
     """Ask the worker to stop (it finishes the job in hand), then insist after a while."""
+    import subprocess  # see _worker_beside
+
     if worker.poll() is not None:
         return
     worker.terminate()
@@ -144,6 +150,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
     # gunicorn's processes each write their metrics here, and a scrape of /metrics reads them
     # all; a fresh folder for each start (prometheus_client's multiprocess mode needs one).
     if "PROMETHEUS_MULTIPROC_DIR" not in os.environ:
+        import tempfile  # only when serving (see _worker_beside)
+
         os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="ef-metrics-")
     argv = [
         sys.executable,

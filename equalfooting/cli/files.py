@@ -40,13 +40,19 @@ def json_text(data: Any, *, levels: int) -> str:
         if level >= levels or not isinstance(value, dict | list) or not value:
             return encode(value)
         inner = pad + "  "
-        if isinstance(value, dict):
-            lines = [
-                f"{inner}{encode(k)}: {lay_out(v, level + 1, inner)}" for k, v in value.items()
-            ]
-            return "{\n" + ",\n".join(lines) + "\n" + pad + "}"
-        lines = [inner + lay_out(v, level + 1, inner) for v in value]
-        return "[\n" + ",\n".join(lines) + "\n" + pad + "]"
+        if level + 1 < levels:
+            if isinstance(value, dict):
+                lines = [f"{encode(k)}: {lay_out(v, level + 1, inner)}" for k, v in value.items()]
+            else:
+                lines = [lay_out(v, level + 1, inner) for v in value]
+        # The deepest level holds the long lists (every assignment and reason of a round):
+        # each entry is one call to the C encoder.
+        elif isinstance(value, dict):
+            lines = [f"{encode(k)}: {encode(v)}" for k, v in value.items()]
+        else:
+            lines = list(map(encode, value))
+        opening, closing = ("{", "}") if isinstance(value, dict) else ("[", "]")
+        return f"{opening}\n{inner}" + f",\n{inner}".join(lines) + f"\n{pad}{closing}"
 
     return lay_out(data, 0, "") + "\n"
 

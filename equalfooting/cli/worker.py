@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
-import logging
 import os
-import socket
 import sys
 
 from .setup import Subcommands, django_setup
@@ -84,6 +82,8 @@ def cmd_tick(args: argparse.Namespace) -> int:
 
 
 def cmd_worker(args: argparse.Namespace) -> int:
+    import socket  # with the worker only: every command loads this module to list it
+
     # Django is loaded by the commands that need it only (match solve does not).
     from django.conf import settings
     from django.utils.crypto import get_random_string
@@ -134,6 +134,8 @@ def cmd_worker(args: argparse.Namespace) -> int:
 
 
 def _log_to_console(*, quiet: bool) -> None:
+    import logging  # with the worker only (see cmd_worker)
+
     handler = logging.StreamHandler(sys.stdout)
     handler.setFormatter(logging.Formatter("%(asctime)s %(name)s %(levelname)s %(message)s"))
     for name in ("django_tasks", "django_tasks_db", "equalfooting.jobs"):
