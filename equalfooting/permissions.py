@@ -75,6 +75,25 @@ def _public_request(role: Any, request: Any) -> bool:
     return bool(request.is_public)
 
 
+def _public_activity(role: Any, activity: Any) -> bool:
+    return bool(activity.is_public)
+
+
+def _activity_of_state(role: Any, activity: Any) -> bool:
+    """A register record the State proposed, or one naming it as a beneficiary."""
+    return activity is not None and (
+        role.state_id == activity.proposed_for_state_id or role.state_id in activity.beneficiary_ids
+    )
+
+
+def _activity_of_provider(role: Any, activity: Any) -> bool:
+    return (
+        activity is not None
+        and role.provider_id is not None
+        and role.provider_id == activity.proposed_for_provider_id
+    )
+
+
 def _own_job(role: Any, job: Any) -> bool:
     return (
         job is not None and job.requested_by_id is not None and role.user_id == job.requested_by_id
@@ -180,6 +199,22 @@ RULES: dict[str, dict[Kind, Test]] = {
     "deadline.sweep": {SYSTEM_SCHEDULER: _any},
     # Ending an offer whose availability has passed.
     "offer.expire": {SYSTEM_SCHEDULER: _any},
+    # The register of capacity-building activities: providers and States propose records (for
+    # their own organisation or State), the Secretariat curates; public once published, unless
+    # a beneficiary State asked that the record be shown only in aggregate.
+    "activity.propose": {PROVIDER: _any, FOCAL_POINT: _any, SYSTEM_DEMO: _any},
+    "activity.view": {
+        SECRETARIAT: _any,
+        FOCAL_POINT: _activity_of_state,
+        PROVIDER: _activity_of_provider,
+        PUBLIC: _public_activity,
+    },
+    "activity.curate": {SECRETARIAT: _any, SYSTEM_DEMO: _any},
+    "activity.aggregate": {
+        FOCAL_POINT: lambda role, activity: role.state_id in activity.beneficiary_ids
+    },
+    # The mechanism's own matches and projects enter the register by themselves.
+    "activity.sync": {SYSTEM_SCHEDULER: _any, SYSTEM_DEMO: _any},
     # The operator's monitoring: request latency, queue depth, job failures (no one's data).
     "metrics.read": {SYSTEM_METRICS: _any},
 }

@@ -102,6 +102,7 @@ INSTALLED_APPS = [
     "equalfooting.contacts",
     "equalfooting.matchmaking",
     "equalfooting.fund",
+    "equalfooting.programmes",
     "equalfooting.transparency",
 ]
 

@@ -12,6 +12,7 @@ from equalfooting.matchmaking import views as matchmaking
 from equalfooting.needs import views as needs
 from equalfooting.notifications import views as notifications
 from equalfooting.offers import views as offers
+from equalfooting.programmes import views as programmes
 from equalfooting.registry import views as registry
 from equalfooting.transparency import dashboard_views, export_views, state_views
 from equalfooting.transparency import views as transparency
@@ -84,6 +85,26 @@ contacts_patterns = (
         path("states/<str:iso3>/contacts/nominate/", contacts.contact_nominate, name="nominate"),
     ],
     "contacts",
+)
+
+programmes_patterns = (
+    [
+        path("register/", programmes.register, name="register"),
+        path("register/propose/", programmes.activity_propose, name="activity_propose"),
+        path("register/curation/", programmes.curation_queue, name="curation_queue"),
+        path("register/<int:activity_id>/", programmes.activity_detail, name="activity_detail"),
+        path(
+            "register/<int:activity_id>/curate/",
+            programmes.activity_curate,
+            name="activity_curate",
+        ),
+        path(
+            "register/<int:activity_id>/aggregate-only/",
+            programmes.activity_keep_to_aggregates,
+            name="activity_keep_to_aggregates",
+        ),
+    ],
+    "programmes",
 )
 
 offers_patterns = (
@@ -257,6 +278,7 @@ urlpatterns += i18n_patterns(
     path("", include(needs_patterns)),
     path("", include(contacts_patterns)),
     path("", include(offers_patterns)),
+    path("", include(programmes_patterns)),
     path("", include(matchmaking_patterns)),
     path("", include(fund_patterns)),
     path("", include(jobs_patterns)),

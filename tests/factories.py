@@ -47,6 +47,8 @@ from equalfooting.needs.services import (
 )
 from equalfooting.offers.models import Offer, Provider
 from equalfooting.offers.services import offer_create, offer_transition, provider_create
+from equalfooting.programmes import services as activity_services
+from equalfooting.programmes.models import Activity
 from equalfooting.registry.models import State
 
 PASSWORD = "a-long-test-password-1"  # every test account signs in with it
@@ -329,3 +331,32 @@ def open_data(client: Any, path: str, data: dict[str, str] | None = None) -> Any
     (or 503 while there is none): the second reader gets the fresh one."""
     client.get(path, data or {})
     return client.get(path, data or {})
+
+
+VALID_ACTIVITY: dict[str, Any] = {
+    "title": "CSIRT exchange programme",
+    "title_language": "en",
+    "description": "Analysts of national CSIRTs spend two weeks with a peer team.",
+    "providers": ["Example Cyber Agency"],
+    "funders": ["Example Donor"],
+    "provider_kind": "state",
+    "beneficiaries": ["KEN", "GHA"],
+    "themes": ["incident"],
+    "modality": "fellowship",
+    "start": "2026-03-01",
+    "end": "2026-09-30",
+    "budget": "under_1m",
+    "currency": "eur",
+    "phase": "ongoing",
+    "languages": ["en", "fr"],
+    "source_detail": "The agency's annual report",
+    "as_of": "2026-11-01",
+}
+
+
+def published_activity(proposer: Any, officer: User, **change: Any) -> Activity:
+    """A record of the register proposed by `proposer` and published by the Secretariat."""
+    made = activity_services.activity_propose(actor=proposer, **{**VALID_ACTIVITY, **change})
+    for step in (Activity.Curation.UNDER_CURATION, Activity.Curation.PUBLISHED):
+        made = activity_services.activity_curate(actor=officer, activity=made, target=step)
+    return made

@@ -97,6 +97,14 @@ TYPED: dict[str, tuple[str, ...]] = {
     "fund.Contributor": ("name",),
     "fund.LedgerTransaction": ("memo",),
     "fund.Project": ("title",),
+    "programmes.Activity": (
+        "title",
+        "description",
+        "providers",
+        "funders",
+        "source_detail",
+        "curator_note",
+    ),
     "fund.Indicator": ("source",),
     "fund.Proposal": ("title", "summary", "determination_reason"),
     "fund.ConflictDeclaration": ("reason",),
@@ -138,6 +146,8 @@ def _marked_json(value: Any, label: str) -> Any:
             else answer
             for code, answer in (value or {}).items()
         }
+    if isinstance(value, list):  # names of organisations: [name, …]
+        return [_marked(v) for v in value]
     return {k: _marked(v) for k, v in (value or {}).items()}  # names: {language: name}
 
 

@@ -86,6 +86,8 @@ SKIPPED = {
     "accounts:nomination_decide",
     "notifications:mark_read",
     "notifications:mark_all_read",
+    "programmes:activity_curate",
+    "programmes:activity_keep_to_aggregates",
 }
 
 
@@ -119,7 +121,9 @@ def page_paths(arguments: dict[str, dict[str, Any]]) -> list[str]:
     return paths
 
 
-def _arguments(*, long_request: Any, long_offer: Any, draft_request: Any) -> dict[str, Any]:
+def _arguments(
+    *, long_request: Any, long_offer: Any, draft_request: Any, long_activity: Any
+) -> dict[str, Any]:
     """The arguments of the pages that take some: one record of each kind, with rows to show."""
     kenya = {"iso3": "KEN"}
     secretariat = User.objects.get(username="demo-secretariat")
@@ -172,6 +176,7 @@ def _arguments(*, long_request: Any, long_offer: Any, draft_request: Any) -> dic
             )
         },
         "annual_report": {"year": dt.date.today().year},
+        "programmes:activity_detail": {"activity_id": long_activity.pk},
     }
 
 
@@ -202,4 +207,12 @@ def build_scenario(settings: Any) -> dict[str, Any]:
         theme="incident",
         amount="1234567.89",
     )
-    return _arguments(long_request=long_request, long_offer=long_offer, draft_request=draft_request)
+    long_activity = factories.published_activity(
+        representative, officer, beneficiaries=["KEN"], **long
+    )
+    return _arguments(
+        long_request=long_request,
+        long_offer=long_offer,
+        draft_request=draft_request,
+        long_activity=long_activity,
+    )

@@ -17,6 +17,7 @@ from equalfooting.fund.api import router as fund_router
 from equalfooting.matchmaking.api import router as matchmaking_router
 from equalfooting.needs.api import router as needs_router
 from equalfooting.offers.api import router as offers_router
+from equalfooting.programmes.api import router as programmes_router
 from equalfooting.registry.api import router as registry_router
 from equalfooting.transparency.api import router as transparency_router
 
@@ -84,6 +85,7 @@ api.add_router("/", contacts_router)
 api.add_router("/", offers_router)
 api.add_router("/", matchmaking_router)
 api.add_router("/", fund_router)
+api.add_router("/", programmes_router)
 api.add_router("/", transparency_router)
 
 

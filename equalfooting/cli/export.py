@@ -20,6 +20,7 @@ EXPORT_DATASETS = (
     "ledger",
     "projects",
     "allocations",
+    "register",
     "audit",
     "iati",
 )

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from django.db import transaction
 
-from equalfooting.demo import fund, matching, needs, people
+from equalfooting.demo import fund, matching, needs, people, programmes
 
 LOGINS = [
     ("Secretariat", "demo-secretariat", "enrols TOTP 2FA at first sign-in"),
@@ -33,4 +33,5 @@ def build(*, password: str) -> list[tuple[str, str, str]]:
     needs.build(password=password, officer=people.ACTOR)
     matching.build(password=password, officer=people.ACTOR)
     fund.build(officer=people.ACTOR)
+    programmes.build(officer=people.ACTOR)
     return list(LOGINS)

@@ -30,6 +30,7 @@ from equalfooting.fund.models import (
 from equalfooting.matchmaking.models import Match, Round
 from equalfooting.needs.labels import theme_label
 from equalfooting.offers.models import Offer
+from equalfooting.programmes.selectors import register_public
 from equalfooting.registry.models import Organisation, State
 
 from .statistics import requests_public
@@ -254,6 +255,40 @@ def _allocations() -> Iterator[dict[str, Any]]:
         }
 
 
+def _register() -> Iterator[dict[str, Any]]:
+    # The public register: published records, not those kept to aggregates.
+    rows = register_public().select_related("beneficiary_region", "beneficiary_group")
+    for a in rows.order_by("pk").iterator(chunk_size=CHUNK):
+        yield {
+            "reference": a.reference,
+            "title": a.title,
+            "title_language": a.title_language,
+            "providers": "; ".join(a.providers),
+            "funders": "; ".join(a.funders),
+            "provider_kind": a.provider_kind,
+            "beneficiaries": " ".join(sorted(s.iso3 for s in a.beneficiaries.all())),
+            "beneficiary_region": a.beneficiary_region_id or "",
+            "beneficiary_group": a.beneficiary_group.code if a.beneficiary_group else "",
+            "themes": " ".join(a.themes),
+            "themes_label": "; ".join(theme_label(t) for t in a.themes),
+            "modality": a.modality,
+            "modality_label": a.get_modality_display(),
+            "start": a.start.isoformat() if a.start else "",
+            "end": a.end.isoformat() if a.end else "",
+            "budget": a.budget,
+            "budget_label": a.get_budget_display(),
+            "currency": a.currency,
+            "phase": a.phase,
+            "phase_label": a.get_phase_display(),
+            "languages": " ".join(a.languages),
+            "source": a.source,
+            "source_label": a.get_source_display(),
+            "source_detail": a.source_detail,
+            "as_of": a.as_of.isoformat(),
+            "synthetic": a.is_synthetic,
+        }
+
+
 def _audit() -> Iterator[dict[str, Any]]:
     # A sealed entry (a confidential object) has empty disclosure columns; an open one has
     # all four, so `disclosed` is rebuilt from a row as {} or the four of them.
@@ -290,6 +325,10 @@ COLUMNS = {
     "ledger": "transaction at kind kind_label from to amount_usd reference memo",
     "projects": "reference state state_name title committed_usd status status_label synthetic",
     "allocations": "round key state state_name amount_usd binding",
+    "register": "reference title title_language providers funders provider_kind beneficiaries "
+    "beneficiary_region beneficiary_group themes themes_label modality modality_label start end "
+    "budget budget_label currency phase phase_label languages source source_label source_detail "
+    "as_of synthetic",
     "audit": "seq at actor action object_type object_id commitment prev_hash hash",
 }
 ROWS: dict[str, Callable[[], Iterator[dict[str, Any]]]] = {
@@ -303,6 +342,7 @@ ROWS: dict[str, Callable[[], Iterator[dict[str, Any]]]] = {
     "ledger": _ledger,
     "projects": _projects,
     "allocations": _allocations,
+    "register": _register,
     "audit": _audit,
 }
 DATASETS: dict[str, Dataset] = {

@@ -47,6 +47,7 @@ from equalfooting.fund import models as fund
 from equalfooting.matchmaking.models import Match, Round
 from equalfooting.needs.models import Assessment, RequestTransition
 from equalfooting.offers.models import Offer, Provider
+from equalfooting.programmes.selectors import register_public
 from equalfooting.registry import models as registry
 
 from .models import SeenHead
@@ -118,6 +119,8 @@ def _public_querysets() -> list[tuple[Any, dict[str, Any]]]:
         ),
         (fund.Indicator.objects.all(), {}),
         (fund.PriorityEntry.objects.filter(request__in=public_requests), {"match": None}),
+        # The register's public records (not those kept to aggregates), without who proposed.
+        (register_public(), {"proposed_by": None}),
     ]
 
 

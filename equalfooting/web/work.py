@@ -42,6 +42,7 @@ from equalfooting.matchmaking import selectors as matches
 from equalfooting.needs.models import AssistanceRequest
 from equalfooting.needs.selectors import assessments_stale, requests_in_status
 from equalfooting.offers.selectors import offers_of_providers, unmet_demand
+from equalfooting.programmes.selectors import curation_queue
 
 # A self-assessment older than this is due again.
 ASSESSMENT_AGE = dt.timedelta(days=365)
@@ -360,6 +361,18 @@ def secretariat_work(now: dt.datetime) -> Section:
                 title=m.request.state.name,
                 link=_match_link(m),
                 action=_("See the round"),
+            )
+        )
+    for record in first(
+        curation_queue(), _("Record to curate"), reverse("programmes:curation_queue")
+    ):
+        add(
+            Waiting(
+                what=_("Record to curate"),
+                reference=record.reference,
+                title=record.title,
+                link=reverse("programmes:activity_detail", kwargs={"activity_id": record.pk}),
+                action=_("Curate the record"),
             )
         )
     for job in first(jobs_failed(), _("Failed job"), reverse("jobs:job_list")):

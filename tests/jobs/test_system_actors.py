@@ -35,6 +35,7 @@ def test_each_system_actor_may_do_only_what_it_needs() -> None:
         "offer.expire",
         "files.prepare",
         "contact.check.launch",
+        "activity.sync",
     }
     assert granted["system:demo"] == {
         "role.nominate.other",
@@ -42,6 +43,9 @@ def test_each_system_actor_may_do_only_what_it_needs() -> None:
         "contact.verify",
         "round.run",
         "fund.manage",
+        "activity.propose",
+        "activity.curate",
+        "activity.sync",
     }
     # Each right is really held: the actor passes the check, as no person pretends to.
     for actor, actions in granted.items():

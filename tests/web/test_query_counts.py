@@ -19,6 +19,7 @@ from equalfooting.accounts.models import User
 from equalfooting.matchmaking.models import Round
 from equalfooting.needs.models import AssistanceRequest
 from equalfooting.offers.models import Provider
+from equalfooting.programmes.services import activity_propose
 from tests import factories as f
 
 PUBLIC = [
@@ -39,9 +40,15 @@ PUBLIC = [
     "/en/declines/",
     "/en/audit/",
     "/en/open-data/",
+    "/en/register/",
 ]
 SIGNED_IN = ["/en/my-work/", "/en/account/", "/en/account/notifications/"]
-SECRETARIAT = ["/en/jobs/", "/en/contacts/", "/en/account/nominations/"]
+SECRETARIAT = [
+    "/en/jobs/",
+    "/en/contacts/",
+    "/en/account/nominations/",
+    "/en/register/curation/",
+]
 
 
 def queries_per_page(clients: dict[str, Client], extra: list[str]) -> dict[tuple[str, str], int]:
@@ -76,6 +83,9 @@ def test_no_page_makes_more_queries_when_the_data_grow(
             f.published_offer(provider_rep, provider, title=f"Offer {n}")
         f.published_round(officer)
         f.contribution_received(officer, amount="1000", contributor=f"Donor {times}")
+        for n in range(times):
+            f.published_activity(provider_rep, officer, title=f"Activity {times} {n}")
+            activity_propose(actor=focal_point_ken, **f.VALID_ACTIVITY)  # awaits curation
 
     clients: dict[str, Any] = {"public": client}
     for role, person in (("focal point", focal_point_ken), ("provider", provider_rep)):

@@ -1,0 +1,142 @@
+"""API routes for the register: its public records, page by page, and proposing a record."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Field, Query, Router, Schema, Status
+from pydantic import ConfigDict
+
+from equalfooting import permissions
+from equalfooting.accounts.api_auth import write_auth
+from equalfooting.core.errors import NotFound
+from equalfooting.core.validation import limit
+
+from . import selectors, services
+from .models import Activity
+from .selectors import activity_from_id
+
+router = Router(tags=["register"])
+PAGE = 100
+
+
+class Error(Schema):
+    detail: str
+
+
+class ActivityOut(Schema):
+    id: int
+    reference: str
+    title: str
+    title_language: str
+    description: str
+    providers: list[str]
+    funders: list[str]
+    provider_kind: str
+    beneficiaries: list[str]  # ISO 3166 alpha-3 codes
+    beneficiary_region: str | None  # UN M49 code
+    beneficiary_group: str | None  # LDC, LLDC, SIDS
+    themes: list[str]
+    modality: str
+    start: dt.date | None
+    end: dt.date | None
+    budget: str
+    currency: str
+    phase: str
+    languages: list[str]
+    source: str
+    source_detail: str
+    as_of: dt.date
+    curation: str
+    curator_note: str
+
+
+class ActivityPage(Schema):
+    items: list[ActivityOut]
+    # The `before` of the next page (older records), or null on the last page.
+    older: int | None
+
+
+class RegisterFilters(Schema):
+    theme: str = Field("", max_length=40)
+    state: str = Field("", max_length=3)
+    region: str = Field("", max_length=3)
+    modality: str = Field("", max_length=30)
+    source: str = Field("", max_length=20)
+    provider_kind: str = Field("", max_length=20)
+    year: int | None = Field(None, ge=1900, le=2200)
+    before: int | None = Field(None, ge=1)
+
+
+class ActivityIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    title: str = Field(max_length=limit(Activity, "title"))
+    title_language: str = Field(max_length=10)
+    description: str = Field("", max_length=limit(Activity, "description"))
+    providers: list[str] = Field(max_length=50)
+    funders: list[str] = Field(default_factory=list, max_length=50)
+    provider_kind: str = Field(max_length=20)
+    beneficiaries: list[str] = Field(default_factory=list, max_length=200)
+    beneficiary_region: str | None = Field(None, max_length=3)
+    beneficiary_group: str | None = Field(None, max_length=10)
+    themes: list[str] = Field(max_length=50)
+    modality: str = Field(max_length=30)
+    start: str | None = Field(None, max_length=10)
+    end: str | None = Field(None, max_length=10)
+    budget: str = Field("unknown", max_length=20)
+    currency: str = Field("", max_length=3)
+    phase: str = Field(max_length=20)
+    languages: list[str] = Field(max_length=50)
+    source_detail: str = Field("", max_length=limit(Activity, "source_detail"))
+    as_of: str | None = Field(None, max_length=10)
+
+
+def _out(a: Activity) -> dict[str, Any]:
+    return {
+        **{name: getattr(a, name) for name in ActivityOut.model_fields if hasattr(a, name)},
+        "id": a.pk,
+        "beneficiaries": sorted(s.iso3 for s in a.beneficiaries.all()),
+        "beneficiary_region": a.beneficiary_region_id,
+        "beneficiary_group": a.beneficiary_group.code if a.beneficiary_group else None,
+    }
+
+
+@router.get("/activities", response=ActivityPage)
+def activities(request: HttpRequest, filters: Query[RegisterFilters]) -> dict[str, Any]:
+    """The register's published records, newest first, a hundred a page (those a beneficiary
+    State asked to be shown only in aggregate are not listed)."""
+    rows = selectors.register_public(
+        theme=filters.theme,
+        iso3=filters.state,
+        region=filters.region,
+        modality=filters.modality,
+        source=filters.source,
+        provider_kind=filters.provider_kind,
+        year=filters.year,
+    )
+    if filters.before is not None:
+        rows = rows.filter(pk__lt=filters.before)
+    found = list(rows.order_by("-pk")[: PAGE + 1])
+    items = found[:PAGE]
+    return {
+        "items": [_out(a) for a in items],
+        "older": items[-1].pk if len(found) > PAGE else None,
+    }
+
+
+@router.get("/activities/{activity_id}", response={200: ActivityOut, 404: Error})
+def activity(request: HttpRequest, activity_id: int) -> dict[str, Any]:
+    found = activity_from_id(activity_id=activity_id)
+    if not permissions.can(request.user, "activity.view", found):
+        raise NotFound("No such record.")
+    return _out(found)
+
+
+@router.post("/activities", auth=write_auth, response={201: ActivityOut, 403: Error, 422: Error})
+def activity_propose(request: HttpRequest, payload: ActivityIn) -> Status[dict[str, Any]]:
+    """Propose a record for the register; the Secretariat curates it before it is published."""
+    permissions.require(request.user, "activity.propose")
+    return Status(201, _out(services.activity_propose(actor=request.user, **payload.dict())))

@@ -1,0 +1,152 @@
+"""The register of capacity-building activities, from every source.
+
+The mechanism sees its own requests, offers, matches and projects; the register adds what
+happens outside it (bilateral, regional and multilateral programmes), so that duplication and
+blind spots can be seen. Each record says where it came from and as of when.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+
+class Activity(models.Model):
+    """One capacity-building activity: who gives and funds it, for whom, on what, when."""
+
+    class Modality(models.TextChoices):
+        TRAINING = "training", _("Training")
+        TECHNICAL_ASSISTANCE = "technical_assistance", _("Technical assistance")
+        EQUIPMENT = "equipment", _("Equipment or software")
+        EXERCISE = "exercise", _("Exercise")
+        FELLOWSHIP = "fellowship", _("Fellowship")
+        STUDY = "study", _("Study or research")
+
+    class Phase(models.TextChoices):
+        PLANNED = "planned", pgettext_lazy("activity phase", "Planned")
+        ONGOING = "ongoing", pgettext_lazy("activity phase", "Ongoing")
+        COMPLETED = "completed", pgettext_lazy("activity phase", "Completed")
+        CANCELLED = "cancelled", pgettext_lazy("activity phase", "Cancelled")
+
+    class Source(models.TextChoices):
+        SELF_REPORTED = "self_reported", _("Self-reported")
+        IMPORTED = "imported", _("Imported")
+        MECHANISM = "mechanism", _("The mechanism's own")
+
+    class Curation(models.TextChoices):
+        SUBMITTED = "submitted", pgettext_lazy("curation status", "Submitted")
+        UNDER_CURATION = "under_curation", pgettext_lazy("curation status", "Under curation")
+        PUBLISHED = "published", pgettext_lazy("curation status", "Published")
+        DECLINED = "declined", pgettext_lazy("curation status", "Declined")
+
+    class Budget(models.TextChoices):
+        """Bands, not amounts: what programmes publish is rarely more exact than this."""
+
+        UNKNOWN = "unknown", _("Not stated")
+        UNDER_100K = "under_100k", _("Under 100,000")
+        UNDER_1M = "under_1m", _("100,000 to 1 million")
+        UNDER_10M = "under_10m", _("1 million to 10 million")
+        OVER_10M = "over_10m", _("Over 10 million")
+
+    title = models.CharField(_("title"), max_length=300)
+    # The language the title and description are written in (one of the six, or another).
+    title_language = models.CharField(_("language of the title"), max_length=10)
+    description = models.TextField(_("description"), max_length=4000, blank=True)
+    providers = models.JSONField(_("providers"), default=list)  # names, as the source gives them
+    funders = models.JSONField(_("funders"), default=list)
+    provider_kind = models.CharField(_("type of provider"), max_length=20)  # offers.Provider.Kind
+    beneficiaries = models.ManyToManyField(
+        "registry.State",
+        blank=True,
+        related_name="activities",
+        verbose_name=_("beneficiary States"),
+    )
+    # Or, for an activity open to a whole region or group rather than named States:
+    beneficiary_region = models.ForeignKey(
+        "registry.Region", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    beneficiary_group = models.ForeignKey(
+        "registry.Group", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    themes = models.JSONField(_("themes"), default=list)  # the framework's dimension codes
+    modality = models.CharField(_("modality"), max_length=30, choices=Modality.choices)
+    start = models.DateField(_("start"), null=True, blank=True)
+    end = models.DateField(_("end"), null=True, blank=True)
+    budget = models.CharField(
+        _("budget"), max_length=20, choices=Budget.choices, default=Budget.UNKNOWN
+    )
+    currency = models.CharField(_("currency"), max_length=3, blank=True)  # ISO 4217
+    phase = models.CharField(_("phase"), max_length=20, choices=Phase.choices)
+    languages = models.JSONField(_("languages"), default=list)
+    source = models.CharField(_("source"), max_length=20, choices=Source.choices)
+    source_detail = models.CharField(_("source details"), max_length=300, blank=True)
+    # The record's own key at its source (an IATI identifier, a match or project reference),
+    # so that a later import or sync updates the record instead of adding another.
+    source_key = models.CharField(max_length=200, blank=True)
+    as_of = models.DateField(_("as of"))
+    curation = models.CharField(max_length=20, choices=Curation.choices)
+    curator_note = models.TextField(_("curator's note"), max_length=2000, blank=True)
+    # A beneficiary State asked that this record be shown only in aggregate: it is counted in
+    # figures, never listed or shown on its own.
+    aggregate_only = models.BooleanField(default=False)
+    proposed_by = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    proposed_for_provider = models.ForeignKey(
+        "offers.Provider", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    proposed_for_state = models.ForeignKey(
+        "registry.State", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    is_synthetic = models.BooleanField(default=False)
+    # The beneficiaries' keys once read (not a column): see `beneficiary_ids`.
+    _beneficiary_ids: set[int] | None = None
+
+    class Meta:
+        ordering = ["-pk"]
+        verbose_name = _("activity")
+        verbose_name_plural = _("activities")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source", "source_key"],
+                condition=~models.Q(source_key=""),
+                name="activity_source_key_unique",
+            ),
+            models.CheckConstraint(
+                name="activity_dates_ordered",
+                condition=models.Q(start__isnull=True)
+                | models.Q(end__isnull=True)
+                | models.Q(start__lte=models.F("end")),
+            ),
+        ]
+        # The public register reads published records newest first; the queue, by status.
+        indexes = [models.Index(fields=["curation", "aggregate_only", "-id"], name="activity_list")]
+
+    def __str__(self) -> str:
+        return f"{self.reference} {self.title}"
+
+    @property
+    def reference(self) -> str:
+        return f"ACT-{self.pk:05d}" if self.pk else "ACT-new"
+
+    @property
+    def is_published(self) -> bool:
+        return self.curation == self.Curation.PUBLISHED
+
+    @property
+    def is_public(self) -> bool:
+        """Shown to everyone: published, and not kept to aggregates (read by `permissions`)."""
+        return self.curation == self.Curation.PUBLISHED and not self.aggregate_only
+
+    @property
+    def beneficiary_ids(self) -> set[int]:
+        """The beneficiary States' keys, read once (`permissions` tests them)."""
+        cached = self._beneficiary_ids
+        if cached is None:
+            # Prefetched by the selectors that list records; one query otherwise.
+            cached = {s.pk for s in self.beneficiaries.all()} if self.pk else set()
+            self._beneficiary_ids = cached
+        return cached

@@ -1,0 +1,184 @@
+"""The register's pages: the public list and records, proposing a record, curating."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from equalfooting import permissions
+from equalfooting.core import languages
+from equalfooting.core.errors import InvalidInput, NotFound, TransitionNotAllowed
+from equalfooting.core.forms import attach_errors
+from equalfooting.core.i18n import pick
+from equalfooting.core.paging import keyset_page
+from equalfooting.needs import framework as fw
+from equalfooting.needs.labels import theme_label
+from equalfooting.offers.models import Provider
+from equalfooting.registry.models import Region
+
+from . import selectors, services, workflow
+from .forms import ActivityForm, CurationForm
+from .models import Activity
+from .selectors import activity_from_id
+
+
+def labels(a: Activity) -> dict[str, Any]:
+    """The record's codes as names in the reader's language."""
+    return {
+        "themes": [theme_label(code) for code in a.themes],
+        "languages": [languages.name(c) for c in a.languages],
+        "title_language": languages.name(a.title_language),
+        "provider_kind": Provider.Kind(a.provider_kind).label
+        if a.provider_kind in Provider.Kind.values
+        else a.provider_kind,
+        "beneficiaries": sorted(a.beneficiaries.all(), key=lambda s: s.name),
+    }
+
+
+def _year(raw: str) -> int | None:
+    if not raw:
+        return None
+    if not (raw.isascii() and raw.isdigit() and len(raw) == 4):
+        raise InvalidInput({"year": _("Give a year as four digits.")})
+    return int(raw)
+
+
+@require_safe
+def register(request: HttpRequest) -> HttpResponse:
+    chosen = {
+        name: request.GET.get(name, "").strip()
+        for name in ("theme", "state", "region", "modality", "source", "provider_kind", "year")
+    }
+    rows = selectors.register_public(
+        theme=chosen["theme"],
+        iso3=chosen["state"],
+        region=chosen["region"],
+        modality=chosen["modality"],
+        source=chosen["source"],
+        provider_kind=chosen["provider_kind"],
+        year=_year(chosen["year"]),
+    )
+    page = keyset_page(rows, request)
+    return render(
+        request,
+        "programmes/register.html",
+        {
+            "activities": [(a, labels(a)) for a in page],
+            "page": page,
+            "chosen": chosen,
+            "facets": {
+                "theme": [(d.code, pick(d.name)) for d in fw.load().dimensions],
+                "region": [(r.m49, r.name) for r in Region.objects.filter(parent__isnull=True)],
+                "modality": Activity.Modality.choices,
+                "source": Activity.Source.choices,
+                "provider_kind": Provider.Kind.choices,
+            },
+            "can_propose": permissions.can(request.user, "activity.propose"),
+            "can_curate": permissions.can(request.user, "activity.curate"),
+        },
+    )
+
+
+def _steps(activity: Activity) -> list[dict[str, Any]]:
+    return [
+        {"target": t, "label": workflow.ACTIONS[t], "needs_note": t in workflow.NOTE_REQUIRED}
+        for t in sorted(workflow.TRANSITIONS[activity.curation])
+    ]
+
+
+def _render_activity(
+    request: HttpRequest, activity: Activity, *, form: CurationForm | None = None, status: int = 200
+) -> HttpResponse:
+    can_curate = permissions.can(request.user, "activity.curate", activity)
+    return render(
+        request,
+        "programmes/activity_detail.html",
+        {
+            "activity": activity,
+            "labels": labels(activity),
+            "steps": _steps(activity) if can_curate else [],
+            "form": form or CurationForm(),
+            "can_keep_to_aggregates": not activity.aggregate_only
+            and permissions.can(request.user, "activity.aggregate", activity),
+        },
+        status=status,
+    )
+
+
+@require_safe
+def activity_detail(request: HttpRequest, activity_id: int) -> HttpResponse:
+    activity = activity_from_id(activity_id=activity_id)
+    if not permissions.can(request.user, "activity.view", activity):
+        raise NotFound(_("No such record."))
+    return _render_activity(request, activity)
+
+
+@require_http_methods(["GET", "POST"])
+@permissions.guard("activity.propose")
+def activity_propose(request: HttpRequest) -> HttpResponse:
+    form = ActivityForm(request.POST or None, initial={"title_language": request.LANGUAGE_CODE})
+    if request.method == "POST" and form.is_valid():
+        try:
+            activity = services.activity_propose(actor=request.user, **form.cleaned_data)
+        except InvalidInput as exc:
+            attach_errors(form, exc)
+        else:
+            messages.success(
+                request,
+                _("The record was submitted. The Secretariat curates it before it is published."),
+            )
+            return redirect("programmes:activity_detail", activity_id=activity.pk)
+    return render(
+        request, "programmes/activity_form.html", {"form": form}, status=422 if form.errors else 200
+    )
+
+
+@require_safe
+@permissions.guard("activity.curate")
+def curation_queue(request: HttpRequest) -> HttpResponse:
+    page = keyset_page(selectors.curation_queue(), request)
+    return render(
+        request,
+        "programmes/curation_queue.html",
+        {"activities": [(a, labels(a)) for a in page], "page": page},
+    )
+
+
+@require_POST
+@permissions.guard("activity.curate", load=activity_from_id)
+def activity_curate(request: HttpRequest, activity_id: int, obj: Activity) -> HttpResponse:
+    form = CurationForm(request.POST)
+    if form.is_valid():
+        try:
+            services.activity_curate(
+                actor=request.user,
+                activity=obj,
+                target=request.POST.get("target", ""),
+                note=form.cleaned_data["note"],
+            )
+        except TransitionNotAllowed as exc:
+            messages.error(request, str(exc))
+            return _render_activity(request, obj, status=409)
+        except InvalidInput as exc:
+            attach_errors(form, exc)
+        else:
+            messages.success(request, _("The record's curation was updated."))
+            return redirect("programmes:activity_detail", activity_id=obj.pk)
+    return _render_activity(request, obj, form=form, status=422)
+
+
+@require_POST
+@permissions.guard("activity.aggregate", load=activity_from_id)
+def activity_keep_to_aggregates(
+    request: HttpRequest, activity_id: int, obj: Activity
+) -> HttpResponse:
+    services.activity_keep_to_aggregates(actor=request.user, activity=obj)
+    messages.success(
+        request, _("The record is now shown only in aggregate figures, never on its own.")
+    )
+    return redirect("programmes:activity_detail", activity_id=obj.pk)
