@@ -92,6 +92,7 @@ programmes_patterns = (
         path("register/", programmes.register, name="register"),
         path("register/propose/", programmes.activity_propose, name="activity_propose"),
         path("register/curation/", programmes.curation_queue, name="curation_queue"),
+        path("register/coverage/", programmes.coverage_matrix, name="coverage"),
         path("register/<int:activity_id>/", programmes.activity_detail, name="activity_detail"),
         path(
             "register/<int:activity_id>/curate/",

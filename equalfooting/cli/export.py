@@ -21,6 +21,7 @@ EXPORT_DATASETS = (
     "projects",
     "allocations",
     "register",
+    "coverage",
     "audit",
     "iati",
 )

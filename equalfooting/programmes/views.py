@@ -21,8 +21,9 @@ from equalfooting.needs.labels import theme_label
 from equalfooting.offers.models import Provider
 from equalfooting.registry.models import Region
 
-from . import selectors, services, workflow
+from . import coverage, selectors, services, workflow
 from .forms import ActivityForm, CurationForm
+from .labels import STATUS
 from .models import Activity
 from .selectors import activity_from_id
 
@@ -182,3 +183,28 @@ def activity_keep_to_aggregates(
         request, _("The record is now shown only in aggregate figures, never on its own.")
     )
     return redirect("programmes:activity_detail", activity_id=obj.pk)
+
+
+@require_safe
+def coverage_matrix(request: HttpRequest) -> HttpResponse:
+    """Need against activity, State by State and group by group, theme by theme."""
+    states, groups = coverage.state_matrix(), coverage.group_matrix()
+    return render(
+        request,
+        "programmes/coverage.html",
+        {
+            "themes": [(code, theme_label(code)) for code in states.themes],
+            "states": states,
+            "groups": [(_group_label(key, group), cells) for key, group, cells in groups.rows],
+            "statuses": STATUS,
+        },
+    )
+
+
+def _group_label(key: str, group: Any) -> str:
+    kind = key.split(":")[0]
+    if kind == "region":
+        return str(group.name)
+    if kind == "group":
+        return str(group.label)
+    return str(group)  # an income group's label

@@ -30,6 +30,8 @@ from equalfooting.fund.models import (
 from equalfooting.matchmaking.models import Match, Round
 from equalfooting.needs.labels import theme_label
 from equalfooting.offers.models import Offer
+from equalfooting.programmes import coverage
+from equalfooting.programmes.labels import STATUS as COVERAGE_STATUS
 from equalfooting.programmes.selectors import register_public
 from equalfooting.registry.models import Organisation, State
 
@@ -289,6 +291,27 @@ def _register() -> Iterator[dict[str, Any]]:
         }
 
 
+def _coverage() -> Iterator[dict[str, Any]]:
+    # The groups' rows first, then every State's; one row per theme.
+    for matrix in (coverage.group_matrix(), coverage.state_matrix()):
+        for key, subject, cells in matrix.rows:
+            for theme, cell in cells.items():
+                yield {
+                    "row": key,
+                    "row_label": getattr(subject, "name", None) or str(subject),
+                    "theme": theme,
+                    "theme_label": theme_label(theme),
+                    "gaps": cell.gaps,
+                    "requests": cell.requests,
+                    "need": cell.need,
+                    "activities": cell.activities,
+                    "status": cell.status,
+                    "status_label": str(COVERAGE_STATUS[cell.status]),
+                    "since": matrix.since.isoformat(),
+                    "until": matrix.until.isoformat(),
+                }
+
+
 def _audit() -> Iterator[dict[str, Any]]:
     # A sealed entry (a confidential object) has empty disclosure columns; an open one has
     # all four, so `disclosed` is rebuilt from a row as {} or the four of them.
@@ -329,6 +352,8 @@ COLUMNS = {
     "beneficiary_region beneficiary_group themes themes_label modality modality_label start end "
     "budget budget_label currency phase phase_label languages source source_label source_detail "
     "as_of synthetic",
+    "coverage": "row row_label theme theme_label gaps requests need activities status "
+    "status_label since until",
     "audit": "seq at actor action object_type object_id commitment prev_hash hash",
 }
 ROWS: dict[str, Callable[[], Iterator[dict[str, Any]]]] = {
@@ -343,6 +368,7 @@ ROWS: dict[str, Callable[[], Iterator[dict[str, Any]]]] = {
     "projects": _projects,
     "allocations": _allocations,
     "register": _register,
+    "coverage": _coverage,
     "audit": _audit,
 }
 DATASETS: dict[str, Dataset] = {

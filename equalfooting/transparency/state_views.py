@@ -7,6 +7,9 @@ from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
 from equalfooting import permissions
+from equalfooting.needs.labels import theme_label
+from equalfooting.programmes import coverage
+from equalfooting.programmes.labels import STATUS as COVERAGE_STATUS
 from equalfooting.registry import selectors as registry
 from equalfooting.registry.models import State
 from equalfooting.registry.reference import INCOME_GROUP_FILE
@@ -32,6 +35,8 @@ def state_detail(request: HttpRequest, iso3: str) -> HttpResponse:
             if state.income_group
             else "",
             "income_source": registry.reference_source_get(file=INCOME_GROUP_FILE),
+            "coverage": [(theme_label(t), cell) for t, cell in coverage.state_row(state).items()],
+            "statuses": COVERAGE_STATUS,
             **state_record.state_public_record(state=state),
         },
     )

@@ -41,6 +41,7 @@ PUBLIC = [
     "/en/audit/",
     "/en/open-data/",
     "/en/register/",
+    "/en/register/coverage/",
 ]
 SIGNED_IN = ["/en/my-work/", "/en/account/", "/en/account/notifications/"]
 SECRETARIAT = [
