@@ -93,6 +93,14 @@ programmes_patterns = (
         path("register/propose/", programmes.activity_propose, name="activity_propose"),
         path("register/curation/", programmes.curation_queue, name="curation_queue"),
         path("register/coverage/", programmes.coverage_matrix, name="coverage"),
+        path("register/duplicates/", programmes.duplicate_list, name="duplicates"),
+        path("register/duplicates/merge/", programmes.duplicate_merge, name="duplicate_merge"),
+        path(
+            "register/duplicates/keep-apart/",
+            programmes.duplicate_keep_apart,
+            name="duplicate_keep_apart",
+        ),
+        path("register/merges/<int:merge_id>/undo/", programmes.merge_undo, name="merge_undo"),
         path("register/<int:activity_id>/", programmes.activity_detail, name="activity_detail"),
         path(
             "register/<int:activity_id>/curate/",

@@ -88,6 +88,9 @@ SKIPPED = {
     "notifications:mark_all_read",
     "programmes:activity_curate",
     "programmes:activity_keep_to_aggregates",
+    "programmes:duplicate_merge",
+    "programmes:duplicate_keep_apart",
+    "programmes:merge_undo",
 }
 
 

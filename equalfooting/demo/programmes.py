@@ -40,14 +40,32 @@ FUNDERS = [
 ]
 # The language each generated title is written in, in turn: every UN language appears.
 TITLE_LANGUAGES = ["en", "fr", "es", "ar", "zh", "ru", "en", "fr"]
+DUPLICATE_PAIR = [
+    ("Incident response training for CSIRT analysts (synthetic)", "en"),
+    ("Formación en respuesta a incidentes para analistas de CSIRT (sintético)", "es"),
+]
+TWIN = {
+    "providers": ["Synthetic Regional Cyber Centre (synthetic demo data)"],
+    "provider_kind": Provider.Kind.REGIONAL,
+    "themes": ["incident"],
+    "modality": Activity.Modality.TRAINING,
+    "start": dt.date(2026, 2, 1),
+    "end": dt.date(2026, 5, 31),
+    "phase": Activity.Phase.COMPLETED,
+}
 QUEUED = [("demo-provider", "en"), ("demo-provider", "fr"), ("demo-focal-ken", "en")]
 
 
 def _title(modality: str, theme: str, language: str, number: int) -> str:
     """`Modality: theme (n)`, written in `language`, from the catalogue and the framework."""
-    with translation.override(language):
+    # A record names its language by ISO 639-1 code; the interface calls Chinese zh-hans.
+    interface = "zh-hans" if language == "zh" else language
+    with translation.override(interface):
         label = str(Activity.Modality(modality).label)
-        return f"{label}: {pick(fw.load().dimension(theme).name, language)} ({number})"  # type: ignore[union-attr]
+        name = pick(fw.load().dimension(theme).name, interface)  # type: ignore[union-attr]
+    # Each language's own punctuation before the theme (French spaces it; Chinese is full-width).
+    colon = {"zh": "：", "fr": "\u00a0: "}.get(language, ": ")
+    return f"{label}{colon}{name} ({number})"
 
 
 def _fields(rng: random.Random, states: list[State], number: int) -> dict[str, Any]:
@@ -122,6 +140,22 @@ def build(*, officer: str) -> None:
             continue  # left waiting in the queue, as submitted
         for step in (Activity.Curation.UNDER_CURATION, Activity.Curation.PUBLISHED):
             services.activity_curate(actor=officer, activity=activity, target=step)
+    # One programme reported twice, once in English and once in Spanish: the Secretariat's
+    # page of candidate duplicates proposes the pair.
+    for title, language in DUPLICATE_PAIR:
+        twin = services.activity_propose(
+            actor=ACTOR,
+            is_synthetic=True,
+            **{
+                **_fields(rng, states, RECORDS),
+                **TWIN,
+                "title": title,
+                "title_language": language,
+                "beneficiaries": list(State.objects.filter(iso3__in=["GHA", "SEN"])),
+            },
+        )
+        for step in (Activity.Curation.UNDER_CURATION, Activity.Curation.PUBLISHED):
+            services.activity_curate(actor=officer, activity=twin, target=step)
     # Proposals by the demo's provider and Kenya's focal point, waiting for curation.
     for index, (username, language) in enumerate(QUEUED, start=RECORDS + 1):
         person = User.objects.get(username=username)

@@ -9,6 +9,7 @@ without it, so an export never fails on what was stored before these rules exist
 from __future__ import annotations
 
 import re
+import unicodedata
 
 # C0 controls but tab, line feed and carriage return; DEL; C1 controls; the two
 # non-characters XML forbids; lone surrogates (they cannot be encoded in UTF-8).
@@ -34,3 +35,9 @@ def spreadsheet_cell(text: str) -> str:
     """Text as a spreadsheet must receive it: printable, and never a live formula."""
     text = printable(text)
     return "'" + text if text.startswith(FORMULA_TRIGGERS) else text
+
+
+def fold(text: str) -> str:
+    """Case- and accent-insensitive form, so "cote" finds "Côte d'Ivoire"."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))

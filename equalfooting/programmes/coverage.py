@@ -69,9 +69,9 @@ def _reach(
 ) -> dict[int, tuple[list[str], set[int]]]:
     """For each activity counted: its themes and the States it reaches (with `only`, the
     activities that reach that State)."""
-    rows = Activity.objects.filter(curation=Activity.Curation.PUBLISHED).exclude(
-        phase=Activity.Phase.CANCELLED
-    )
+    rows = Activity.objects.filter(
+        curation=Activity.Curation.PUBLISHED, merged_into__isnull=True
+    ).exclude(phase=Activity.Phase.CANCELLED)
     if only is not None:
         rows = rows.filter(
             Q(pk__in=Activity.beneficiaries.through.objects.filter(state=only).values("activity"))

@@ -90,6 +90,11 @@ class Activity(models.Model):
     # A beneficiary State asked that this record be shown only in aggregate: it is counted in
     # figures, never listed or shown on its own.
     aggregate_only = models.BooleanField(default=False)
+    # Merged by the Secretariat into the record that now stands for both (a duplicate): no
+    # longer listed or counted on its own, until the merge is undone.
+    merged_into = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="absorbed"
+    )
     proposed_by = models.ForeignKey(
         "accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -134,12 +139,13 @@ class Activity(models.Model):
 
     @property
     def is_published(self) -> bool:
-        return self.curation == self.Curation.PUBLISHED
+        """Published and standing on its own (not merged into another record)."""
+        return self.curation == self.Curation.PUBLISHED and self.merged_into_id is None
 
     @property
     def is_public(self) -> bool:
         """Shown to everyone: published, and not kept to aggregates (read by `permissions`)."""
-        return self.curation == self.Curation.PUBLISHED and not self.aggregate_only
+        return self.is_published and not self.aggregate_only
 
     @property
     def beneficiary_ids(self) -> set[int]:
@@ -150,3 +156,47 @@ class Activity(models.Model):
             cached = {s.pk for s in self.beneficiaries.all()} if self.pk else set()
             self._beneficiary_ids = cached
         return cached
+
+
+class Merge(models.Model):
+    """The Secretariat merged one record (`absorbed`) into another (`kept`): the kept record
+    took the union of both records' names, States, themes and languages. What the kept record
+    was before is kept here, so the merge can be undone exactly."""
+
+    kept = models.ForeignKey(Activity, on_delete=models.PROTECT, related_name="merges_kept")
+    absorbed = models.ForeignKey(Activity, on_delete=models.PROTECT, related_name="merges_absorbed")
+    before = models.JSONField()  # the kept record's merged fields, as they were
+    merged_by = models.ForeignKey(
+        "accounts.User", null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    merged_at = models.DateTimeField(auto_now_add=True)
+    undone_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-pk"]
+
+    def __str__(self) -> str:
+        return f"merge of {self.absorbed_id} into {self.kept_id}"
+
+
+class KeptApart(models.Model):
+    """Two records the Secretariat found not to be duplicates: never proposed as a pair again.
+    Stored with the smaller key first."""
+
+    first = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="+")
+    second = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="+")
+    decided_by = models.ForeignKey(
+        "accounts.User", null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["first", "second"], name="kept_apart_once"),
+            models.CheckConstraint(
+                name="kept_apart_ordered", condition=models.Q(first__lt=models.F("second"))
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.first_id} and {self.second_id} kept apart"

@@ -44,7 +44,9 @@ def register_public(
     year: int | None = None,
 ) -> QuerySet[Activity]:
     """The published records the public sees (not those kept to aggregates), filtered."""
-    rows = Activity.objects.filter(curation=Activity.Curation.PUBLISHED, aggregate_only=False)
+    rows = Activity.objects.filter(
+        curation=Activity.Curation.PUBLISHED, aggregate_only=False, merged_into__isnull=True
+    )
     if theme:
         # The themes are a JSON list: its text holds each code in quotes.
         rows = rows.filter(themes__icontains=f'"{theme}"')
@@ -77,7 +79,9 @@ def register_public(
 
 def curation_queue() -> QuerySet[Activity]:
     """The records awaiting the Secretariat: submitted, or taken up and not yet decided."""
-    return _listed(Activity.objects.filter(curation__in=workflow.AWAITING))
+    return _listed(
+        Activity.objects.filter(curation__in=workflow.AWAITING, merged_into__isnull=True)
+    )
 
 
 def proposed_by(*, provider_id: int | None, state_id: int | None) -> QuerySet[Activity]:

@@ -180,6 +180,7 @@ def activity_state(a: Activity) -> dict[str, Any]:
         "curation": a.curation,
         "curator_note": a.curator_note,
         "aggregate_only": a.aggregate_only,
+        "merged_into": a.merged_into_id,
     }
 
 
@@ -242,6 +243,8 @@ def activity_curate(*, actor: Any, activity: Activity, target: str, note: str = 
     """The Secretariat takes a record up, publishes it or declines it, with its note."""
     permissions.require(actor, "activity.curate", activity)
     activity = Activity.objects.select_for_update().get(pk=activity.pk)
+    if activity.merged_into_id is not None:
+        raise TransitionNotAllowed(_("This record was merged into another: curate that one."))
     if not workflow.allowed(activity.curation, target):
         raise TransitionNotAllowed(
             _("A record that is %(source)s cannot become %(target)s.")

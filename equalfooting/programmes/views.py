@@ -21,7 +21,7 @@ from equalfooting.needs.labels import theme_label
 from equalfooting.offers.models import Provider
 from equalfooting.registry.models import Region
 
-from . import coverage, selectors, services, workflow
+from . import coverage, duplicates, selectors, services, workflow
 from .forms import ActivityForm, CurationForm
 from .labels import STATUS
 from .models import Activity
@@ -208,3 +208,56 @@ def _group_label(key: str, group: Any) -> str:
     if kind == "group":
         return str(group.label)
     return str(group)  # an income group's label
+
+
+@require_safe
+@permissions.guard("activity.curate")
+def duplicate_list(request: HttpRequest) -> HttpResponse:
+    """The candidate pairs side by side, to merge or keep apart; and the merges standing."""
+    return render(
+        request,
+        "programmes/duplicates.html",
+        {
+            "pairs": [
+                (c, (a, labels(a)), (b, labels(b))) for c, a, b in duplicates.candidate_pairs()
+            ],
+            "merges": duplicates.merges_standing()[:100],
+        },
+    )
+
+
+def _posted_record(request: HttpRequest, name: str) -> Activity:
+    raw = request.POST.get(name, "")
+    if not (raw.isascii() and raw.isdigit()):
+        raise InvalidInput({name: _("Name a record.")})
+    return activity_from_id(activity_id=int(raw))
+
+
+@require_POST
+@permissions.guard("activity.curate")
+def duplicate_merge(request: HttpRequest) -> HttpResponse:
+    kept, absorbed = _posted_record(request, "kept"), _posted_record(request, "absorbed")
+    duplicates.activity_merge(actor=request.user, kept=kept, absorbed=absorbed)
+    messages.success(
+        request,
+        _("%(absorbed)s was merged into %(kept)s. The merge can be undone below.")
+        % {"absorbed": absorbed.reference, "kept": kept.reference},
+    )
+    return redirect("programmes:duplicates")
+
+
+@require_POST
+@permissions.guard("activity.curate")
+def duplicate_keep_apart(request: HttpRequest) -> HttpResponse:
+    first, second = _posted_record(request, "first"), _posted_record(request, "second")
+    duplicates.keep_apart(actor=request.user, first=first, second=second)
+    messages.success(request, _("The two records are kept apart and not proposed again."))
+    return redirect("programmes:duplicates")
+
+
+@require_POST
+@permissions.guard("activity.curate", load=duplicates.merge_from_id)
+def merge_undo(request: HttpRequest, merge_id: int, obj: Any) -> HttpResponse:
+    duplicates.merge_undo(actor=request.user, merge=obj)
+    messages.success(request, _("The merge was undone: both records stand on their own again."))
+    return redirect("programmes:duplicates")

@@ -49,6 +49,7 @@ SECRETARIAT = [
     "/en/contacts/",
     "/en/account/nominations/",
     "/en/register/curation/",
+    "/en/register/duplicates/",
 ]
 
 
