@@ -210,6 +210,8 @@ RULES: dict[str, dict[Kind, Test]] = {
         PUBLIC: _public_activity,
     },
     "activity.curate": {SECRETARIAT: _any, SYSTEM_DEMO: _any},
+    # Importing a spreadsheet of records (the import is the Secretariat's curation of them).
+    "activity.import": {SECRETARIAT: _any},
     "activity.aggregate": {
         FOCAL_POINT: lambda role, activity: role.state_id in activity.beneficiary_ids
     },

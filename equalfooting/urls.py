@@ -94,6 +94,13 @@ programmes_patterns = (
         path("register/curation/", programmes.curation_queue, name="curation_queue"),
         path("register/coverage/", programmes.coverage_matrix, name="coverage"),
         path("register/duplicates/", programmes.duplicate_list, name="duplicates"),
+        path("register/export.<str:fmt>", programmes.register_export, name="register_export"),
+        path("register/import/", programmes.register_import, name="register_import"),
+        path(
+            "register/import/<int:batch_id>/",
+            programmes.register_import_apply,
+            name="register_import_apply",
+        ),
         path("register/duplicates/merge/", programmes.duplicate_merge, name="duplicate_merge"),
         path(
             "register/duplicates/keep-apart/",

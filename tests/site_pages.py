@@ -91,6 +91,9 @@ SKIPPED = {
     "programmes:duplicate_merge",
     "programmes:duplicate_keep_apart",
     "programmes:merge_undo",
+    "programmes:register_import_apply",
+    # files: the register's spreadsheet
+    "programmes:register_export",
 }
 
 

@@ -109,3 +109,16 @@ def test_statuses_are_named_through_their_enums() -> None:
                     lineno = text.count("\n", 0, tag.start()) + 1
                     found.append(f"{path.relative_to(PACKAGE.parent)}:{lineno}: {word!r}")
     assert not found, "\n".join(found)
+
+
+def test_translation_functions_keep_names_makemessages_reads() -> None:
+    """makemessages finds strings by the names of the functions around them (`_`,
+    `gettext_lazy`, `pgettext_lazy`…): a string marked through another alias is never
+    extracted, so never translated, and no catalogue check can see it missing."""
+    alias = re.compile(r"import .*\b(n?p?gettext(?:_lazy|_noop)?) as (?!_\b)(\w+)")
+    found = [
+        f"{path.relative_to(PACKAGE.parent)}: {match.group(0)}"
+        for path in _sources()
+        for match in alias.finditer(path.read_text(encoding="utf-8"))
+    ]
+    assert not found, "\n".join(found)

@@ -200,3 +200,24 @@ class KeptApart(models.Model):
 
     def __str__(self) -> str:
         return f"{self.first_id} and {self.second_id} kept apart"
+
+
+class ImportBatch(models.Model):
+    """A spreadsheet the Secretariat gave for import: kept as given, with the digest of the
+    plan its dry run showed, so that what is written is exactly what was shown."""
+
+    file_name = models.CharField(max_length=200)
+    content = models.BinaryField()
+    sha256 = models.CharField(max_length=64)
+    plan_digest = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(
+        "accounts.User", null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+    applied_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-pk"]
+
+    def __str__(self) -> str:
+        return f"import {self.pk} ({self.file_name})"

@@ -7,12 +7,14 @@ from typing import Any
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from equalfooting import permissions
 from equalfooting.core import languages
-from equalfooting.core.errors import InvalidInput, NotFound, TransitionNotAllowed
+from equalfooting.core.errors import InvalidFile, InvalidInput, NotFound, TransitionNotAllowed
 from equalfooting.core.forms import attach_errors
 from equalfooting.core.i18n import pick
 from equalfooting.core.paging import keyset_page
@@ -21,7 +23,7 @@ from equalfooting.needs.labels import theme_label
 from equalfooting.offers.models import Provider
 from equalfooting.registry.models import Region
 
-from . import coverage, duplicates, selectors, services, workflow
+from . import coverage, duplicates, imports, selectors, services, spreadsheet, workflow
 from .forms import ActivityForm, CurationForm
 from .labels import STATUS
 from .models import Activity
@@ -81,6 +83,7 @@ def register(request: HttpRequest) -> HttpResponse:
             },
             "can_propose": permissions.can(request.user, "activity.propose"),
             "can_curate": permissions.can(request.user, "activity.curate"),
+            "can_import": permissions.can(request.user, "activity.import"),
         },
     )
 
@@ -261,3 +264,94 @@ def merge_undo(request: HttpRequest, merge_id: int, obj: Any) -> HttpResponse:
     duplicates.merge_undo(actor=request.user, merge=obj)
     messages.success(request, _("The merge was undone: both records stand on their own again."))
     return redirect("programmes:duplicates")
+
+
+CONTENT_TYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
+@require_safe
+def register_export(request: HttpRequest, fmt: str) -> HttpResponse:
+    """The public register as the import's template: headers and labels in the reader's
+    language; edit it and give it back to the import."""
+    if fmt not in CONTENT_TYPES:
+        raise NotFound(_("No such dataset or format."))
+    rows = selectors.register_public().order_by("pk")
+    response = HttpResponse(spreadsheet.export_file(rows, fmt), content_type=CONTENT_TYPES[fmt])
+    day = timezone.localdate().isoformat()
+    name = f"register-{request.LANGUAGE_CODE}-{day}.{fmt}"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+# What each row of a dry run would do, as the importer reads it.
+ACTION_LABELS = {
+    spreadsheet.CREATE: gettext_lazy("Create"),
+    spreadsheet.UPDATE: gettext_lazy("Change"),
+    spreadsheet.UNCHANGED: gettext_lazy("Nothing to change"),
+    spreadsheet.REFUSED: gettext_lazy("Refused"),
+}
+
+
+def _plan_context(plans: list[spreadsheet.RowPlan]) -> dict[str, Any]:
+    return {
+        "rows": [
+            {
+                "plan": p,
+                "action": ACTION_LABELS[p.action],
+                "refused": p.action == spreadsheet.REFUSED,
+                "changed": [spreadsheet.label(k) for k in p.changed],
+                "errors": [(spreadsheet.label(k), reason) for k, reason in p.errors],
+            }
+            for p in plans
+        ],
+        "counts": spreadsheet.summary(plans),
+        "refused": any(p.action == spreadsheet.REFUSED for p in plans),
+    }
+
+
+@require_http_methods(["GET", "POST"])
+@permissions.guard("activity.import")
+def register_import(request: HttpRequest) -> HttpResponse:
+    """Give a spreadsheet; see row by row what would be created, changed or refused, and
+    why; nothing is written until the import is confirmed."""
+    context: dict[str, Any] = {}
+    status = 200
+    if request.method == "POST":
+        given = request.FILES.get("file")
+        if given is None:
+            context["error"] = _("Choose a file.")
+            status = 422
+        else:
+            try:
+                batch, plans = imports.import_dry_run(
+                    actor=request.user, file_name=given.name or "", content=given.read()
+                )
+            except InvalidFile as exc:
+                context["error"] = str(exc)
+                status = 422
+            else:
+                context.update(_plan_context(plans), batch=batch)
+    return render(request, "programmes/import.html", context, status=status)
+
+
+@require_POST
+@permissions.guard("activity.import", load=imports.batch_from_id)
+def register_import_apply(request: HttpRequest, batch_id: int, obj: Any) -> HttpResponse:
+    try:
+        counts = imports.import_apply(actor=request.user, batch=obj)
+    except (InvalidFile, TransitionNotAllowed) as exc:
+        messages.error(request, str(exc))
+        return redirect("programmes:register_import")
+    messages.success(
+        request,
+        _("Imported: %(created)s records created, %(updated)s changed, %(unchanged)s unchanged.")
+        % {
+            "created": counts["create"],
+            "updated": counts["update"],
+            "unchanged": counts["unchanged"],
+        },
+    )
+    return redirect("programmes:register")
