@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from equalfooting import permissions
 from equalfooting.core.errors import InvalidFile, NotFound, TransitionNotAllowed
 
-from . import spreadsheet
+from . import iati_import, spreadsheet
 from .models import Activity, ImportBatch
 from .services import audit_activity
 from .spreadsheet import CREATE, UPDATE, RowPlan
@@ -30,14 +30,33 @@ def batch_from_id(*, batch_id: int, **_ignored: Any) -> ImportBatch:
 def _digest(plans: list[RowPlan]) -> str:
     """What the plan would write, as one digest: the rows, their actions and their values."""
     shown = [
-        (p.line, p.action, p.reference, p.changed, p.errors, repr(sorted(p.fields.items())))
+        (
+            p.line,
+            p.action,
+            p.reference,
+            p.changed,
+            p.errors,
+            p.mapping,
+            repr(sorted(p.fields.items())),
+        )
         for p in plans
     ]
     return hashlib.sha256(json.dumps(shown, default=str).encode()).hexdigest()
 
 
+def _is_iati(file_name: str) -> bool:
+    return file_name.lower().endswith(".xml")
+
+
+def plan_file(file_name: str, content: bytes) -> list[RowPlan]:
+    """The plan of a spreadsheet (.xlsx, .csv) or of an IATI activity file (.xml)."""
+    if _is_iati(file_name):
+        return iati_import.plan(content)
+    return spreadsheet.plan(spreadsheet.read_file(file_name, content))
+
+
 def plan_of(batch: ImportBatch) -> list[RowPlan]:
-    return spreadsheet.plan(spreadsheet.read_file(batch.file_name, bytes(batch.content)))
+    return plan_file(batch.file_name, bytes(batch.content))
 
 
 @transaction.atomic
@@ -47,7 +66,7 @@ def import_dry_run(
     """Plan the file row by row. Writes nothing to the register: only the file, kept so that
     confirming imports exactly it. A file that cannot be read at all raises InvalidFile."""
     permissions.require(actor, "activity.import")
-    plans = spreadsheet.plan(spreadsheet.read_file(file_name, content))
+    plans = plan_file(file_name, content)
     batch = ImportBatch.objects.create(
         file_name=file_name[:200],
         content=content,
@@ -75,9 +94,10 @@ def import_apply(*, actor: Any, batch: ImportBatch) -> dict[str, int]:
             _("The register changed since the dry run: run it again to see what would change.")
         )
     note = _("Imported from %(file)s.") % {"file": batch.file_name}
+    iati = _is_iati(batch.file_name)
     for p in plans:
         if p.action == CREATE:
-            _create(actor, p.fields, note)
+            _create(actor, p, note, iati=iati)
         elif p.action == UPDATE:
             _update(actor, p)
     batch.applied_at = timezone.now()
@@ -85,13 +105,18 @@ def import_apply(*, actor: Any, batch: ImportBatch) -> dict[str, int]:
     return spreadsheet.summary(plans)
 
 
-def _create(actor: Any, data: dict[str, Any], note: str) -> Activity:
+def _create(actor: Any, p: RowPlan, note: str, *, iati: bool) -> Activity:
+    """A spreadsheet's new row is published: the Secretariat's import is its curation. An
+    IATI activity waits for curation, its mapping shown with it."""
+    data = dict(p.fields)
     beneficiaries = data.pop("beneficiaries")
     activity = Activity.objects.create(
         **data,
         source=Activity.Source.IMPORTED,
-        curation=Activity.Curation.PUBLISHED,
-        curator_note=note,
+        source_key=p.reference if iati else "",
+        mapping=p.mapping,
+        curation=Activity.Curation.SUBMITTED if iati else Activity.Curation.PUBLISHED,
+        curator_note="" if iati else note,
     )
     activity.beneficiaries.set(beneficiaries)
     audit_activity(actor, activity, "import")
@@ -105,6 +130,8 @@ def _update(actor: Any, p: RowPlan) -> Activity:
     beneficiaries = data.pop("beneficiaries")
     for name, value in data.items():
         setattr(activity, name, value)
+    if p.mapping:
+        activity.mapping = p.mapping
     activity.save()
     activity.beneficiaries.set(beneficiaries)
     audit_activity(actor, activity, "import_update")

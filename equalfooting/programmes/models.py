@@ -85,6 +85,9 @@ class Activity(models.Model):
     # so that a later import or sync updates the record instead of adding another.
     source_key = models.CharField(max_length=200, blank=True)
     as_of = models.DateField(_("as of"))
+    # How an imported record's codes were read (an IATI file's countries, regions, sectors,
+    # organisation types and status): [what the file says, what the register made of it].
+    mapping = models.JSONField(default=list, blank=True)
     curation = models.CharField(max_length=20, choices=Curation.choices)
     curator_note = models.TextField(_("curator's note"), max_length=2000, blank=True)
     # A beneficiary State asked that this record be shown only in aggregate: it is counted in

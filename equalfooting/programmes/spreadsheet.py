@@ -91,6 +91,9 @@ class RowPlan:
     errors: list[tuple[str, str]] = field(default_factory=list)  # (column key, reason)
     fields: dict[str, Any] = field(default_factory=dict)  # cleaned, for the writer
     activity_id: int | None = None
+    # How an IATI activity's codes were read: [what the file says, what the register makes
+    # of it ("" where nothing)], kept with the record for curation.
+    mapping: list[list[str]] = field(default_factory=list)
 
 
 CREATE, UPDATE, UNCHANGED, REFUSED = "create", "update", "unchanged", "refused"
@@ -156,7 +159,9 @@ def read_file(name: str, data: bytes) -> list[list[str]]:
         return _read_xlsx(data)
     if lower.endswith(".csv"):
         return _read_csv(data)
-    raise InvalidFile(_("Give an XLSX or a CSV file (its name ends in .xlsx or .csv)."))
+    raise InvalidFile(
+        _("Give an XLSX, CSV or IATI XML file (its name ends in .xlsx, .csv or .xml).")
+    )
 
 
 def _read_xlsx(data: bytes) -> list[list[str]]:
@@ -319,7 +324,7 @@ def _row_fields(
 # --- Planning -----------------------------------------------------------------------------
 
 
-def _as_fields(a: Activity) -> dict[str, Any]:
+def record_fields(a: Activity) -> dict[str, Any]:
     """A record's fields in the form a row gives them, for the columns a file leaves out."""
     return {
         **{key: getattr(a, key) for key in SIMPLE},
@@ -329,7 +334,7 @@ def _as_fields(a: Activity) -> dict[str, Any]:
     }
 
 
-def _normal(data: dict[str, Any]) -> dict[str, Any]:
+def normal_form(data: dict[str, Any]) -> dict[str, Any]:
     """Cleaned fields, with the States, region and group by their codes: to compare."""
     region, group = data["beneficiary_region"], data["beneficiary_group"]
     return {
@@ -404,7 +409,7 @@ def _plan_row(
     fields, errors = _row_fields(cells, names)
     if record is not None:
         # Columns the file leaves out keep what the record holds.
-        fields = {**_as_fields(record), **fields}
+        fields = {**record_fields(record), **fields}
     try:
         data = clean_activity(fields)
     except InvalidInput as exc:
@@ -422,8 +427,8 @@ def _plan_row(
         return RowPlan(line, REFUSED, reference, errors=errors)
     if record is None:
         return RowPlan(line, CREATE, fields=data)
-    before = _normal(clean_activity(_as_fields(record)))
-    after = _normal(data)
+    before = normal_form(clean_activity(record_fields(record)))
+    after = normal_form(data)
     changed = [key for key, _label in COLUMNS[1:] if before[key] != after[key]]
     action = UPDATE if changed else UNCHANGED
     return RowPlan(line, action, reference, changed=changed, fields=data, activity_id=record.pk)
