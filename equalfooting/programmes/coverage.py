@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter, defaultdict
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import Count, Q
 from django.utils import timezone
@@ -215,3 +216,23 @@ def group_matrix(today: dt.date | None = None) -> Matrix:
 def state_row(state: State, today: dt.date | None = None) -> dict[str, Cell]:
     """One State's row (its page shows it): the same cells as the matrix's, read for it alone."""
     return state_matrix(today, only=state).rows[0][2]
+
+
+def unmet_map_values(theme: str, today: dt.date | None = None) -> list[dict[str, Any]]:
+    """Per State (by M49 code), for the map: its need in the theme where it meets no activity,
+    else 0."""
+    matrix = state_matrix(today)
+    values: list[dict[str, Any]] = []
+    for _key, state, cells in matrix.rows:
+        cell = cells.get(theme)
+        unmet = cell is not None and cell.status == coverage.UNMET
+        assert isinstance(state, State)
+        values.append(
+            {
+                "m49": state.m49,
+                "name": state.name,
+                "iso3": state.iso3,
+                "value": float(cell.need) if unmet and cell else 0.0,
+            }
+        )
+    return values

@@ -8,12 +8,17 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from equalfooting.core.errors import NotFound
+from equalfooting.domain.coverage import UNMET
 from equalfooting.fund.figures import Flow
+from equalfooting.needs import framework as fw
+from equalfooting.needs.labels import theme_label
 from equalfooting.needs.principles import PRINCIPLES
+from equalfooting.programmes import coverage
+from equalfooting.programmes.labels import STATUS as COVERAGE_STATUS
 
 from . import charts, file_views, published, report, statistics
 
-MAP_METRICS = ("coverage", "requests", "allocations")
+MAP_METRICS = ("coverage", "requests", "allocations", "unmet")
 
 
 @require_safe
@@ -71,10 +76,22 @@ def world_map(request: HttpRequest) -> HttpResponse:
         "coverage": _("Regional ICT-security capacity-building programmes reaching each State"),
         "requests": _("Requests for assistance by State"),
         "allocations": _("Allocations from the fund by State (USD)"),
+        "unmet": _("Unmet need by theme"),
     }
-    values = statistics.map_values(metric)
     legends = {"coverage": _("Programmes"), "requests": _("Requests"), "allocations": _("USD")}
-    svg = charts.world_map(title=titles[metric], values=values, value_title=legends[metric])
+    themes = [d.code for d in fw.load().dimensions]
+    theme = request.GET.get("theme", "")
+    theme = theme if theme in themes else themes[0]
+    title = titles[metric]
+    if metric == "unmet":
+        # Need without activity (the coverage matrix's cells), one theme at a time.
+        values = coverage.unmet_map_values(theme)
+        title = _("Unmet need: %(theme)s") % {"theme": theme_label(theme)}
+        legend = str(COVERAGE_STATUS[UNMET])
+    else:
+        values = statistics.map_values(metric)
+        legend = legends[metric]
+    svg = charts.world_map(title=title, values=values, value_title=legend)
     return render(
         request,
         "transparency/map.html",
@@ -82,8 +99,10 @@ def world_map(request: HttpRequest) -> HttpResponse:
             "svg": svg,
             "metric": metric,
             "metrics": [(m, titles[m]) for m in MAP_METRICS],
-            "rows": sorted(values, key=lambda v: (-v["value"], v["name"])),
-            "title": titles[metric],
+            "themes": [(t, theme_label(t)) for t in themes] if metric == "unmet" else [],
+            "theme": theme,
+            "rows": sorted(values, key=lambda v: (-float(v["value"]), str(v["name"]))),
+            "title": title,
         },
     )
 

@@ -161,3 +161,19 @@ def test_the_matrix_page_and_a_states_row(
     assert 'id="coverage-heading"' in state_page
     data = factories.open_data(client, "/en/open-data/coverage.csv")
     assert data.status_code == 200
+
+
+def test_the_map_of_unmet_need_shows_need_without_activity(
+    client: Client, focal_point_ken: Any, provider_rep: Any, officer: Any
+) -> None:
+    targets = {d.code: 4 for d in fw.load().dimensions}
+    factories.submitted_assessment(
+        focal_point_ken, "KEN", visibility="public", stage=1, targets=targets
+    )
+    values = {v["iso3"]: v["value"] for v in coverage.unmet_map_values("incident", TODAY)}
+    assert values["KEN"] > 0 and values["GHA"] == 0
+    factories.published_activity(provider_rep, officer, beneficiaries=["KEN"])
+    values = {v["iso3"]: v["value"] for v in coverage.unmet_map_values("incident", TODAY)}
+    assert values["KEN"] == 0  # activity now reaches the need
+    page = client.get("/ar/figures/map/", {"metric": "unmet", "theme": "incident"})
+    assert page.status_code == 200 and "<svg" in page.content.decode()
