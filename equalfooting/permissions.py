@@ -210,6 +210,11 @@ RULES: dict[str, dict[Kind, Test]] = {
         PUBLIC: _public_activity,
     },
     "activity.curate": {SECRETARIAT: _any, SYSTEM_DEMO: _any},
+    # A correction to a record: by any provider or State that can see the record.
+    "activity.correct": {
+        PROVIDER: lambda role, a: _public_activity(role, a) or _activity_of_provider(role, a),
+        FOCAL_POINT: lambda role, a: _public_activity(role, a) or _activity_of_state(role, a),
+    },
     # Importing a spreadsheet of records (the import is the Secretariat's curation of them).
     "activity.import": {SECRETARIAT: _any},
     "activity.aggregate": {

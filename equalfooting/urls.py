@@ -115,6 +115,16 @@ programmes_patterns = (
             name="activity_curate",
         ),
         path(
+            "register/<int:activity_id>/correct/",
+            programmes.activity_correct,
+            name="activity_correct",
+        ),
+        path(
+            "register/corrections/<int:correction_id>/decide/",
+            programmes.correction_decide,
+            name="correction_decide",
+        ),
+        path(
             "register/<int:activity_id>/aggregate-only/",
             programmes.activity_keep_to_aggregates,
             name="activity_keep_to_aggregates",

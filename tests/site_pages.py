@@ -92,6 +92,7 @@ SKIPPED = {
     "programmes:duplicate_keep_apart",
     "programmes:merge_undo",
     "programmes:register_import_apply",
+    "programmes:correction_decide",
     # files: the register's spreadsheet
     "programmes:register_export",
 }
@@ -183,6 +184,7 @@ def _arguments(
         },
         "annual_report": {"year": dt.date.today().year},
         "programmes:activity_detail": {"activity_id": long_activity.pk},
+        "programmes:activity_correct": {"activity_id": long_activity.pk},
     }
 
 

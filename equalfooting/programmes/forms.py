@@ -93,3 +93,44 @@ class CurationForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Shown with the record. Required when declining."),
     )
+
+
+class CorrectionForm(ActivityForm):
+    """The record as it should read, and why."""
+
+    reason = forms.CharField(
+        label=_("What is wrong, and how you know"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    @staticmethod
+    def initial_from(activity: Activity) -> dict[str, Any]:
+        return {
+            **{
+                name: getattr(activity, name)
+                for name in (
+                    "title",
+                    "title_language",
+                    "description",
+                    "provider_kind",
+                    "themes",
+                    "modality",
+                    "start",
+                    "end",
+                    "budget",
+                    "currency",
+                    "phase",
+                    "languages",
+                    "source_detail",
+                    "as_of",
+                )
+            },
+            "providers": "\n".join(activity.providers),
+            "funders": "\n".join(activity.funders),
+            "beneficiaries": " ".join(sorted(s.iso3 for s in activity.beneficiaries.all())),
+            "beneficiary_region": activity.beneficiary_region_id or "",
+            "beneficiary_group": activity.beneficiary_group.code
+            if activity.beneficiary_group
+            else "",
+        }

@@ -224,3 +224,41 @@ class ImportBatch(models.Model):
 
     def __str__(self) -> str:
         return f"import {self.pk} ({self.file_name})"
+
+
+class Correction(models.Model):
+    """A correction to a published record, proposed by a provider or a State and decided by
+    the Secretariat. Only the fields it changes are kept; the record changes only when the
+    correction is accepted."""
+
+    class Status(models.TextChoices):
+        SUBMITTED = "submitted", pgettext_lazy("correction status", "Submitted")
+        APPLIED = "applied", pgettext_lazy("correction status", "Accepted")
+        DECLINED = "declined", pgettext_lazy("correction status", "Declined")
+
+    activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="corrections")
+    changes = models.JSONField()  # {field: the proposed value, as the proposal form gives it}
+    reason = models.TextField(_("what is wrong, and how you know"), max_length=2000)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.SUBMITTED)
+    decision_note = models.TextField(blank=True, max_length=2000)
+    proposed_by = models.ForeignKey(
+        "accounts.User", null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    proposed_for_provider = models.ForeignKey(
+        "offers.Provider", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    proposed_for_state = models.ForeignKey(
+        "registry.State", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    proposed_at = models.DateTimeField(auto_now_add=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-pk"]
+
+    def __str__(self) -> str:
+        return f"correction {self.pk} of {self.activity_id}"
+
+    @property
+    def awaits_decision(self) -> bool:
+        return self.status == self.Status.SUBMITTED

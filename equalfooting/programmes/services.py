@@ -197,7 +197,7 @@ def audit_activity(actor: Any, activity: Activity, action: str) -> None:
     )
 
 
-def _proposer(actor: Any) -> tuple[Provider | None, State | None]:
+def proposer_of(actor: Any) -> tuple[Provider | None, State | None]:
     """For whom a person proposes: the provider or State of their first verified role."""
     for role in permissions.verified_roles(actor):
         if role.kind == permissions.PROVIDER and role.provider_id:
@@ -222,7 +222,7 @@ def activity_propose(
         raise InvalidInput({"source": _("The mechanism's own records enter by themselves.")})
     data = clean_activity(fields)
     beneficiaries = data.pop("beneficiaries")
-    provider, state = _proposer(actor)
+    provider, state = proposer_of(actor)
     activity = Activity.objects.create(
         **data,
         source=source,

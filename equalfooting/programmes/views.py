@@ -23,10 +23,19 @@ from equalfooting.needs.labels import theme_label
 from equalfooting.offers.models import Provider
 from equalfooting.registry.models import Region
 
-from . import coverage, duplicates, imports, selectors, services, spreadsheet, workflow
-from .forms import ActivityForm, CurationForm
+from . import (
+    corrections,
+    coverage,
+    duplicates,
+    imports,
+    selectors,
+    services,
+    spreadsheet,
+    workflow,
+)
+from .forms import ActivityForm, CorrectionForm, CurationForm
 from .labels import STATUS
-from .models import Activity
+from .models import Activity, Correction
 from .selectors import activity_from_id
 
 
@@ -95,6 +104,17 @@ def _steps(activity: Activity) -> list[dict[str, Any]]:
     ]
 
 
+def _changes_shown(correction: Correction) -> list[tuple[str, str]]:
+    """A correction's changes as the curator reads them: the column's name, the new value."""
+    return [
+        (
+            spreadsheet.label(name),
+            "; ".join(map(str, value)) if isinstance(value, list) else str(value or "—"),
+        )
+        for name, value in correction.changes.items()
+    ]
+
+
 def _render_activity(
     request: HttpRequest, activity: Activity, *, form: CurationForm | None = None, status: int = 200
 ) -> HttpResponse:
@@ -109,6 +129,15 @@ def _render_activity(
             "form": form or CurationForm(),
             "can_keep_to_aggregates": not activity.aggregate_only
             and permissions.can(request.user, "activity.aggregate", activity),
+            "can_correct": activity.merged_into_id is None
+            and permissions.can(request.user, "activity.correct", activity),
+            # The corrections waiting for a decision, for the Secretariat to decide here.
+            "corrections": [
+                (c, _changes_shown(c))
+                for c in activity.corrections.filter(status=Correction.Status.SUBMITTED)
+            ]
+            if can_curate
+            else [],
         },
         status=status,
     )
@@ -149,7 +178,11 @@ def curation_queue(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "programmes/curation_queue.html",
-        {"activities": [(a, labels(a)) for a in page], "page": page},
+        {
+            "activities": [(a, labels(a)) for a in page],
+            "page": page,
+            "corrections": corrections.corrections_waiting()[:100],
+        },
     )
 
 
@@ -355,3 +388,49 @@ def register_import_apply(request: HttpRequest, batch_id: int, obj: Any) -> Http
         },
     )
     return redirect("programmes:register")
+
+
+@require_http_methods(["GET", "POST"])
+@permissions.guard("activity.correct", load=activity_from_id)
+def activity_correct(request: HttpRequest, activity_id: int, obj: Activity) -> HttpResponse:
+    """Propose a correction: the record as it should read, and why."""
+    form = CorrectionForm(request.POST or None, initial=CorrectionForm.initial_from(obj))
+    if request.method == "POST" and form.is_valid():
+        fields = dict(form.cleaned_data)
+        reason = fields.pop("reason")
+        try:
+            corrections.correction_propose(
+                actor=request.user, activity=obj, reason=reason, **fields
+            )
+        except InvalidInput as exc:
+            attach_errors(form, exc)
+        else:
+            messages.success(
+                request, _("The correction was submitted. The Secretariat decides on it.")
+            )
+            return redirect("programmes:activity_detail", activity_id=obj.pk)
+    return render(
+        request,
+        "programmes/correction_form.html",
+        {"form": form, "activity": obj},
+        status=422 if form.errors else 200,
+    )
+
+
+@require_POST
+@permissions.guard("activity.curate", load=corrections.correction_from_id)
+def correction_decide(request: HttpRequest, correction_id: int, obj: Correction) -> HttpResponse:
+    try:
+        corrections.correction_decide(
+            actor=request.user,
+            correction=obj,
+            accept=request.POST.get("decision") == "accept",
+            note=request.POST.get("note", ""),
+        )
+    except (InvalidInput, TransitionNotAllowed) as exc:
+        messages.error(
+            request, " ".join(exc.messages) if isinstance(exc, InvalidInput) else str(exc)
+        )
+    else:
+        messages.success(request, _("The correction was decided."))
+    return redirect("programmes:activity_detail", activity_id=obj.activity_id)

@@ -42,6 +42,7 @@ from equalfooting.matchmaking import selectors as matches
 from equalfooting.needs.models import AssistanceRequest
 from equalfooting.needs.selectors import assessments_stale, requests_in_status
 from equalfooting.offers.selectors import offers_of_providers, unmet_demand
+from equalfooting.programmes.corrections import corrections_waiting
 from equalfooting.programmes.selectors import curation_queue
 
 # A self-assessment older than this is due again.
@@ -373,6 +374,20 @@ def secretariat_work(now: dt.datetime) -> Section:
                 title=record.title,
                 link=reverse("programmes:activity_detail", kwargs={"activity_id": record.pk}),
                 action=_("Curate the record"),
+            )
+        )
+    for correction in first(
+        corrections_waiting(), _("Correction to decide"), reverse("programmes:curation_queue")
+    ):
+        add(
+            Waiting(
+                what=_("Correction to decide"),
+                reference=correction.activity.reference,
+                title=correction.activity.title,
+                link=reverse(
+                    "programmes:activity_detail", kwargs={"activity_id": correction.activity_id}
+                ),
+                action=_("Decide on the correction"),
             )
         )
     for job in first(jobs_failed(), _("Failed job"), reverse("jobs:job_list")):
