@@ -12,6 +12,7 @@ from equalfooting.offers.models import Provider
 from equalfooting.registry.models import Group, Region
 
 from .models import Activity
+from .spreadsheet import record_fields
 
 
 class ActivityForm(forms.Form):
@@ -106,31 +107,13 @@ class CorrectionForm(ActivityForm):
 
     @staticmethod
     def initial_from(activity: Activity) -> dict[str, Any]:
+        """The record as the form shows it: names one per line, States by their codes."""
+        fields = record_fields(activity)
         return {
-            **{
-                name: getattr(activity, name)
-                for name in (
-                    "title",
-                    "title_language",
-                    "description",
-                    "provider_kind",
-                    "themes",
-                    "modality",
-                    "start",
-                    "end",
-                    "budget",
-                    "currency",
-                    "phase",
-                    "languages",
-                    "source_detail",
-                    "as_of",
-                )
-            },
-            "providers": "\n".join(activity.providers),
-            "funders": "\n".join(activity.funders),
-            "beneficiaries": " ".join(sorted(s.iso3 for s in activity.beneficiaries.all())),
-            "beneficiary_region": activity.beneficiary_region_id or "",
-            "beneficiary_group": activity.beneficiary_group.code
-            if activity.beneficiary_group
-            else "",
+            **fields,
+            "providers": "\n".join(fields["providers"]),
+            "funders": "\n".join(fields["funders"]),
+            "beneficiaries": " ".join(fields["beneficiaries"]),
+            "beneficiary_region": fields["beneficiary_region"] or "",
+            "beneficiary_group": fields["beneficiary_group"] or "",
         }
