@@ -29,7 +29,6 @@ from .models import Activity
 from .services import clean_activity
 from .spreadsheet import (
     CREATE,
-    LABEL_OF,
     MAX_BYTES,
     REFUSED,
     UNCHANGED,
@@ -37,6 +36,7 @@ from .spreadsheet import (
     RowPlan,
     normal_form,
     record_fields,
+    refusals,
 )
 
 MAPPING_FILE = Path(__file__).resolve().parent / "data" / "iati-mapping.json"
@@ -102,14 +102,7 @@ def _budget(activity: etree._Element) -> tuple[str, str]:
         currency = value.get("currency") or currency
     if not total:
         return Activity.Budget.UNKNOWN, currency
-    for band, ceiling in (
-        (Activity.Budget.UNDER_100K, 100_000),
-        (Activity.Budget.UNDER_1M, 1_000_000),
-        (Activity.Budget.UNDER_10M, 10_000_000),
-    ):
-        if total < ceiling:
-            return band, currency
-    return Activity.Budget.OVER_10M, currency
+    return Activity.Budget.of(total), currency
 
 
 def _organisations(activity: etree._Element, default: str) -> dict[str, Any]:
@@ -253,12 +246,7 @@ def plan(data: bytes) -> list[RowPlan]:
         try:
             row.fields = clean_activity(fields)
         except InvalidInput as exc:
-            row.action = REFUSED
-            row.errors = [
-                (name if name in LABEL_OF else "", message)
-                for name, messages in exc.message_dict.items()
-                for message in messages
-            ]
+            row.action, row.errors = REFUSED, refusals(exc)
             plans.append(row)
             continue
         record = existing.get(key)

@@ -7,6 +7,8 @@ blind spots can be seen. Each record says where it came from and as of when.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -48,6 +50,18 @@ class Activity(models.Model):
         UNDER_1M = "under_1m", _("100,000 to 1 million")
         UNDER_10M = "under_10m", _("1 million to 10 million")
         OVER_10M = "over_10m", _("Over 10 million")
+
+        @classmethod
+        def of(cls, amount: Any) -> str:
+            """The band an amount falls in (in whatever currency it is given)."""
+            for band, ceiling in (
+                (cls.UNDER_100K, 100_000),
+                (cls.UNDER_1M, 1_000_000),
+                (cls.UNDER_10M, 10_000_000),
+            ):
+                if amount < ceiling:
+                    return band
+            return cls.OVER_10M
 
     title = models.CharField(_("title"), max_length=300)
     # The language the title and description are written in (one of the six, or another).

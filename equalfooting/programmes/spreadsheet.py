@@ -15,7 +15,7 @@ import datetime as dt
 import io
 import re
 import zipfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
@@ -415,13 +415,7 @@ def _plan_row(
     except InvalidInput as exc:
         # A cell already refused (an unknown State) says why; the check behind it would only
         # say again that the column is empty.
-        told = {key for key, _reason in errors}
-        errors += [
-            (key if key in LABEL_OF else "", message)
-            for key, messages in exc.message_dict.items()
-            if key not in told
-            for message in messages
-        ]
+        errors += refusals(exc, already={key for key, _reason in errors})
         data = {}
     if errors:
         return RowPlan(line, REFUSED, reference, errors=errors)
@@ -432,6 +426,17 @@ def _plan_row(
     changed = [key for key, _label in COLUMNS[1:] if before[key] != after[key]]
     action = UPDATE if changed else UNCHANGED
     return RowPlan(line, action, reference, changed=changed, fields=data, activity_id=record.pk)
+
+
+def refusals(exc: InvalidInput, already: Collection[str] = ()) -> list[tuple[str, str]]:
+    """A refusal of `clean_activity` as (column key, reason) pairs; a reason about the whole
+    row has no column; columns in `already` are left out."""
+    return [
+        (key if key in LABEL_OF else "", message)
+        for key, messages in exc.message_dict.items()
+        if key not in already
+        for message in messages
+    ]
 
 
 def label(key: str) -> str:

@@ -45,17 +45,6 @@ PHASE_OF_PROJECT: dict[str, str] = {
 }
 
 
-def _budget(usd: Any) -> str:
-    for band, ceiling in (
-        (Activity.Budget.UNDER_100K, 100_000),
-        (Activity.Budget.UNDER_1M, 1_000_000),
-        (Activity.Budget.UNDER_10M, 10_000_000),
-    ):
-        if usd < ceiling:
-            return band
-    return Activity.Budget.OVER_10M
-
-
 def _match_phase(started: bool, by_state: bool, by_provider: bool) -> str:
     """Completed once both sides report it so; ongoing once delivery started."""
     if by_state and by_provider:
@@ -103,7 +92,7 @@ def _project_fields(p: Project, today: dt.date) -> dict[str, Any]:
         "modality": Activity.Modality.TECHNICAL_ASSISTANCE,
         "start": p.created_at.date(),
         "end": None,
-        "budget": _budget(p.committed),
+        "budget": Activity.Budget.of(p.committed),
         "currency": "USD",
         "phase": PHASE_OF_PROJECT[p.status],
         "languages": [],
