@@ -134,10 +134,14 @@ def _organisations(activity: etree._Element, default: str) -> dict[str, Any]:
 
 
 def read_activity(
-    activity: etree._Element, today: dt.date
+    activity: etree._Element,
+    today: dt.date,
+    states: dict[str, State],
+    regions: dict[str, Region],
 ) -> tuple[str, dict[str, Any], list[list[str]]]:
     """An activity's identifier, its fields for `clean_activity`, and the mapping from the
-    file's codes to the register's: [what the file says, what the register makes of it]."""
+    file's codes to the register's: [what the file says, what the register makes of it].
+    `states` by ISO alpha-2 code and `regions` by M49 code are read once per file."""
     table = mapping()
     default = (activity.get(XML_LANG) or "en").lower()
     shown: list[list[str]] = []
@@ -147,7 +151,6 @@ def read_activity(
         ((lang, text) for lang, text in titles if lang in six), titles[0] if titles else ("en", "")
     )
     descriptions = _narratives(activity.find("description"), default)
-    states = {s.iso2: s for s in State.objects.all()}
     beneficiaries = []
     for country in activity.findall("recipient-country"):
         code = (country.get("code") or "").upper()
@@ -156,7 +159,6 @@ def read_activity(
         if state:
             beneficiaries.append(state.iso3)
     region = None
-    regions = {r.m49: r for r in Region.objects.all()}
     for element in activity.findall("recipient-region"):
         code = element.get("code") or ""
         vocabulary = element.get("vocabulary", "1")
@@ -222,7 +224,9 @@ def plan(data: bytes) -> list[RowPlan]:
     """Activity by activity, what importing the file would do."""
     today = timezone.localdate()
     activities = parse(data)
-    read = [read_activity(a, today) for a in activities]
+    states = {s.iso2: s for s in State.objects.all()}
+    regions = {r.m49: r for r in Region.objects.all()}
+    read = [read_activity(a, today, states, regions) for a in activities]
     existing = {
         a.source_key: a
         for a in Activity.objects.filter(
