@@ -90,6 +90,7 @@ contacts_patterns = (
 programmes_patterns = (
     [
         path("register/", programmes.register, name="register"),
+        path("search/", programmes.search_page, name="search"),
         path("register/propose/", programmes.activity_propose, name="activity_propose"),
         path("register/curation/", programmes.curation_queue, name="curation_queue"),
         path("register/coverage/", programmes.coverage_matrix, name="coverage"),

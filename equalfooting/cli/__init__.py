@@ -33,6 +33,7 @@ from . import (  # each only adds its commands; none loads Django until it runs
     mirror,
     reference,
     report,
+    search,
     worker,
 )
 from .setup import NoInstallation
@@ -49,6 +50,7 @@ GROUPS = (
     match,
     fund,
     export,
+    search,
     mirror,
     report,
     accounts,

@@ -14,7 +14,7 @@ from equalfooting.accounts.api_auth import write_auth
 from equalfooting.core.errors import NotFound
 from equalfooting.core.validation import limit
 
-from . import selectors, services
+from . import search, selectors, services
 from .models import Activity
 from .selectors import activity_from_id
 
@@ -140,3 +140,66 @@ def activity_propose(request: HttpRequest, payload: ActivityIn) -> Status[dict[s
     """Propose a record for the register; the Secretariat curates it before it is published."""
     permissions.require(request.user, "activity.propose")
     return Status(201, _out(services.activity_propose(actor=request.user, **payload.dict())))
+
+
+class SearchFilters(Schema):
+    q: str = Field("", max_length=200)
+    kind: str = Field("", max_length=20)
+    theme: str = Field("", max_length=40)
+    region: str = Field("", max_length=3)
+    group: str = Field("", max_length=10)
+    modality: str = Field("", max_length=30)
+    year: str = Field("", max_length=4)
+    provider_kind: str = Field("", max_length=20)
+    source: str = Field("", max_length=20)
+    lang: str = Field("en", max_length=10)
+    offset: int = Field(0, ge=0, le=search.MOST_MATCHES)
+
+
+class SearchResult(Schema):
+    kind: str  # activity, request, offer
+    id: int  # the record's, request's or offer's
+    title: str
+    language: str  # of the title shown: the reader's (`lang`) where the item has it
+    summary: str
+
+
+class SearchFacetValue(Schema):
+    value: str
+    count: int
+
+
+class SearchPage(Schema):
+    total: int
+    capped: bool  # more texts matched than are ranked: narrow the search
+    items: list[SearchResult]
+    facets: dict[str, list[SearchFacetValue]]
+
+
+@router.get("/search", response=SearchPage)
+def search_public(request: HttpRequest, filters: Query[SearchFilters]) -> dict[str, Any]:
+    """Search the public register, requests and offers in any of the six languages: every
+    word must be found, accents and case aside. Facets count the results by kind, theme,
+    region, group, modality, year, type of provider and source; give one to narrow them."""
+    chosen = {name: getattr(filters, name) for name in search.FACETS}
+    found = search.search(
+        text=filters.q, chosen=chosen, language=filters.lang, offset=filters.offset, limit=PAGE
+    )
+    return {
+        "total": found.total,
+        "capped": found.capped,
+        "items": [
+            {
+                "kind": d.kind,
+                "id": d.item_id,
+                "title": d.title,
+                "language": d.language,
+                "summary": d.summary,
+            }
+            for d in found.items
+        ],
+        "facets": {
+            name: [{"value": v, "count": n} for v, n in values]
+            for name, values in found.facets.items()
+        },
+    }

@@ -10,9 +10,12 @@ class ProgrammesConfig(AppConfig):
         # when the app registry is ready: the sync reads the models of matches and projects
         from equalfooting.jobs.schedule import periodic
 
-        from .sync import mechanism_sync  # (the same reason)
+        # (the same reason: the search reads requests, offers and records)
+        from .search import search_sync
+        from .sync import mechanism_sync
 
         periodic("register", mechanism_sync)
+        periodic("search", search_sync)
         # An activity's row is proven by the audit log; the demo's synthetic label is not data.
         from equalfooting.audit.records import recorded
 

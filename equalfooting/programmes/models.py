@@ -276,3 +276,50 @@ class Correction(models.Model):
     @property
     def awaits_decision(self) -> bool:
         return self.status == self.Status.SUBMITTED
+
+
+class SearchDocument(models.Model):
+    """One public text the search finds: a record of the register, a request or an offer (in
+    `search`). Derived and rebuildable: the words are indexed in a table of the database's own
+    (SQLite FTS5, or a PostgreSQL text-search vector) whose row has this row's key."""
+
+    class Kind(models.TextChoices):
+        ACTIVITY = "activity", _("Record of the register")
+        REQUEST = "request", _("Request for assistance")
+        OFFER = "offer", _("Offer of assistance")
+
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    # The row the text was read from, and the item a result links to: the same row, except
+    # for a record merged into another, which is found as a language version of that other.
+    source_id = models.PositiveIntegerField()
+    item_id = models.PositiveIntegerField()
+    language = models.CharField(max_length=10)
+    title = models.CharField(max_length=300)
+    summary = models.CharField(max_length=400, blank=True)
+    # The source row's `updated_at` when it was read: a later change makes it stale.
+    read_at = models.DateTimeField()
+    is_synthetic = models.BooleanField(default=False)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "source_id"], name="search_document_unique")
+        ]
+        indexes = [models.Index(fields=["kind", "item_id"], name="search_document_item")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.source_id}"
+
+
+class SearchFacet(models.Model):
+    """A value a search result can be narrowed by: its theme, region, group, modality, year,
+    type of provider, source, kind."""
+
+    document = models.ForeignKey(SearchDocument, on_delete=models.CASCADE, related_name="facets")
+    name = models.CharField(max_length=20)
+    value = models.CharField(max_length=40)
+
+    class Meta:
+        indexes = [models.Index(fields=["name", "value"], name="search_facet_value")]
+
+    def __str__(self) -> str:
+        return f"{self.name}={self.value}"

@@ -19,7 +19,7 @@ from equalfooting.needs import framework as fw
 from equalfooting.offers.models import Provider
 from equalfooting.registry.models import Group, Region, State
 
-from . import workflow
+from . import search, workflow
 from .models import Activity
 
 # The fields a proposal (or, later, an import row) gives; the rest the register keeps itself.
@@ -195,6 +195,7 @@ def audit_activity(actor: Any, activity: Activity, action: str) -> None:
         state=activity_state(activity),
         public=activity.is_public,
     )
+    search.activities_changed([activity.pk])
 
 
 def proposer_of(actor: Any) -> tuple[Provider | None, State | None]:

@@ -7,6 +7,7 @@ from typing import Any
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -21,13 +22,14 @@ from equalfooting.core.paging import keyset_page
 from equalfooting.needs import framework as fw
 from equalfooting.needs.labels import theme_label
 from equalfooting.offers.models import Provider
-from equalfooting.registry.models import Region
+from equalfooting.registry.models import Group, Region
 
 from . import (
     corrections,
     coverage,
     duplicates,
     imports,
+    search,
     selectors,
     services,
     spreadsheet,
@@ -35,7 +37,7 @@ from . import (
 )
 from .forms import ActivityForm, CorrectionForm, CurationForm
 from .labels import STATUS
-from .models import Activity, Correction
+from .models import Activity, Correction, SearchDocument
 from .selectors import activity_from_id
 
 
@@ -219,6 +221,89 @@ def activity_keep_to_aggregates(
         request, _("The record is now shown only in aggregate figures, never on its own.")
     )
     return redirect("programmes:activity_detail", activity_id=obj.pk)
+
+
+SEARCH_PAGE = 20
+FACET_NAMES = {
+    "kind": gettext_lazy("Kind"),
+    "theme": gettext_lazy("Theme"),
+    "region": gettext_lazy("Region"),
+    "group": gettext_lazy("Group"),
+    "modality": gettext_lazy("Modality"),
+    "year": gettext_lazy("Year"),
+    "provider_kind": gettext_lazy("Type of provider"),
+    "source": gettext_lazy("Source"),
+}
+RESULT_URL: dict[str, tuple[str, str]] = {
+    SearchDocument.Kind.ACTIVITY: ("programmes:activity_detail", "activity_id"),
+    SearchDocument.Kind.REQUEST: ("needs:request_detail", "request_id"),
+    SearchDocument.Kind.OFFER: ("offers:offer_detail", "offer_id"),
+}
+
+
+def facet_label(name: str, value: str, regions: dict[str, str]) -> str:
+    """A facet's value as the reader reads it."""
+    choices: dict[str, Any] = {
+        "kind": dict(SearchDocument.Kind.choices),
+        "modality": dict(Activity.Modality.choices),
+        "provider_kind": dict(Provider.Kind.choices),
+        "source": dict(Activity.Source.choices),
+        "group": Group.LABELS,
+    }
+    if name == "theme":
+        return theme_label(value)
+    if name == "region":
+        return regions.get(value, value)
+    return str(choices.get(name, {}).get(value, value))
+
+
+def _page_number(raw: str) -> int:
+    if not raw:
+        return 1
+    if not (raw.isascii() and raw.isdigit() and 0 < int(raw) <= 10_000):
+        raise InvalidInput({"page": _("Give a page number.")})
+    return int(raw)
+
+
+@require_safe
+def search_page(request: HttpRequest) -> HttpResponse:
+    text = request.GET.get("q", "").strip()[:200]
+    chosen = {name: request.GET.get(name, "").strip()[:40] for name in search.FACETS}
+    number = _page_number(request.GET.get("page", ""))
+    found = search.search(
+        text=text,
+        chosen=chosen,
+        language=request.LANGUAGE_CODE,
+        offset=(number - 1) * SEARCH_PAGE,
+        limit=SEARCH_PAGE,
+    )
+    regions = {r.m49: r.name for r in Region.objects.all()}
+    return render(
+        request,
+        "programmes/search.html",
+        {
+            "text": text,
+            "found": found,
+            "results": [
+                (d, reverse(RESULT_URL[d.kind][0], kwargs={RESULT_URL[d.kind][1]: d.item_id}))
+                for d in found.items
+            ],
+            "facets": [
+                (
+                    name,
+                    FACET_NAMES[name],
+                    [(v, facet_label(name, v, regions), n) for v, n in found.facets.get(name, [])],
+                    chosen[name],
+                )
+                for name in search.FACETS
+                if found.facets.get(name) or chosen[name]
+            ],
+            "number": number,
+            "previous": number - 1 if number > 1 else None,
+            "next": number + 1 if number * SEARCH_PAGE < found.total else None,
+            "pages": max(1, -(-found.total // SEARCH_PAGE)),
+        },
+    )
 
 
 @require_safe

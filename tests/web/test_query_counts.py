@@ -19,6 +19,7 @@ from equalfooting.accounts.models import User
 from equalfooting.matchmaking.models import Round
 from equalfooting.needs.models import AssistanceRequest
 from equalfooting.offers.models import Provider
+from equalfooting.programmes.search import search_sync
 from equalfooting.programmes.services import activity_propose
 from tests import factories as f
 
@@ -42,6 +43,9 @@ PUBLIC = [
     "/en/open-data/",
     "/en/register/",
     "/en/register/coverage/",
+    "/en/search/",
+    "/en/search/?q=activity&kind=activity",
+    "/en/search/?q=csirt",
 ]
 SIGNED_IN = ["/en/my-work/", "/en/account/", "/en/account/notifications/"]
 SECRETARIAT = [
@@ -88,6 +92,7 @@ def test_no_page_makes_more_queries_when_the_data_grow(
         for n in range(times):
             f.published_activity(provider_rep, officer, title=f"Activity {times} {n}")
             activity_propose(actor=focal_point_ken, **f.VALID_ACTIVITY)  # awaits curation
+        search_sync()
 
     clients: dict[str, Any] = {"public": client}
     for role, person in (("focal point", focal_point_ken), ("provider", provider_rep)):
