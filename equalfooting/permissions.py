@@ -222,6 +222,30 @@ RULES: dict[str, dict[Kind, Test]] = {
     },
     # The mechanism's own matches and projects enter the register by themselves.
     "activity.sync": {SYSTEM_SCHEDULER: _any, SYSTEM_DEMO: _any},
+    # The calendar: the Secretariat keeps the events; anyone with a verified role registers
+    # for those that take registration, and cancels their own registration.
+    "event.manage": {SECRETARIAT: _any, SYSTEM_DEMO: _any},
+    "event.view": {SECRETARIAT: _any, PUBLIC: lambda role, event: event.is_public},
+    "event.register": {
+        SECRETARIAT: _any,
+        FOCAL_POINT: _any,
+        PROVIDER: _any,
+        REVIEWER: _any,
+    },
+    # Sponsorship of delegates to an event: the Secretariat opens the call (moving its budget
+    # from the fund) and applies the published rule; a State's focal points apply for their
+    # State's delegates.
+    "sponsorship.manage": {SECRETARIAT: _any, SYSTEM_DEMO: _any},
+    "sponsorship.apply": {FOCAL_POINT: _own_state},
+    # The library: the Secretariat adds documents and their language versions; public.
+    "document.manage": {SECRETARIAT: _any, SYSTEM_DEMO: _any},
+    # A private calendar link (the person's deadlines and registrations, by subscription).
+    "calendar.link": {
+        SECRETARIAT: _any,
+        FOCAL_POINT: _any,
+        PROVIDER: _any,
+        REVIEWER: _any,
+    },
     # The operator's monitoring: request latency, queue depth, job failures (no one's data).
     "metrics.read": {SYSTEM_METRICS: _any},
 }

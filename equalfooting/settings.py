@@ -451,6 +451,8 @@ EF_PUBLIC_MAX_AGE = env_count("EF_PUBLIC_MAX_AGE", 60)
 # every application server and worker can read and write (a shared volume when there are
 # several hosts).
 EF_FILES_DIR = Path(os.environ.get("EF_FILES_DIR", EF_HOME)).resolve()
+# The largest file the library takes (bytes); its documents are kept under EF_FILES_DIR/library.
+EF_LIBRARY_MAX_BYTES = env_positive_int("EF_LIBRARY_MAX_BYTES", 20_000_000)
 
 # GET /metrics (Prometheus) answers only a scraper that sends this token
 # (Authorization: Bearer …); without it the endpoint does not exist.

@@ -12,11 +12,13 @@ from equalfooting.matchmaking import views as matchmaking
 from equalfooting.needs import views as needs
 from equalfooting.notifications import views as notifications
 from equalfooting.offers import views as offers
+from equalfooting.programmes import calendar_views as calendar
+from equalfooting.programmes import library_views as library
 from equalfooting.programmes import views as programmes
 from equalfooting.registry import views as registry
 from equalfooting.transparency import dashboard_views, export_views, state_views
 from equalfooting.transparency import views as transparency
-from equalfooting.web import health, metrics, work
+from equalfooting.web import calendar_feed, health, metrics, work
 from equalfooting.web import views as core
 
 handler403 = "equalfooting.web.views.error_403"
@@ -91,6 +93,56 @@ programmes_patterns = (
     [
         path("register/", programmes.register, name="register"),
         path("search/", programmes.search_page, name="search"),
+        path("library/", library.library_list, name="library"),
+        path("library/new/", library.document_add, name="document_add"),
+        path("library/<int:document_id>/", library.document_detail, name="document_detail"),
+        path(
+            "library/<int:document_id>/versions/new/",
+            library.version_add,
+            name="version_add",
+        ),
+        path(
+            "library/<int:document_id>/<str:language>/file",
+            library.version_file,
+            name="version_file",
+        ),
+        path("calendar/", calendar.calendar, name="calendar"),
+        path("calendar.ics", calendar.calendar_feed, name="calendar_feed"),
+        path("calendar/new/", calendar.event_form, name="event_new"),
+        path("calendar/link/", calendar.calendar_link, name="calendar_link"),
+        path("calendar/<int:event_id>/", calendar.event_detail, name="event_detail"),
+        path("calendar/<int:event_id>/edit/", calendar.event_form, name="event_edit"),
+        path(
+            "calendar/<int:event_id>/transition/",
+            calendar.event_transition,
+            name="event_transition",
+        ),
+        path("calendar/<int:event_id>/register/", calendar.event_register, name="event_register"),
+        path(
+            "calendar/<int:event_id>/sponsorship/open/",
+            calendar.sponsorship_open,
+            name="sponsorship_open",
+        ),
+        path(
+            "calendar/<int:event_id>/sponsorship/apply/",
+            calendar.sponsorship_apply,
+            name="sponsorship_apply",
+        ),
+        path(
+            "calendar/<int:event_id>/sponsorship/<int:application_id>/withdraw/",
+            calendar.sponsorship_withdraw,
+            name="sponsorship_withdraw",
+        ),
+        path(
+            "calendar/<int:event_id>/sponsorship/select/",
+            calendar.sponsorship_select,
+            name="sponsorship_select",
+        ),
+        path(
+            "calendar/<int:event_id>/sponsorship/<str:which>.json",
+            calendar.sponsorship_file,
+            name="sponsorship_file",
+        ),
         path("register/propose/", programmes.activity_propose, name="activity_propose"),
         path("register/curation/", programmes.curation_queue, name="curation_queue"),
         path("register/coverage/", programmes.coverage_matrix, name="coverage"),
@@ -319,6 +371,11 @@ urlpatterns += i18n_patterns(
     ),
     path("account/", include(accounts_patterns)),
     path("account/notifications/", include(notifications_patterns)),
+    path(
+        "calendar/private/<str:secret>.ics",
+        calendar_feed.private_feed,
+        name="calendar_private_feed",
+    ),
     path("audit/", transparency.audit_chain, name="audit_chain"),
     path("open-data/", export_views.export_list, name="exports"),
     path("mirror/", export_views.mirror_info, name="mirror_info"),

@@ -27,6 +27,8 @@ from equalfooting.needs.models import Assessment, AssistanceRequest
 from equalfooting.notifications import tokens
 from equalfooting.notifications.models import Notification
 from equalfooting.offers.models import Provider
+from equalfooting.programmes import events, sponsorship
+from equalfooting.programmes.models import Document, Event
 from equalfooting.registry.models import Organisation
 from tests import factories
 from tests.factories import PASSWORD, totp_device
@@ -93,8 +95,18 @@ SKIPPED = {
     "programmes:merge_undo",
     "programmes:register_import_apply",
     "programmes:correction_decide",
-    # files: the register's spreadsheet
+    "programmes:event_transition",
+    "programmes:event_register",
+    "programmes:sponsorship_open",
+    "programmes:sponsorship_apply",
+    "programmes:sponsorship_withdraw",
+    "programmes:sponsorship_select",
+    # files: the register's spreadsheet, the calendar's iCalendar feeds
     "programmes:register_export",
+    "programmes:calendar_feed",
+    "programmes:version_file",
+    "programmes:sponsorship_file",
+    "calendar_private_feed",
 }
 
 
@@ -129,7 +141,7 @@ def page_paths(arguments: dict[str, dict[str, Any]]) -> list[str]:
 
 
 def _arguments(
-    *, long_request: Any, long_offer: Any, draft_request: Any, long_activity: Any
+    *, long_request: Any, long_offer: Any, draft_request: Any, long_activity: Any, long_event: Any
 ) -> dict[str, Any]:
     """The arguments of the pages that take some: one record of each kind, with rows to show."""
     kenya = {"iso3": "KEN"}
@@ -185,6 +197,10 @@ def _arguments(
         "annual_report": {"year": dt.date.today().year},
         "programmes:activity_detail": {"activity_id": long_activity.pk},
         "programmes:activity_correct": {"activity_id": long_activity.pk},
+        "programmes:event_detail": {"event_id": long_event.pk},
+        "programmes:document_detail": {"document_id": Document.objects.latest("pk").pk},
+        "programmes:version_add": {"document_id": Document.objects.latest("pk").pk},
+        "programmes:event_edit": {"event_id": long_event.pk},
     }
 
 
@@ -218,7 +234,44 @@ def build_scenario(settings: Any) -> dict[str, Any]:
     long_activity = factories.published_activity(
         representative, officer, beneficiaries=["KEN"], **long
     )
+    long_event = events.event_save(
+        actor=officer,
+        title=LONG_TITLE,
+        description=LONG_TEXT,
+        kind=Event.Kind.ROUNDTABLE,
+        time_zone="Asia/Kathmandu",  # UTC+05:45: an offset that is not whole hours
+        starts_at=f"{dt.date.today().year + 1}-02-01T09:30",
+        ends_at=f"{dt.date.today().year + 1}-02-03T18:00",
+        attendance=Event.Attendance.HYBRID,
+        venue=LONG_TEXT[:300],
+        interpretation=["ar", "zh", "en", "fr", "ru", "es"],
+        themes=["incident", "skills"],
+        takes_registration=True,
+        capacity=40,
+    )
+    events.event_transition(actor=officer, event=long_event, target=Event.Status.PUBLISHED)
+    # A call whose places are decided, with applications: every part of the event page shows.
+    call = sponsorship.call_open(
+        actor=officer,
+        event=long_event,
+        budget="5000.00",
+        closes_at=f"{dt.date.today().year + 1}-01-15T12:00",
+    )
+    for rank, gender in ((1, "female"), (2, "male")):
+        sponsorship.application_submit(
+            actor=focal_point,
+            call=call,
+            state=long_request.state,
+            delegate=f"Delegate {rank}",
+            gender=gender,
+            rank=rank,
+            cost="1200.00",
+        )
+    sponsorship.call_select(
+        actor=officer, call=call, now=dt.datetime(dt.date.today().year + 1, 1, 16, tzinfo=dt.UTC)
+    )
     return _arguments(
+        long_event=long_event,
         long_request=long_request,
         long_offer=long_offer,
         draft_request=draft_request,

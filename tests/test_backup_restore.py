@@ -37,6 +37,13 @@ REWRITE = (
     "AuditHead.objects.filter(pk=1).update(hash=previous)\n"
 )
 KEY = "from equalfooting.core.signing import public_key_text; print(public_key_text())"
+# A document of the library, whose file exists only in the installation's files folder.
+DOCUMENT = (
+    "from equalfooting.programmes import library\n"
+    "d = library.document_add(actor='system:demo', kind='guide', licence='cc0', source='Test',"
+    " language='en', title='Backup guide', upload=library.Upload('guide.txt', b'Kept.'))\n"
+    "print(library.path_of(d.versions.get()))"
+)
 
 
 def ok(result: subprocess.CompletedProcess[str]) -> str:
@@ -82,7 +89,12 @@ def round_trip(tmp_path: Path, source_db: str | None, restored_db: str | None) -
     ok(run("manage", "migrate", "-v0", home=mirror))
     ok(run("mirror", "import", str(tmp_path / "first.tar"), "--public-key", key, home=mirror))
 
-    # The backup holds the database and both keys; the restore brings back the same head.
+    stored = Path(
+        ok(run("manage", "shell", "-c", DOCUMENT, home=source, database=source_db)).split()[-1]
+    )
+
+    # The backup holds the database, the library's files and both keys; the restore brings
+    # back the same head.
     backup = tmp_path / "backup.tar.gz"
     ok(run("backup", "--out", str(backup), home=source, database=source_db))
     assert oct(backup.stat().st_mode & 0o777) == "0o600"
@@ -96,6 +108,7 @@ def round_trip(tmp_path: Path, source_db: str | None, restored_db: str | None) -
         source / "mirror_signing_key"
     ).read_bytes()
     assert (restored / "secret_key").read_bytes() == (source / "secret_key").read_bytes()
+    assert (restored / stored.relative_to(source)).read_bytes() == b"Kept."
 
     # The restored installation goes on; the mirror accepts its next bundle...
     ok(run("manage", "shell", "-c", GROW, home=restored, database=restored_db))

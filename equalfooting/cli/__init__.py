@@ -34,6 +34,7 @@ from . import (  # each only adds its commands; none loads Django until it runs
     reference,
     report,
     search,
+    sponsorship,
     worker,
 )
 from .setup import NoInstallation
@@ -49,6 +50,7 @@ GROUPS = (
     audit,
     match,
     fund,
+    sponsorship,
     export,
     search,
     mirror,

@@ -1,5 +1,5 @@
 """`equalfooting backup` and `equalfooting restore`: everything an installation needs to come
-back as it was — the database, the secret key and the signing key.
+back as it was — the database, the library's files, the secret key and the signing key.
 
 A backup is one tar.gz (mode 600: it holds the keys):
 
@@ -8,6 +8,7 @@ A backup is one tar.gz (mode 600: it holds the keys):
       or database.dump   PostgreSQL, as `pg_dump --format=custom` writes it
     secret_key           the Django secret key, when it comes from a file
     mirror_signing_key   the Ed25519 key that signs bundles and tree heads
+    library/ab/<sha256>  each file of the library, by its digest (EF_FILES_DIR/library)
 
 After a restore the audit head and the signing key are the ones the backup was made with, so
 every mirror accepts the next bundle. Without the signing key a restored installation would
@@ -19,6 +20,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -28,6 +30,8 @@ from equalfooting.domain.errors import InvalidFile, Unavailable
 from .setup import Subcommands, _sqlite_file, django_setup
 
 FORMAT = "equalfooting-backup/1"
+# A file of the library in a backup: library/<first two hex digits>/<SHA-256>.
+LIBRARY_FILE = re.compile(r"library/[0-9a-f]{2}/[0-9a-f]{64}")
 
 
 def register(commands: Subcommands) -> None:
@@ -157,6 +161,7 @@ def cmd_backup(args: argparse.Namespace) -> int:
                 env=_pg_env(db),
             )
             files["database.dump"] = dump.read_bytes()
+    files.update(_library_files())
     missing = []
     for name, path in _key_files().items():
         if path is not None and path.exists():
@@ -189,6 +194,29 @@ def cmd_backup(args: argparse.Namespace) -> int:
         else:
             print("Note: this installation has no signing key yet (no bundle was ever made).")
     return 0
+
+
+def _library_files() -> dict[str, bytes]:
+    """The library's files (stored by digest under EF_FILES_DIR/library): they exist nowhere
+    else, unlike the published files, which the workers make again."""
+    from django.conf import settings  # after django_setup(): the settings are loaded
+
+    root = settings.EF_FILES_DIR / "library"
+    return {
+        f"library/{path.parent.name}/{path.name}": path.read_bytes()
+        for path in sorted(root.glob("*/*"))
+        if LIBRARY_FILE.fullmatch(f"library/{path.parent.name}/{path.name}")
+    }
+
+
+def _restore_library(contents: dict[str, bytes]) -> None:
+    from django.conf import settings  # after django_setup(): the settings are loaded
+
+    for name, data in contents.items():
+        if LIBRARY_FILE.fullmatch(name):  # a digest's path, nothing that could climb out
+            target = settings.EF_FILES_DIR / name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(data)
 
 
 def _read_backup(path: Path) -> tuple[dict[str, Any], dict[str, bytes]]:
@@ -265,6 +293,7 @@ def cmd_restore(args: argparse.Namespace) -> int:
                 check=True,
                 env=_pg_env(db),
             )
+    _restore_library(contents)
     for name, path in _key_files().items():
         if name in contents and path is not None:
             path.parent.mkdir(parents=True, exist_ok=True)

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from django.db import transaction
 
-from equalfooting.demo import fund, matching, needs, people, programmes
+from equalfooting.demo import calendar, fund, library, matching, needs, people, programmes
 from equalfooting.programmes.search import search_sync
 
 LOGINS = [
@@ -35,5 +35,7 @@ def build(*, password: str) -> list[tuple[str, str, str]]:
     matching.build(password=password, officer=people.ACTOR)
     fund.build(officer=people.ACTOR)
     programmes.build(officer=people.ACTOR)
+    calendar.build()
+    library.build()
     search_sync()  # searchable from the first page, not only after the scheduler's first pass
     return list(LOGINS)

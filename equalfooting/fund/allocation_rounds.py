@@ -30,7 +30,7 @@ NEED = "EF.NEED"
 NEUTRAL_NEED = Decimal("0.5")
 
 
-def _need(state: State) -> tuple[Decimal, dict[str, Any]]:
+def need_score(state: State) -> tuple[Decimal, dict[str, Any]]:
     """Need from the State's latest shared or public self-assessment: the mean distance of its
     indicators from the top stage, 0 to 1. Targets are not used: a State sets its own."""
     latest = (
@@ -115,7 +115,7 @@ def round_prepare(
         if population is None or gni is None or population.value <= 0 or gni.value <= 0:
             excluded[state.iso3] = "no_population_or_gni"  # worded by fund.wording
             continue
-        need, need_source = _need(state)
+        need, need_source = need_score(state)
         entries.append(
             {
                 "key": key,

@@ -145,6 +145,7 @@ class LedgerTransaction(models.Model):
         COMMITMENT = "commitment", _("Commitment to a project")
         DISBURSEMENT = "disbursement", _("Disbursement")
         REFUND = "refund", _("Refund")
+        SPONSORSHIP = "sponsorship", _("Sponsorship of delegates")
 
     kind = models.CharField(max_length=20, choices=Kind.choices)
     debit = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="debits")  # receives

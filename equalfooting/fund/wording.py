@@ -248,4 +248,8 @@ def account_name(code: str, states: Mapping[str, str]) -> str:
         sentence = conditional_escape(_("Committed to project %(reference)s"))
         reference = format_html('<bdi dir="ltr" class="reference">{}</bdi>', which)
         return mark_safe(sentence % {"reference": reference})  # both parts escaped above
+    if kind == "sponsorship":  # the budget of a call to sponsor delegates to an event
+        sentence = conditional_escape(_("Sponsorship of delegates to %(reference)s"))
+        reference = format_html('<bdi dir="ltr" class="reference">{}</bdi>', which)
+        return mark_safe(sentence % {"reference": reference})  # both parts escaped above
     return code

@@ -6,6 +6,8 @@ import datetime as dt
 from typing import Any
 
 from django.http import HttpRequest
+from django.urls import reverse
+from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
 from pydantic import ConfigDict
 
@@ -15,7 +17,7 @@ from equalfooting.core.errors import NotFound
 from equalfooting.core.validation import limit
 
 from . import search, selectors, services
-from .models import Activity
+from .models import Activity, Document
 from .selectors import activity_from_id
 
 router = Router(tags=["register"])
@@ -203,3 +205,97 @@ def search_public(request: HttpRequest, filters: Query[SearchFilters]) -> dict[s
             for name, values in found.facets.items()
         },
     }
+
+
+class EventFilters(Schema):
+    theme: str = Field("", max_length=40)
+    region: str = Field("", max_length=3)
+    kind: str = Field("", max_length=20)
+    since: dt.datetime | None = None  # events not over before this (default: now)
+
+
+class EventOut(Schema):
+    id: int
+    reference: str
+    title: str
+    kind: str
+    status: str  # published or cancelled
+    starts_at: dt.datetime  # UTC
+    ends_at: dt.datetime
+    time_zone: str  # IANA name of the event's own clock
+    attendance: str
+    venue: str
+    interpretation: list[str]
+    themes: list[str]
+    region: str | None  # UN M49 code
+    takes_registration: bool
+    capacity: int | None
+
+
+@router.get("/events", response=list[EventOut])
+def events_public(request: HttpRequest, filters: Query[EventFilters]) -> list[dict[str, Any]]:
+    """The calendar's published (and cancelled) events not over before `since`, soonest first,
+    at most five hundred."""
+    rows = selectors.calendar_events(
+        theme=filters.theme,
+        region=filters.region,
+        kind=filters.kind,
+        since=filters.since or timezone.now(),
+    )
+    return [
+        {
+            **{name: getattr(e, name) for name in EventOut.model_fields if hasattr(e, name)},
+            "region": e.region_id,
+        }
+        for e in rows[:500]
+    ]
+
+
+class VersionOut(Schema):
+    language: str
+    title: str
+    media_type: str
+    size: int
+    sha256: str
+    file: str  # the download's path
+
+
+class DocumentOut(Schema):
+    id: int
+    reference: str
+    kind: str
+    licence: str
+    source: str
+    published_on: dt.date | None
+    themes: list[str]
+    state: str | None  # ISO 3166 alpha-3
+    versions: list[VersionOut]
+
+
+@router.get("/documents", response=list[DocumentOut])
+def documents_public(request: HttpRequest, kind: str = "", theme: str = "") -> list[dict[str, Any]]:
+    """The library's documents, newest first, with their language versions (at most five
+    hundred; `kind` and `theme` narrow them)."""
+    rows = Document.objects.select_related("state").prefetch_related("versions")
+    if kind:
+        rows = rows.filter(kind=kind[:20])
+    if theme:
+        rows = rows.filter(themes__icontains=f'"{theme[:40]}"')
+    return [
+        {
+            **{name: getattr(d, name) for name in DocumentOut.model_fields if hasattr(d, name)},
+            "id": d.pk,
+            "state": d.state.iso3 if d.state else None,
+            "versions": [
+                {
+                    **{n: getattr(v, n) for n in VersionOut.model_fields if hasattr(v, n)},
+                    "file": reverse(
+                        "programmes:version_file",
+                        kwargs={"document_id": d.pk, "language": v.language},
+                    ),
+                }
+                for v in d.versions.all()
+            ],
+        }
+        for d in rows.order_by("-pk")[:500]
+    ]

@@ -287,6 +287,7 @@ class SearchDocument(models.Model):
         ACTIVITY = "activity", _("Record of the register")
         REQUEST = "request", _("Request for assistance")
         OFFER = "offer", _("Offer of assistance")
+        DOCUMENT = "document", _("Document of the library")
 
     kind = models.CharField(max_length=20, choices=Kind.choices)
     # The row the text was read from, and the item a result links to: the same row, except
@@ -299,6 +300,8 @@ class SearchDocument(models.Model):
     # The source row's `updated_at` when it was read: a later change makes it stale.
     read_at = models.DateTimeField()
     is_synthetic = models.BooleanField(default=False)
+    # The text that stands for its item in the results (the others are its language versions).
+    primary = models.BooleanField(default=True)
 
     class Meta:
         constraints = [
@@ -323,3 +326,303 @@ class SearchFacet(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name}={self.value}"
+
+
+class Event(models.Model):
+    """A date in the calendar of the mechanism and of capacity-building: a Global Mechanism
+    plenary or thematic-group session, a roundtable, a training, a call or a round's
+    deadline. Kept by the Secretariat; public once published."""
+
+    class Kind(models.TextChoices):
+        PLENARY = "plenary", _("Plenary session")
+        THEMATIC_GROUP = "thematic_group", _("Thematic-group session")
+        ROUNDTABLE = "roundtable", _("Roundtable")
+        TRAINING = "training", _("Training")
+        CALL = "call", _("Call")
+        DEADLINE = "deadline", _("Round deadline")
+
+    class Attendance(models.TextChoices):
+        IN_PERSON = "in_person", _("In person")
+        ONLINE = "online", _("Online")
+        HYBRID = "hybrid", _("In person and online")
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", pgettext_lazy("event status", "Draft")
+        PUBLISHED = "published", pgettext_lazy("event status", "Published")
+        CANCELLED = "cancelled", pgettext_lazy("event status", "Cancelled")
+
+    title = models.CharField(_("title"), max_length=300)
+    kind = models.CharField(_("kind of event"), max_length=20, choices=Kind.choices)
+    description = models.TextField(_("description"), max_length=4000, blank=True)
+    starts_at = models.DateTimeField(_("starts"))
+    ends_at = models.DateTimeField(_("ends"))
+    # Where the event's own clock is (an IANA name): its times are shown in it, and in UTC.
+    time_zone = models.CharField(_("time zone"), max_length=64)
+    attendance = models.CharField(_("attendance"), max_length=20, choices=Attendance.choices)
+    venue = models.CharField(_("venue"), max_length=300, blank=True)
+    # The languages interpreted into (codes of the six).
+    interpretation = models.JSONField(_("interpretation"), default=list, blank=True)
+    themes = models.JSONField(_("themes"), default=list, blank=True)
+    region = models.ForeignKey(
+        "registry.Region",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("region"),
+    )
+    takes_registration = models.BooleanField(_("takes registration"), default=False)
+    capacity = models.PositiveIntegerField(_("places"), null=True, blank=True)
+    registration_closes_at = models.DateTimeField(_("registration closes"), null=True, blank=True)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
+    # Raised on every change, so calendar programs replace the copy they hold (RFC 5545).
+    sequence = models.PositiveIntegerField(default=0)
+    created_by = models.ForeignKey(
+        "accounts.User", null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    is_synthetic = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["starts_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                name="event_ends_after_start",
+                condition=models.Q(ends_at__gte=models.F("starts_at")),
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "starts_at"], name="event_calendar")]
+
+    def __str__(self) -> str:
+        return f"{self.reference} {self.title}"
+
+    @property
+    def reference(self) -> str:
+        return f"EVT-{self.pk:05d}" if self.pk else "EVT-new"
+
+    @property
+    def is_public(self) -> bool:
+        """Shown to everyone once published, and still once cancelled (marked so)."""
+        return self.status != self.Status.DRAFT
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.status == self.Status.CANCELLED
+
+    @property
+    def in_person_only(self) -> bool:
+        return self.attendance == self.Attendance.IN_PERSON
+
+
+class Registration(models.Model):
+    """A person registered for an event that takes registration."""
+
+    class Status(models.TextChoices):
+        REGISTERED = "registered", pgettext_lazy("registration status", "Registered")
+        CANCELLED = "cancelled", pgettext_lazy("registration status", "Cancelled")
+
+    event = models.ForeignKey(Event, on_delete=models.PROTECT, related_name="registrations")
+    person = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.REGISTERED)
+    registered_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["event", "person"], name="one_registration_per_person")
+        ]
+
+    def __str__(self) -> str:
+        return f"registration of {self.person_id} for {self.event_id}"
+
+    @property
+    def is_registered(self) -> bool:
+        return self.status == self.Status.REGISTERED
+
+
+class CalendarLink(models.Model):
+    """A person's private calendar feed: their deadlines and the events they registered for.
+    Only the link's digest is kept; the link is shown once, when it is made."""
+
+    person = models.OneToOneField(
+        "accounts.User", on_delete=models.CASCADE, related_name="calendar_link"
+    )
+    digest = models.CharField(max_length=64, unique=True)  # SHA-256 of the link's secret
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"calendar link of {self.person_id}"
+
+
+class SponsorshipCall(models.Model):
+    """The Secretariat's call to sponsor delegates of States to attend an event, with a budget
+    moved from the fund to the call's own ledger account (`sponsorship:EVT-…`)."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", pgettext_lazy("sponsorship call status", "Open for applications")
+        SELECTED = "selected", pgettext_lazy("sponsorship call status", "Places decided")
+
+    event = models.OneToOneField(Event, on_delete=models.PROTECT, related_name="sponsorship")
+    budget = models.DecimalField(_("budget"), max_digits=14, decimal_places=2)
+    closes_at = models.DateTimeField(_("applications close"))
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.OPEN)
+    # The published file (opaque keys only) and the decisions the rule gave, once selected;
+    # `keys` says which State and application each key stands for (not published).
+    selection_input = models.JSONField(null=True, blank=True)
+    selection_result = models.JSONField(null=True, blank=True)
+    keys = models.JSONField(default=dict, blank=True)
+    opened_by = models.ForeignKey(
+        "accounts.User", null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    opened_at = models.DateTimeField(auto_now_add=True)
+    selected_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                name="sponsorship_budget_positive", condition=models.Q(budget__gt=0)
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"sponsorship call for {self.event_id}"
+
+    @property
+    def account(self) -> str:
+        return f"sponsorship:{self.event.reference}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == self.Status.OPEN
+
+    @property
+    def is_selected(self) -> bool:
+        return self.status == self.Status.SELECTED
+
+
+class SponsorshipApplication(models.Model):
+    """A focal point's application for one of their State's delegates."""
+
+    class Gender(models.TextChoices):
+        FEMALE = "female", _("Female")
+        MALE = "male", _("Male")
+        OTHER = "other", _("Other")
+        NOT_STATED = "not_stated", _("Not stated")
+
+    class Status(models.TextChoices):
+        SUBMITTED = "submitted", pgettext_lazy("sponsorship application status", "Submitted")
+        WITHDRAWN = "withdrawn", pgettext_lazy("sponsorship application status", "Withdrawn")
+        SELECTED = "selected", pgettext_lazy("sponsorship application status", "Sponsored")
+        NOT_SELECTED = (
+            "not_selected",
+            pgettext_lazy("sponsorship application status", "Not sponsored"),
+        )
+
+    call = models.ForeignKey(SponsorshipCall, on_delete=models.PROTECT, related_name="applications")
+    state = models.ForeignKey("registry.State", on_delete=models.PROTECT, related_name="+")
+    delegate = models.CharField(_("delegate's name"), max_length=200)
+    gender = models.CharField(_("gender"), max_length=20, choices=Gender.choices)
+    # The State's own order of its delegates: 1 is the one it most wants sponsored.
+    rank = models.PositiveSmallIntegerField(_("rank"))
+    cost = models.DecimalField(_("cost of the place"), max_digits=12, decimal_places=2)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.SUBMITTED)
+    reason = models.CharField(max_length=20, blank=True)  # the rule's reason, once decided
+    submitted_by = models.ForeignKey(
+        "accounts.User", null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    submitted_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["state_id", "rank", "pk"]
+        constraints = [
+            models.CheckConstraint(name="sponsorship_cost_positive", condition=models.Q(cost__gt=0))
+        ]
+
+    def __str__(self) -> str:
+        return f"application {self.pk} to {self.call_id}"
+
+    @property
+    def is_submitted(self) -> bool:
+        return self.status == self.Status.SUBMITTED
+
+    @property
+    def is_selected(self) -> bool:
+        return self.status == self.Status.SELECTED
+
+
+class Document(models.Model):
+    """A document of the library: a national strategy, a guide, a curriculum, a report, in one
+    or more language versions (`DocumentVersion`)."""
+
+    class Kind(models.TextChoices):
+        STRATEGY = "strategy", _("National strategy")
+        GUIDE = "guide", _("Guide")
+        CURRICULUM = "curriculum", _("Curriculum")
+        REPORT = "report", _("Report")
+        OTHER = "other", _("Other document")
+
+    class Licence(models.TextChoices):
+        CC_BY = "cc_by_4", _("Creative Commons Attribution 4.0")
+        CC_BY_SA = "cc_by_sa_4", _("Creative Commons Attribution-ShareAlike 4.0")
+        CC0 = "cc0", _("Public domain (CC0)")
+        UN = "un_terms", _("United Nations terms of use")
+        PERMISSION = "permission", _("Shared with the author's permission; all rights reserved")
+
+    kind = models.CharField(_("kind of document"), max_length=20, choices=Kind.choices)
+    themes = models.JSONField(_("themes"), default=list, blank=True)
+    licence = models.CharField(_("licence"), max_length=20, choices=Licence.choices)
+    # Who published it, and where it was found: a document is only as good as its source.
+    source = models.CharField(_("source"), max_length=300)
+    published_on = models.DateField(_("date of publication"), null=True, blank=True)
+    state = models.ForeignKey(
+        "registry.State",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("State"),
+    )
+    added_by = models.ForeignKey(
+        "accounts.User", null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    added_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    is_synthetic = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["-added_at", "-pk"]
+
+    def __str__(self) -> str:
+        return self.reference
+
+    @property
+    def reference(self) -> str:
+        return f"DOC-{self.pk:05d}" if self.pk else "DOC-new"
+
+
+class DocumentVersion(models.Model):
+    """One language version of a document: its title in that language and its file, kept
+    outside the web root under a name made of its digest, served only through the library."""
+
+    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="versions")
+    language = models.CharField(_("language"), max_length=10)
+    title = models.CharField(_("title"), max_length=300)
+    filename = models.CharField(max_length=200)  # as uploaded, cleaned, for the download
+    media_type = models.CharField(max_length=100)  # as the content shows it, not as named
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    # The words of the file, for search (empty when none could be read, e.g. a scanned PDF).
+    text = models.TextField(blank=True)
+    added_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["language"]
+        constraints = [
+            models.UniqueConstraint(fields=["document", "language"], name="one_version_a_language")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.document_id} ({self.language})"

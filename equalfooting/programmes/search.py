@@ -24,13 +24,13 @@ from functools import partial
 from typing import Any
 
 from django.db import connection, transaction
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import Count, Min, Q, QuerySet
 
 from equalfooting.domain import search as analysis
 from equalfooting.needs.models import AssistanceRequest
 from equalfooting.offers.models import Offer
 
-from .models import Activity, SearchDocument, SearchFacet
+from .models import Activity, DocumentVersion, SearchDocument, SearchFacet
 
 Kind = SearchDocument.Kind
 # The facets a search can be narrowed by, in the order the page shows them.
@@ -192,10 +192,33 @@ def _offer_texts(rows: QuerySet[Offer]) -> Iterator[Text]:
         )
 
 
+def _document_texts(rows: QuerySet[DocumentVersion]) -> Iterator[Text]:
+    for v in rows.select_related("document__state"):
+        d = v.document
+        facets = {("kind", Kind.DOCUMENT)} | {("theme", t) for t in d.themes}
+        if d.published_on:
+            facets.add(("year", str(d.published_on.year)))
+        if d.state:
+            facets |= {("region", d.state.region_id), ("region", d.state.subregion_id)}
+        yield Text(
+            kind=Kind.DOCUMENT,
+            source_id=v.pk,
+            item_id=d.pk,
+            language=v.language,
+            title=v.title,
+            body=" ".join([d.reference, d.source, v.text]),
+            read_at=v.updated_at,
+            summary=d.source,
+            is_synthetic=d.is_synthetic,
+            facets=facets,
+        )
+
+
 SOURCES: dict[str, tuple[Any, Any]] = {
     Kind.ACTIVITY: (public_activities, _activity_texts),
     Kind.REQUEST: (lambda: AssistanceRequest.objects.public(), _request_texts),
     Kind.OFFER: (lambda: Offer.objects.exclude(status=Offer.Status.DRAFT), _offer_texts),
+    Kind.DOCUMENT: (lambda: DocumentVersion.objects.all(), _document_texts),
 }
 
 
@@ -308,6 +331,9 @@ def _write(texts: Iterable[Text]) -> int:
                     "summary": text.summary[:SUMMARY],
                     "read_at": text.read_at,
                     "is_synthetic": text.is_synthetic,
+                    # An item's own text stands for it; a merged record's, or a document's
+                    # later versions, are its versions in other languages (`_primaries`).
+                    "primary": text.source_id == text.item_id and text.kind != Kind.DOCUMENT,
                 },
             )
             document.facets.all().delete()
@@ -343,7 +369,19 @@ def sync_kind(kind: str, *, ids: Sequence[int] | None = None, everything: bool =
         known = {} if everything else dict(documents.values_list("source_id", "read_at"))
         changed = [pk for pk, at in rows.values_list("pk", "updated_at") if known.get(pk) != at]
         written = sum(_write(read(rows.filter(pk__in=chunk))) for chunk in _chunks(changed))
+        if kind == Kind.DOCUMENT and (written or gone):
+            _document_primaries()
     return {"read": written, "forgotten": gone}
+
+
+def _document_primaries() -> None:
+    """A document stands in the results by its first version still in the library."""
+    documents = SearchDocument.objects.filter(kind=Kind.DOCUMENT)
+    firsts = list(
+        documents.values("item_id").annotate(first=Min("source_id")).values_list("first", flat=True)
+    )
+    documents.exclude(source_id__in=firsts).update(primary=False)
+    documents.filter(source_id__in=firsts).update(primary=True)
 
 
 def search_sync(*, actor: Any = None, now: dt.datetime | None = None) -> dict[str, Any]:
@@ -361,6 +399,12 @@ def search_rebuild(*, progress: Any = None) -> dict[str, Any]:
         if progress:
             progress(kind, done[kind])
     return done
+
+
+def documents_changed() -> None:
+    """After the change commits, bring the library's texts up to date (a document's versions
+    are few; the comparison of times reads only what changed)."""
+    transaction.on_commit(partial(sync_kind, Kind.DOCUMENT), robust=True)
 
 
 def activities_changed(activity_ids: Iterable[int]) -> None:
@@ -400,7 +444,7 @@ def _primaries(doc_ids: list[int]) -> tuple[QuerySet[SearchDocument], dict[tuple
     wanted = Q(pk__in=[])
     for kind, item_ids in by_kind.items():
         wanted |= Q(kind=kind, item_id__in=item_ids)
-    return SearchDocument.objects.filter(wanted, source_id=F("item_id")), rank
+    return SearchDocument.objects.filter(wanted, primary=True), rank
 
 
 def search(
@@ -419,7 +463,7 @@ def search(
     elif text.strip():
         documents = SearchDocument.objects.none()  # nothing in it could be searched for
     else:
-        documents = SearchDocument.objects.filter(source_id=F("item_id"))
+        documents = SearchDocument.objects.filter(primary=True)
     for name, value in chosen.items():
         if name in FACETS and value:
             documents = documents.filter(
@@ -459,8 +503,6 @@ def _in_language(page: list[SearchDocument], language: str) -> list[SearchDocume
         wanted |= Q(kind=d.kind, item_id=d.item_id)
     versions = {
         (d.kind, d.item_id): d
-        for d in SearchDocument.objects.filter(wanted, language=language).exclude(
-            source_id=F("item_id")
-        )
+        for d in SearchDocument.objects.filter(wanted, language=language, primary=False)
     }
     return [d if d.language == language else versions.get((d.kind, d.item_id), d) for d in page]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.db.models import Q, QuerySet
@@ -10,7 +11,7 @@ from django.utils.translation import gettext as _
 from equalfooting.core.errors import NotFound
 
 from . import workflow
-from .models import Activity
+from .models import Activity, Event
 
 
 def activity_from_id(*, activity_id: int, **_ignored: Any) -> Activity:
@@ -95,3 +96,38 @@ def proposed_by(*, provider_id: int | None, state_id: int | None) -> QuerySet[Ac
             else Q(proposed_for_state_id=state_id)
         )
     )
+
+
+def calendar_events(
+    *,
+    theme: str = "",
+    region: str = "",
+    kind: str = "",
+    drafts: bool = False,
+    since: dt.datetime | None = None,
+    until: dt.datetime | None = None,
+) -> QuerySet[Event]:
+    """The calendar's events, soonest first: the public ones (and drafts, for the Secretariat),
+    those not over before `since` (or over before `until`), of a theme, a region (or its
+    sub-regions) or a kind."""
+    rows = Event.objects.select_related("region")
+    if not drafts:
+        rows = rows.exclude(status=Event.Status.DRAFT)
+    if since is not None:
+        rows = rows.filter(ends_at__gte=since)
+    if until is not None:
+        rows = rows.filter(ends_at__lt=until)
+    if theme:
+        rows = rows.filter(themes__icontains=f'"{theme}"')  # a JSON list of codes
+    if region:
+        rows = rows.filter(Q(region__m49=region) | Q(region__parent__m49=region))
+    if kind:
+        rows = rows.filter(kind=kind)
+    return rows.order_by("starts_at", "pk")
+
+
+def event_from_id(*, event_id: int, **_ignored: Any) -> Event:
+    found = Event.objects.select_related("region").filter(pk=event_id).first()
+    if found is None:
+        raise NotFound(_("No such event."))
+    return found

@@ -238,6 +238,7 @@ RESULT_URL: dict[str, tuple[str, str]] = {
     SearchDocument.Kind.ACTIVITY: ("programmes:activity_detail", "activity_id"),
     SearchDocument.Kind.REQUEST: ("needs:request_detail", "request_id"),
     SearchDocument.Kind.OFFER: ("offers:offer_detail", "offer_id"),
+    SearchDocument.Kind.DOCUMENT: ("programmes:document_detail", "document_id"),
 }
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from .models import Activity
+from .models import Activity, Event
 
 Curation = Activity.Curation
 
@@ -30,3 +30,17 @@ AWAITING = frozenset({Curation.SUBMITTED, Curation.UNDER_CURATION})
 
 def allowed(source: str, target: str) -> bool:
     return target in TRANSITIONS.get(source, frozenset())
+
+
+# The calendar: an event is prepared as a draft, published, and perhaps cancelled (it then stays
+# in the calendar, marked cancelled, so that no one travels to it).
+EventStatus = Event.Status
+EVENT_TRANSITIONS: dict[str, frozenset[str]] = {
+    EventStatus.DRAFT: frozenset({EventStatus.PUBLISHED, EventStatus.CANCELLED}),
+    EventStatus.PUBLISHED: frozenset({EventStatus.CANCELLED}),
+    EventStatus.CANCELLED: frozenset(),
+}
+EVENT_ACTIONS: dict[str, Promise] = {
+    EventStatus.PUBLISHED: _("Publish the event"),
+    EventStatus.CANCELLED: _("Cancel the event"),
+}

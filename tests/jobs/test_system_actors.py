@@ -46,6 +46,10 @@ def test_each_system_actor_may_do_only_what_it_needs() -> None:
         "activity.propose",
         "activity.curate",
         "activity.sync",
+        # the demo's calendar, its plenary's sponsorship call, its library
+        "event.manage",
+        "sponsorship.manage",
+        "document.manage",
     }
     # Each right is really held: the actor passes the check, as no person pretends to.
     for actor, actions in granted.items():

@@ -19,6 +19,7 @@ from equalfooting.accounts.models import User
 from equalfooting.matchmaking.models import Round
 from equalfooting.needs.models import AssistanceRequest
 from equalfooting.offers.models import Provider
+from equalfooting.programmes import events, library
 from equalfooting.programmes.search import search_sync
 from equalfooting.programmes.services import activity_propose
 from tests import factories as f
@@ -43,6 +44,8 @@ PUBLIC = [
     "/en/open-data/",
     "/en/register/",
     "/en/register/coverage/",
+    "/en/calendar/",
+    "/en/library/",
     "/en/search/",
     "/en/search/?q=activity&kind=activity",
     "/en/search/?q=csirt",
@@ -72,12 +75,16 @@ def queries_per_page(clients: dict[str, Client], extra: list[str]) -> dict[tuple
 
 @pytest.mark.django_db
 def test_no_page_makes_more_queries_when_the_data_grow(
+    settings: Any,
+    tmp_path: Any,
     client: Client,
     focal_point_ken: User,
     officer: User,
     provider: Provider,
     provider_rep: User,
 ) -> None:
+    settings.EF_FILES_DIR = tmp_path  # the library's files
+
     def grow(times: int) -> None:
         for n in range(times):
             f.assistance_request(
@@ -92,6 +99,28 @@ def test_no_page_makes_more_queries_when_the_data_grow(
         for n in range(times):
             f.published_activity(provider_rep, officer, title=f"Activity {times} {n}")
             activity_propose(actor=focal_point_ken, **f.VALID_ACTIVITY)  # awaits curation
+            event = events.event_save(
+                actor=officer,
+                title=f"Training {times} {n}",
+                kind="training",
+                time_zone="Africa/Nairobi",
+                starts_at="2099-03-15T10:00",
+                ends_at="2099-03-15T12:00",
+                attendance="online",
+                interpretation=["en", "fr"],
+                themes=["incident"],
+                region="002",
+            )
+            events.event_transition(actor=officer, event=event, target="published")
+            library.document_add(
+                actor=officer,
+                kind="guide",
+                licence="cc0",
+                source="Test",
+                language="en",
+                title=f"Guide {times} {n}",
+                upload=library.Upload("guide.txt", f"Guide {times} {n}".encode()),
+            )
         search_sync()
 
     clients: dict[str, Any] = {"public": client}
