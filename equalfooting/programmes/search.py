@@ -262,23 +262,25 @@ class _SQLite:
 
 class _PostgreSQL:
     """Text search: a document's words stemmed by its language's configuration and kept as
-    they are (`simple`); a query's words stemmed by each of the six languages' in turn."""
+    they are (`simple`), in a column of the document's own row (`vector`, which Django does
+    not manage: migration 0011); a query's words stemmed by each of the six languages' in
+    turn."""
 
     @staticmethod
     def write(cursor: Any, document_id: int, text: Text) -> None:
         config = PG_CONFIG.get(text.language, "simple")
         title, body = _joined(text.title), _joined(text.body)
         cursor.execute(
-            "INSERT INTO programmes_searchvector (document_id, vector) VALUES (%s,"
+            "UPDATE programmes_searchdocument SET vector ="
             " setweight(to_tsvector(%s::regconfig, %s), 'A') || to_tsvector(%s::regconfig, %s)"
-            " || setweight(to_tsvector('simple', %s), 'A') || to_tsvector('simple', %s))"
-            " ON CONFLICT (document_id) DO UPDATE SET vector = EXCLUDED.vector",
-            [document_id, config, title, config, body, title, body],
+            " || setweight(to_tsvector('simple', %s), 'A') || to_tsvector('simple', %s)"
+            " WHERE id = %s",
+            [config, title, config, body, title, body, document_id],
         )
 
     @staticmethod
     def forget(cursor: Any, document_ids: list[int]) -> None:
-        pass  # the vector's row goes with its document (ON DELETE CASCADE)
+        pass  # the vector goes with its document's row
 
     @staticmethod
     def match(cursor: Any, terms: list[analysis.Term]) -> list[int]:
@@ -295,10 +297,10 @@ class _PostgreSQL:
             params += [t.words[0]] * len(stemmed) + [t.words[0] + (":*" if t.prefix else "")]
         # Only the fixed fragments above are joined into the SQL; every word is a parameter.
         cursor.execute(
-            "SELECT document_id FROM programmes_searchvector, (SELECT "  # noqa: S608
+            "SELECT id FROM programmes_searchdocument, (SELECT "  # noqa: S608
             + " && ".join(parts)
             + " AS q) AS query WHERE vector @@ query.q"
-            " ORDER BY ts_rank(vector, query.q) DESC, document_id LIMIT %s",
+            " ORDER BY ts_rank(vector, query.q) DESC, id LIMIT %s",
             [*params, MOST_MATCHES],
         )
         return [row[0] for row in cursor.fetchall()]
