@@ -58,6 +58,8 @@ def local_time(value: Any, zone: zoneinfo.ZoneInfo | None, field: str, errors: d
         return None
     if isinstance(value, str):
         try:
+            if len(value) > 32:  # longer than any date and time: not one
+                raise ValueError(value)
             value = dt.datetime.fromisoformat(value)
         except ValueError:
             errors[field] = [_("Give a date and time, for example 2027-03-15T10:00.")]

@@ -145,8 +145,9 @@ class EventForm(forms.Form):
     )
     # Clock times at the event's place, read by the service in its time zone (a DateTimeField
     # would read them in the server's).
-    starts_at = forms.CharField(label=_("Starts"), max_length=16, widget=LOCAL_TIME)
-    ends_at = forms.CharField(label=_("Ends"), max_length=16, widget=LOCAL_TIME)
+    # (No max_length: a datetime-local input takes no maxlength; the service reads the value.)
+    starts_at = forms.CharField(label=_("Starts"), widget=LOCAL_TIME)
+    ends_at = forms.CharField(label=_("Ends"), widget=LOCAL_TIME)
     attendance = forms.ChoiceField(label=_("Attendance"), choices=Event.Attendance.choices)
     venue = forms.CharField(
         label=_("Venue"),
@@ -171,7 +172,6 @@ class EventForm(forms.Form):
     registration_closes_at = forms.CharField(
         label=_("Registration closes"),
         required=False,
-        max_length=16,
         widget=LOCAL_TIME,
         help_text=_("When the event starts, if left empty."),
     )
@@ -218,7 +218,6 @@ class SponsorshipCallForm(forms.Form):
     )
     closes_at = forms.CharField(
         label=_("Applications close"),
-        max_length=16,
         widget=LOCAL_TIME,
         help_text=_("On the event's clock; before the event starts."),
     )

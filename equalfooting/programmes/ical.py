@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 import icalendar
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from equalfooting.core import languages
@@ -59,7 +60,7 @@ def _event(event: Event, *, base: str, domain: str) -> icalendar.Event:
 def _due(due: Due) -> icalendar.Event:
     item = icalendar.Event()
     item.add("uid", due.uid)
-    item.add("dtstamp", due.due_at)
+    item.add("dtstamp", timezone.now())
     item.add("dtstart", due.due_at)  # no end: a moment, not a span (RFC 5545, 3.6.1)
     item.add("summary", due.summary)
     item.add("url", due.url)

@@ -208,7 +208,7 @@ def _document_texts(rows: QuerySet[DocumentVersion]) -> Iterator[Text]:
             title=v.title,
             body=" ".join([d.reference, d.source, v.text]),
             read_at=v.updated_at,
-            summary=d.source,
+            summary=" ".join(v.text.split()),  # the version's words, in its language
             is_synthetic=d.is_synthetic,
             facets=facets,
         )
