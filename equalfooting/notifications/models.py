@@ -26,6 +26,7 @@ class Notification(models.Model):
         CONTACT_CHECK_WAITING = "contact_check_waiting", _("Contact check waiting")
         DEADLINE_REMINDER = "deadline_reminder", _("Reminder of a deadline")
         DEADLINE_LAPSED = "deadline_lapsed", _("Deadline passed")
+        EVENT_CHANGED = "event_changed", _("An event you registered for changed")
 
     class Delivery(models.TextChoices):
         AT_ONCE = "at_once", _("By e-mail at once")
@@ -89,6 +90,7 @@ OBJECT_TYPES: dict[str, str] = {
     Notification.Kind.CONTACT_CHECK_WAITING: "check_round",
     Notification.Kind.DEADLINE_REMINDER: "deadline",
     Notification.Kind.DEADLINE_LAPSED: "deadline",
+    Notification.Kind.EVENT_CHANGED: "event",
 }
 
 

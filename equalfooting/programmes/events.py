@@ -14,6 +14,7 @@ from functools import cache
 from typing import Any
 
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -23,6 +24,8 @@ from equalfooting.core import languages
 from equalfooting.core.errors import InvalidInput, TransitionNotAllowed
 from equalfooting.core.validation import limit
 from equalfooting.needs import framework as fw
+from equalfooting.notifications.models import Notification
+from equalfooting.notifications.services import notify
 from equalfooting.registry.models import Region
 
 from . import workflow
@@ -156,6 +159,24 @@ def _state(event: Event) -> dict[str, Any]:
     }
 
 
+def _tell_registered(event: Event) -> None:
+    """Those registered for a published event hear of its change or cancellation (inside the
+    caller's transaction: the notice goes only if the change is made)."""
+    registered = [
+        r.person
+        for r in event.registrations.filter(status=Registration.Status.REGISTERED).select_related(
+            "person"
+        )
+    ]
+    notify(
+        kind=Notification.Kind.EVENT_CHANGED,
+        recipients=registered,
+        about=event,
+        context={"event": event.reference, "title": event.title, "cancelled": event.is_cancelled},
+        link=reverse("programmes:event_detail", kwargs={"event_id": event.pk}),
+    )
+
+
 def _audit(actor: Any, event: Event, action: str) -> None:
     audit_append(
         actor=actor,
@@ -185,6 +206,8 @@ def event_save(*, actor: Any, event: Event | None = None, **data: Any) -> Event:
     event.is_synthetic = bool(data.get("is_synthetic", event.is_synthetic))
     event.save()
     _audit(actor, event, action)
+    if action == "changed" and event.is_public:
+        _tell_registered(event)
     return event
 
 
@@ -199,6 +222,8 @@ def event_transition(*, actor: Any, event: Event, target: str) -> Event:
     event.sequence += 1
     event.save(update_fields=["status", "sequence", "updated_at"])
     _audit(actor, event, target)
+    if event.is_cancelled:
+        _tell_registered(event)
     return event
 
 

@@ -30,6 +30,8 @@ from equalfooting.matchmaking.models import Match
 from equalfooting.needs.models import AssistanceRequest
 from equalfooting.notifications import rendering
 from equalfooting.notifications.models import Notification
+from equalfooting.programmes import events
+from equalfooting.programmes.models import Event
 from tests import factories
 from tests.notifications.conftest import bodies
 
@@ -145,6 +147,20 @@ def test_no_email_and_no_inbox_row_tells_more_than_the_site(
             tick()
         # A second factor reset: a security notice, whose reason stays with the Secretariat.
         two_factor_reset(actor=officer, user=reviewer, reason=SECRET)
+        # An event Kenya's focal point registered for, then cancelled.
+        event = events.event_save(
+            actor=officer,
+            title="Plenary session",
+            kind=Event.Kind.PLENARY,
+            time_zone="UTC",
+            starts_at="2099-01-01T10:00",
+            ends_at="2099-01-01T12:00",
+            attendance=Event.Attendance.ONLINE,
+            takes_registration=True,
+        )
+        events.event_transition(actor=officer, event=event, target=Event.Status.PUBLISHED)
+        events.registration_create(actor=focal_point_ken, event=event)
+        events.event_transition(actor=officer, event=event, target=Event.Status.CANCELLED)
 
     # Every kind of notice was caused, and e-mailed.
     assert set(Notification.objects.values_list("kind", flat=True)) == set(Notification.Kind.values)

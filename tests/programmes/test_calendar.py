@@ -15,6 +15,7 @@ from django.utils import timezone
 from equalfooting.audit.models import AuditEntry
 from equalfooting.core.errors import InvalidInput, NotAllowed, TransitionNotAllowed
 from equalfooting.matchmaking.models import Match
+from equalfooting.notifications.models import Notification
 from equalfooting.programmes import events
 from equalfooting.programmes.models import Event, Registration
 from tests import factories
@@ -267,3 +268,17 @@ def test_past_events_are_shown_apart_latest_first(officer: Any, client: Client) 
     assert "Earlier" not in coming and "Later" not in coming
     past = client.get("/en/calendar/", {"past": "1"}).content.decode()
     assert past.index("Later") < past.index("Earlier")
+
+
+def test_those_registered_hear_of_a_change_and_of_a_cancellation(
+    officer: Any, training: Event, focal_point_ken: Any, provider_rep: Any
+) -> None:
+    events.registration_create(actor=focal_point_ken, event=training)
+    events.event_save(actor=officer, event=training, **{**NAIROBI_TRAINING, "venue": "Mombasa"})
+    events.event_transition(actor=officer, event=training, target=Event.Status.CANCELLED)
+    notices = list(Notification.objects.filter(kind="event_changed").order_by("pk"))
+    assert [n.recipient for n in notices] == [focal_point_ken, focal_point_ken]
+    assert [n.params["cancelled"] for n in notices] == [False, True]
+    assert notices[0].link.endswith(f"/calendar/{training.pk}/")
+    # Only those registered: the provider, who did not register, hears nothing.
+    assert not Notification.objects.filter(recipient=provider_rep).exists()
