@@ -283,6 +283,11 @@ def calendar_feed(request: HttpRequest) -> HttpResponse:
     return ics_response(body, "calendar.ics")
 
 
+def _say_refusal(request: HttpRequest, exc: InvalidInput | TransitionNotAllowed) -> None:
+    """A refused step, told on the page it leads back to."""
+    messages.error(request, " ".join(exc.messages) if isinstance(exc, InvalidInput) else str(exc))
+
+
 @require_POST
 @permissions.guard("sponsorship.manage", load=event_from_id)
 def sponsorship_open(request: HttpRequest, event_id: int, obj: Event) -> HttpResponse:
@@ -331,10 +336,8 @@ def sponsorship_withdraw(request: HttpRequest, event_id: int, application_id: in
         raise NotFound(_("No such application."))
     try:
         sponsorship.application_withdraw(actor=request.user, application=application)
-    except InvalidInput as exc:
-        messages.error(request, " ".join(exc.messages))
-    except TransitionNotAllowed as exc:
-        messages.error(request, str(exc))
+    except (InvalidInput, TransitionNotAllowed) as exc:
+        _say_refusal(request, exc)
     else:
         messages.success(request, _("The application was withdrawn."))
     return redirect("programmes:event_detail", event_id=event_id)
@@ -348,10 +351,8 @@ def sponsorship_select(request: HttpRequest, event_id: int, obj: Event) -> HttpR
         raise NotFound(_("No such sponsorship call."))
     try:
         sponsorship.call_select(actor=request.user, call=call)
-    except InvalidInput as exc:
-        messages.error(request, " ".join(exc.messages))
-    except TransitionNotAllowed as exc:
-        messages.error(request, str(exc))
+    except (InvalidInput, TransitionNotAllowed) as exc:
+        _say_refusal(request, exc)
     else:
         messages.success(request, _("The places were decided by the published rule."))
     return redirect("programmes:event_detail", event_id=obj.pk)
