@@ -121,3 +121,18 @@ def test_the_guard_catches_what_a_door_forgot(focal_point_ken: User, state_ken: 
         draft.save()
     assert set(refused.value.message_dict) == {"title"}
     assert AssistanceRequest.objects.get(pk=draft.pk).title == VALID_REQUEST["title"]
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/api/v1/events", "/api/v1/requests", "/api/v1/search", "/en/search/", "/en/register/"],
+)
+def test_a_query_with_a_control_character_is_refused_naming_the_parameter(
+    client: Client, path: str
+) -> None:
+    # PostgreSQL cannot hold a NUL even to compare it: refused before any view runs.
+    response = client.get(path, {"theme": "a\x00b", "q": "fine"})
+    assert response.status_code == 422
+    text = response.content.decode()
+    assert "theme" in text and "control characters" in text
+    assert client.get(path, {"theme": "incident"}).status_code == 200

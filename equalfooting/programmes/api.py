@@ -8,12 +8,13 @@ from typing import Any
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 from pydantic import ConfigDict
 
 from equalfooting import permissions
 from equalfooting.accounts.api_auth import write_auth
-from equalfooting.core.errors import NotFound
+from equalfooting.core.errors import InvalidInput, NotFound
 from equalfooting.core.validation import limit
 
 from . import search, selectors, services
@@ -232,6 +233,17 @@ class EventOut(Schema):
     capacity: int | None
 
 
+def _in_utc(moment: dt.datetime) -> dt.datetime:
+    """A time as UTC (naive: taken as UTC). Any offset Python reads is converted here, since
+    PostgreSQL refuses offsets beyond ±15:59 in a query."""
+    try:
+        return moment.astimezone(dt.UTC) if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
+    except OverflowError:
+        raise InvalidInput(
+            {"since": [_("Give a date and time, for example 2027-03-15T10:00.")]}
+        ) from None
+
+
 @router.get("/events", response=list[EventOut])
 def events_public(request: HttpRequest, filters: Query[EventFilters]) -> list[dict[str, Any]]:
     """The calendar's published (and cancelled) events not over before `since`, soonest first,
@@ -240,7 +252,7 @@ def events_public(request: HttpRequest, filters: Query[EventFilters]) -> list[di
         theme=filters.theme,
         region=filters.region,
         kind=filters.kind,
-        since=filters.since or timezone.now(),
+        since=_in_utc(filters.since) if filters.since else timezone.now(),
     )
     return [
         {

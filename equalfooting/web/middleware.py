@@ -20,6 +20,15 @@ from equalfooting.core.errors import (
     Unavailable,
 )
 from equalfooting.core.models import is_mirror
+from equalfooting.domain.text import has_control_characters
+
+
+def _control_characters(request: HttpRequest) -> str:
+    """The first query parameter (name or value) holding a character no text may hold."""
+    for name, values in request.GET.lists():
+        if any(has_control_characters(v) for v in [name, *values]):
+            return name.encode("unicode_escape").decode()[:40]
+    return ""
 
 
 def _back(request: HttpRequest) -> str:
@@ -54,6 +63,23 @@ class DomainErrorMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
+        refused = _control_characters(request)
+        if refused:
+            # A query no page or route could use (PostgreSQL cannot even compare it): refused
+            # here, the same for every search, filter and page, naming the parameter.
+            message = _("Remove the control characters (such as NUL) from this text.")
+            if request.path.startswith("/api/"):
+                return JsonResponse({"detail": f"{refused}: {message}"}, status=422)
+            return render(
+                request,
+                "errors/refused.html",
+                {
+                    "title": REFUSALS[1][1],
+                    "messages_": [f"{refused}: {message}"],
+                    "back": _back(request),
+                },
+                status=422,
+            )
         return self.get_response(request)
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:

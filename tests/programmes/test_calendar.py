@@ -250,6 +250,10 @@ def test_the_api_lists_the_public_events(client: Client, officer: Any, training:
     assert answer[0]["time_zone"] == "Africa/Nairobi" and answer[0]["region"] == "002"
     assert answer[0]["starts_at"].startswith(f"{NEXT_YEAR}-03-15T07:00")
     assert client.get("/api/v1/events", {"since": "not a time"}).status_code == 422
+    # An offset PostgreSQL would refuse is read as the moment it names.
+    late = client.get("/api/v1/events", {"since": f"{NEXT_YEAR}-03-15T08:00:00+20:14"})
+    assert [e["title"] for e in late.json()] == [NAIROBI_TRAINING["title"]]
+    assert client.get("/api/v1/events", {"since": "0001-01-01T00:00:00+20:00"}).status_code == 422
 
 
 def test_past_events_are_shown_apart_latest_first(officer: Any, client: Client) -> None:
