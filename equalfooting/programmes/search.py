@@ -208,7 +208,7 @@ def _document_texts(rows: QuerySet[DocumentVersion]) -> Iterator[Text]:
             title=v.title,
             body=" ".join([d.reference, d.source, v.text]),
             read_at=v.updated_at,
-            summary=" ".join(v.text.split()),  # the version's words, in its language
+            summary=v.text,  # the version's words, in its language
             is_synthetic=d.is_synthetic,
             facets=facets,
         )
@@ -330,7 +330,8 @@ def _write(texts: Iterable[Text]) -> int:
                     "item_id": text.item_id,
                     "language": text.language,
                     "title": text.title,
-                    "summary": text.summary[:SUMMARY],
+                    # One line (the descriptions it comes from may have several).
+                    "summary": " ".join(text.summary.split())[:SUMMARY],
                     "read_at": text.read_at,
                     "is_synthetic": text.is_synthetic,
                     # An item's own text stands for it; a merged record's, or a document's

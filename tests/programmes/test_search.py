@@ -197,3 +197,14 @@ def test_a_version_in_chinese_is_shown_to_a_reader_of_the_chinese_pages(
     )
     duplicates.activity_merge(actor=officer, kept=english, absorbed=chinese)
     assert found("incident", language="zh-hans") == [("activity", "事件响应课程")]
+
+
+def test_a_description_of_several_lines_is_indexed_and_summarised_on_one(
+    provider_rep: Any, officer: Any
+) -> None:
+    factories.published_activity(
+        provider_rep, officer, title="Forensics", description="First line.\n\nSecond\tline."
+    )
+    search.search_sync()
+    result = search.search(text="second", chosen={}, language="en")
+    assert [d.summary for d in result.items] == ["First line. Second line."]
