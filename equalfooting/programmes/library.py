@@ -31,6 +31,7 @@ from equalfooting.audit.services import audit_append
 from equalfooting.core import languages
 from equalfooting.core.errors import InvalidInput
 from equalfooting.core.validation import clean_date, limit
+from equalfooting.domain.text import printable
 from equalfooting.needs import framework as fw
 from equalfooting.registry.models import State
 
@@ -163,7 +164,8 @@ def extract_text(ending: str, data: bytes) -> str:
         text = _xml_text(member, p) if member else ""
     elif ending == ".pdf":
         text = _pdf_text(data)
-    return text[:MOST_TEXT]
+    # Without the control characters files carry (a PDF's form feeds): only words are kept.
+    return printable(text)[:MOST_TEXT]
 
 
 def _pdf_text(data: bytes) -> str:

@@ -230,3 +230,14 @@ def test_the_api_lists_the_documents_with_their_versions(
     assert version["language"] == "fr" and version["media_type"] == "application/pdf"
     assert client.get(version["file"]).status_code == 200
     assert client.get("/api/v1/documents", {"kind": "report"}).json() == []
+
+
+def test_the_control_characters_of_a_files_text_are_not_kept(officer: Any) -> None:
+    document = library.document_add(
+        actor=officer,
+        language="en",
+        title="Paged guide",
+        upload=library.Upload("guide.txt", b"Page one\x0cPage two\x1b[0m"),
+        **FIELDS,
+    )
+    assert document.versions.get().text == "Page onePage two[0m"
