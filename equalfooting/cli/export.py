@@ -22,6 +22,8 @@ EXPORT_DATASETS = (
     "allocations",
     "register",
     "coverage",
+    "events",
+    "library",
     "audit",
     "iati",
 )

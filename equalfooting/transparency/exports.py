@@ -32,7 +32,8 @@ from equalfooting.needs.labels import theme_label
 from equalfooting.offers.models import Offer
 from equalfooting.programmes import coverage
 from equalfooting.programmes.labels import STATUS as COVERAGE_STATUS
-from equalfooting.programmes.selectors import register_public
+from equalfooting.programmes.models import DocumentVersion
+from equalfooting.programmes.selectors import calendar_events, register_public
 from equalfooting.registry.models import Organisation, State
 
 from .statistics import requests_public
@@ -291,6 +292,55 @@ def _register() -> Iterator[dict[str, Any]]:
         }
 
 
+def _events() -> Iterator[dict[str, Any]]:
+    # The calendar's public events (cancelled ones too, marked so), in time order; times in UTC.
+    for e in calendar_events().order_by("starts_at", "pk").iterator(chunk_size=CHUNK):
+        yield {
+            "reference": e.reference,
+            "title": e.title,
+            "kind": e.kind,
+            "kind_label": e.get_kind_display(),
+            "status": e.status,
+            "status_label": e.get_status_display(),
+            "starts_at": e.starts_at.isoformat(),
+            "ends_at": e.ends_at.isoformat(),
+            "time_zone": e.time_zone,
+            "attendance": e.attendance,
+            "attendance_label": e.get_attendance_display(),
+            "venue": e.venue,
+            "interpretation": " ".join(e.interpretation),
+            "themes": " ".join(e.themes),
+            "region": e.region_id or "",
+            "takes_registration": e.takes_registration,
+            "capacity": e.capacity if e.capacity is not None else "",
+            "synthetic": e.is_synthetic,
+        }
+
+
+def _library() -> Iterator[dict[str, Any]]:
+    # One row per language version of each document of the library.
+    rows = DocumentVersion.objects.select_related("document__state").order_by("document_id", "pk")
+    for v in rows.iterator(chunk_size=CHUNK):
+        d = v.document
+        yield {
+            "reference": d.reference,
+            "kind": d.kind,
+            "kind_label": d.get_kind_display(),
+            "licence": d.licence,
+            "licence_label": d.get_licence_display(),
+            "source": d.source,
+            "published_on": d.published_on.isoformat() if d.published_on else "",
+            "themes": " ".join(d.themes),
+            "state": d.state.iso3 if d.state else "",
+            "language": v.language,
+            "title": v.title,
+            "media_type": v.media_type,
+            "size": v.size,
+            "sha256": v.sha256,
+            "synthetic": d.is_synthetic,
+        }
+
+
 def _coverage() -> Iterator[dict[str, Any]]:
     # The groups' rows first, then every State's; one row per theme.
     for matrix in (coverage.group_matrix(), coverage.state_matrix()):
@@ -354,6 +404,11 @@ COLUMNS = {
     "as_of synthetic",
     "coverage": "row row_label theme theme_label gaps requests need activities status "
     "status_label since until",
+    "events": "reference title kind kind_label status status_label starts_at ends_at time_zone "
+    "attendance attendance_label venue interpretation themes region takes_registration capacity "
+    "synthetic",
+    "library": "reference kind kind_label licence licence_label source published_on themes state "
+    "language title media_type size sha256 synthetic",
     "audit": "seq at actor action object_type object_id commitment prev_hash hash",
 }
 ROWS: dict[str, Callable[[], Iterator[dict[str, Any]]]] = {
@@ -369,6 +424,8 @@ ROWS: dict[str, Callable[[], Iterator[dict[str, Any]]]] = {
     "allocations": _allocations,
     "register": _register,
     "coverage": _coverage,
+    "events": _events,
+    "library": _library,
     "audit": _audit,
 }
 DATASETS: dict[str, Dataset] = {

@@ -5,6 +5,7 @@ read (PDF, DOCX, ODT, text) and found by search in any language."""
 from __future__ import annotations
 
 import io
+import json
 import zipfile
 from typing import Any
 
@@ -13,7 +14,7 @@ from django.test import Client
 
 from equalfooting.audit.models import AuditEntry
 from equalfooting.core.errors import InvalidInput, NotAllowed
-from equalfooting.programmes import library, search
+from equalfooting.programmes import events, library, search
 from equalfooting.programmes.models import Document, DocumentVersion
 from tests import factories
 
@@ -241,3 +242,28 @@ def test_the_control_characters_of_a_files_text_are_not_kept(officer: Any) -> No
         **FIELDS,
     )
     assert document.versions.get().text == "Page onePage two[0m"
+
+
+def test_the_library_and_the_calendar_are_open_data(
+    client: Client, strategy: Document, officer: Any
+) -> None:
+    response = factories.open_data(client, "/en/open-data/library.json")
+    rows = json.loads(b"".join(response.streaming_content))["rows"]
+    assert [(r["reference"], r["language"], r["state"]) for r in rows] == [
+        (strategy.reference, "fr", "KEN")
+    ]
+    event = events.event_save(
+        actor=officer,
+        title="Plenary session",
+        kind="plenary",
+        time_zone="Europe/Zurich",
+        starts_at="2099-06-01T10:00",
+        ends_at="2099-06-01T12:00",
+        attendance="online",
+    )
+    draft_only = factories.open_data(client, "/en/open-data/events.json")
+    assert json.loads(b"".join(draft_only.streaming_content))["rows"] == []
+    events.event_transition(actor=officer, event=event, target="published")
+    published = factories.open_data(client, "/en/open-data/events.json")
+    (row,) = json.loads(b"".join(published.streaming_content))["rows"]
+    assert (row["reference"], row["starts_at"]) == (event.reference, "2099-06-01T08:00:00+00:00")
