@@ -172,7 +172,11 @@ def _tell_registered(event: Event) -> None:
         kind=Notification.Kind.EVENT_CHANGED,
         recipients=registered,
         about=event,
-        context={"event": event.reference, "title": event.title, "cancelled": event.is_cancelled},
+        context={
+            "event": event.reference,
+            "title": event.title,
+            "is_cancelled": event.is_cancelled,
+        },
         link=reverse("programmes:event_detail", kwargs={"event_id": event.pk}),
     )
 

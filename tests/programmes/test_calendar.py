@@ -282,7 +282,7 @@ def test_those_registered_hear_of_a_change_and_of_a_cancellation(
     events.event_transition(actor=officer, event=training, target=Event.Status.CANCELLED)
     notices = list(Notification.objects.filter(kind="event_changed").order_by("pk"))
     assert [n.recipient for n in notices] == [focal_point_ken, focal_point_ken]
-    assert [n.params["cancelled"] for n in notices] == [False, True]
+    assert [n.params["is_cancelled"] for n in notices] == [False, True]
     assert notices[0].link.endswith(f"/calendar/{training.pk}/")
     # Only those registered: the provider, who did not register, hears nothing.
     assert not Notification.objects.filter(recipient=provider_rep).exists()
