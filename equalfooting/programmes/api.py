@@ -18,7 +18,7 @@ from equalfooting.core.errors import InvalidInput, NotFound
 from equalfooting.core.validation import limit
 
 from . import search, selectors, services
-from .models import Activity, Document
+from .models import Activity
 from .selectors import activity_from_id
 
 router = Router(tags=["register"])
@@ -288,11 +288,7 @@ class DocumentOut(Schema):
 def documents_public(request: HttpRequest, kind: str = "", theme: str = "") -> list[dict[str, Any]]:
     """The library's documents, newest first, with their language versions (at most five
     hundred; `kind` and `theme` narrow them)."""
-    rows = Document.objects.select_related("state").prefetch_related("versions")
-    if kind:
-        rows = rows.filter(kind=kind[:20])
-    if theme:
-        rows = rows.filter(themes__icontains=f'"{theme[:40]}"')
+    rows = selectors.library_documents(theme=theme[:40], kind=kind[:20])
     return [
         {
             **{name: getattr(d, name) for name in DocumentOut.model_fields if hasattr(d, name)},
@@ -309,5 +305,5 @@ def documents_public(request: HttpRequest, kind: str = "", theme: str = "") -> l
                 for v in d.versions.all()
             ],
         }
-        for d in rows.order_by("-pk")[:500]
+        for d in rows[:500]
     ]

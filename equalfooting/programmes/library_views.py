@@ -20,7 +20,7 @@ from equalfooting.core.paging import keyset_page
 from equalfooting.needs import framework as fw
 from equalfooting.needs.labels import theme_label
 
-from . import library
+from . import library, selectors
 from .forms import DocumentForm, DocumentVersionForm
 from .models import Document, DocumentVersion
 
@@ -42,12 +42,7 @@ def _in_language(document: Document, language: str) -> DocumentVersion | None:
 @require_safe
 def library_list(request: HttpRequest) -> HttpResponse:
     chosen = {name: request.GET.get(name, "").strip()[:40] for name in ("theme", "kind")}
-    rows = Document.objects.prefetch_related("versions")
-    if chosen["theme"]:
-        rows = rows.filter(themes__icontains=f'"{chosen["theme"]}"')
-    if chosen["kind"]:
-        rows = rows.filter(kind=chosen["kind"])
-    page = keyset_page(rows.order_by("-pk"), request)
+    page = keyset_page(selectors.library_documents(**chosen), request)
     return render(
         request,
         "programmes/library.html",

@@ -145,12 +145,18 @@ def _language(languages: Sequence[str]) -> str:
     return languages[0] if languages else ""
 
 
+def _modality(kind: str) -> set[tuple[str, str]]:
+    """A request's or offer's kind of assistance as the register's modality, where it has one."""
+    if kind not in MODALITY_OF_KIND:
+        return set()
+    return {("modality", MODALITY_OF_KIND[AssistanceRequest.Kind(kind)])}
+
+
 def _request_texts(rows: QuerySet[AssistanceRequest]) -> Iterator[Text]:
     for r in rows.select_related("state").prefetch_related("state__groups"):
         facets = {("kind", Kind.REQUEST), ("theme", r.theme), ("source", Activity.Source.MECHANISM)}
         facets |= _state_facets([r.state])
-        if r.kind in MODALITY_OF_KIND:
-            facets.add(("modality", MODALITY_OF_KIND[AssistanceRequest.Kind(r.kind)]))
+        facets |= _modality(r.kind)
         if r.submitted_at:
             facets.add(("year", str(r.submitted_at.year)))
         yield Text(
@@ -176,8 +182,7 @@ def _offer_texts(rows: QuerySet[Offer]) -> Iterator[Text]:
         }
         facets |= {("theme", t) for t in o.themes}
         facets |= {("year", y) for y in _years(o.available_from, o.available_until)}
-        if o.kind in MODALITY_OF_KIND:
-            facets.add(("modality", MODALITY_OF_KIND[AssistanceRequest.Kind(o.kind)]))
+        facets |= _modality(o.kind)
         yield Text(
             kind=Kind.OFFER,
             source_id=o.pk,
@@ -431,6 +436,17 @@ class Found:
     first: int = 1  # the number of the page's first result
 
 
+def _of_items(items: Iterable[tuple[str, int]]) -> Q:
+    """The texts of these items (kind, item), one condition per kind."""
+    by_kind: dict[str, list[int]] = defaultdict(list)
+    for kind, item_id in items:
+        by_kind[kind].append(item_id)
+    wanted = Q(pk__in=[])
+    for kind, item_ids in by_kind.items():
+        wanted |= Q(kind=kind, item_id__in=item_ids)
+    return wanted
+
+
 def _primaries(doc_ids: list[int]) -> tuple[QuerySet[SearchDocument], dict[tuple[str, int], int]]:
     """The items the matched documents stand for (each once, by its own document), and each
     item's rank."""
@@ -441,13 +457,7 @@ def _primaries(doc_ids: list[int]) -> tuple[QuerySet[SearchDocument], dict[tuple
     ):
         key = (kind, item_id)
         rank[key] = min(rank.get(key, len(doc_ids)), position[pk])
-    by_kind: dict[str, list[int]] = defaultdict(list)
-    for kind, item_id in rank:
-        by_kind[kind].append(item_id)
-    wanted = Q(pk__in=[])
-    for kind, item_ids in by_kind.items():
-        wanted |= Q(kind=kind, item_id__in=item_ids)
-    return SearchDocument.objects.filter(wanted, primary=True), rank
+    return SearchDocument.objects.filter(_of_items(rank), primary=True), rank
 
 
 def search(
@@ -501,9 +511,7 @@ def _in_language(page: list[SearchDocument], language: str) -> list[SearchDocume
     """Each item's version in the reader's language, where there is one."""
     if not page:
         return page
-    wanted = Q(pk__in=[])
-    for d in page:
-        wanted |= Q(kind=d.kind, item_id=d.item_id)
+    wanted = _of_items((d.kind, d.item_id) for d in page)
     versions = {
         (d.kind, d.item_id): d
         for d in SearchDocument.objects.filter(wanted, language=language, primary=False)

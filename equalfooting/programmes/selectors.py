@@ -11,7 +11,12 @@ from django.utils.translation import gettext as _
 from equalfooting.core.errors import NotFound
 
 from . import workflow
-from .models import Activity, Event
+from .models import Activity, Document, Event
+
+
+def of_theme(rows: QuerySet[Any], theme: str) -> QuerySet[Any]:
+    """Rows whose `themes` hold the code: a JSON list, whose text holds each code in quotes."""
+    return rows.filter(themes__icontains=f'"{theme}"')
 
 
 def activity_from_id(*, activity_id: int, **_ignored: Any) -> Activity:
@@ -49,8 +54,7 @@ def register_public(
         curation=Activity.Curation.PUBLISHED, aggregate_only=False, merged_into__isnull=True
     )
     if theme:
-        # The themes are a JSON list: its text holds each code in quotes.
-        rows = rows.filter(themes__icontains=f'"{theme}"')
+        rows = of_theme(rows, theme)
     if iso3:
         rows = rows.filter(beneficiaries__iso3=iso3.upper())
     if region:
@@ -118,7 +122,7 @@ def calendar_events(
     if until is not None:
         rows = rows.filter(ends_at__lt=until)
     if theme:
-        rows = rows.filter(themes__icontains=f'"{theme}"')  # a JSON list of codes
+        rows = of_theme(rows, theme)
     if region:
         rows = rows.filter(Q(region__m49=region) | Q(region__parent__m49=region))
     if kind:
@@ -131,3 +135,13 @@ def event_from_id(*, event_id: int, **_ignored: Any) -> Event:
     if found is None:
         raise NotFound(_("No such event."))
     return found
+
+
+def library_documents(*, theme: str = "", kind: str = "") -> QuerySet[Document]:
+    """The library's documents, newest first, with their versions; of a theme or a kind."""
+    rows = Document.objects.select_related("state").prefetch_related("versions")
+    if theme:
+        rows = of_theme(rows, theme)
+    if kind:
+        rows = rows.filter(kind=kind)
+    return rows.order_by("-pk")
